@@ -1,0 +1,18 @@
+"""Celery application: a broker when CELERY_BROKER_URL/REDIS_URL is set, inline otherwise."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+app = Celery("keqiao")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "achievements-expire-and-remind": {
+        "task": "keqiao.achievements.tasks.run_listing_maintenance",
+        "schedule": crontab(minute=15, hour="*/1"),
+    },
+}

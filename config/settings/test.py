@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, in-memory mail, local cache, inline tasks."""
+
+from .base import *
+
+SECRET_KEY = "test-only-insecure-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = None
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = VAR_DIR / "test-media"
+if env_str("TEST_DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(env_str("TEST_DATABASE_URL"))}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3",
+                             "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"}}}
+AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
+LOGGING["root"]["level"] = "WARNING"

@@ -1,0 +1,24 @@
+"""URL configuration."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from keqiao.api import api
+
+admin.site.site_header = "科桥 Keqiao"
+admin.site.site_title = "科桥 Keqiao"
+
+urlpatterns = [
+    path("", include("keqiao.portal.urls")),
+    path("achievements/", include("keqiao.achievements.urls")),
+    path("accounts/", include("keqiao.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,55 @@
+"""Who may do what: the single place where roles are read from memberships."""
+
+from django.db.models import QuerySet
+
+from .models import Membership, Organization
+
+
+def _membership_cache(user) -> list[tuple[int, str, str, str]]:
+    """(organisation id, role, organisation kind, organisation status) for the user, cached on the instance."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_keqiao_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user).values_list(
+                "organization_id", "role", "organization__kind", "organization__status"
+            )
+        )
+        user._keqiao_memberships = cached
+    return cached
+
+
+def user_organization_ids(user) -> set[int]:
+    return {org_id for org_id, _role, _kind, _status in _membership_cache(user)}
+
+
+def user_admin_organization_ids(user) -> set[int]:
+    return {org_id for org_id, role, _k, _s in _membership_cache(user) if role == Membership.Role.ADMIN}
+
+
+def user_is_bureau(user) -> bool:
+    """An officer of the verified city S&T bureau, or a platform administrator."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(
+        kind == Organization.Kind.CITY_BUREAU and status == Organization.Status.VERIFIED
+        for _id, _role, kind, status in _membership_cache(user)
+    )
+
+
+def user_holder_organizations(user) -> QuerySet[Organization]:
+    """Organisations on whose behalf the user may register achievements (any membership)."""
+    return Organization.objects.filter(id__in=user_organization_ids(user)).select_related("region")
+
+
+def organizations_pending_verification() -> QuerySet[Organization]:
+    return Organization.objects.filter(status=Organization.Status.PENDING).select_related("region").order_by(
+        "created_at"
+    )
+
+
+def public_organizations() -> QuerySet[Organization]:
+    return Organization.objects.filter(status=Organization.Status.VERIFIED).select_related("region")

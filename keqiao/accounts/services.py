@@ -1,0 +1,78 @@
+"""Writes for users, organisations and memberships."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.common.emails import send_to_users
+from keqiao.common.errors import NotPermitted, TransitionNotAllowed
+from keqiao.common.validators import normalize_credit_code
+
+from .models import Membership, Organization, OrganizationEvent
+from .selectors import user_is_bureau
+
+User = get_user_model()
+
+
+@transaction.atomic
+def organization_register(*, user_data: dict, org_data: dict) -> tuple[Organization, "User"]:
+    """Self-registration: a new user becomes the admin of a new organisation awaiting verification."""
+    password = user_data.pop("password")
+    user = User(**user_data)
+    user.set_password(password)
+    user.save()
+    org_data = {**org_data, "credit_code": normalize_credit_code(org_data["credit_code"])}
+    organization = Organization.objects.create(**org_data, status=Organization.Status.PENDING)
+    Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
+    OrganizationEvent.objects.create(organization=organization, actor=user, action="registered")
+    return organization, user
+
+
+def _bureau_users():
+    return User.objects.filter(
+        memberships__organization__kind=Organization.Kind.CITY_BUREAU,
+        memberships__organization__status=Organization.Status.VERIFIED,
+        is_active=True,
+    ).distinct()
+
+
+def _decide(*, organization: Organization, by, to_status: str, note: str, action: str) -> Organization:
+    if not user_is_bureau(by):
+        raise NotPermitted(_("Only the S&T bureau can verify organisations."))
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.status not in (Organization.Status.PENDING, Organization.Status.REJECTED) and action != "suspended":
+            raise TransitionNotAllowed(_("This organisation has already been verified."))
+        org.status = to_status
+        org.status_note = note
+        org.verified_at = timezone.now() if to_status == Organization.Status.VERIFIED else None
+        org.save(update_fields=["status", "status_note", "verified_at"])
+        OrganizationEvent.objects.create(organization=org, actor=by, action=action, note=note)
+        admins = list(User.objects.filter(memberships__organization=org, is_active=True))
+        transaction.on_commit(
+            lambda: send_to_users(admins, "accounts/email/organization_decided", {"organization": org})
+        )
+    return org
+
+
+def organization_verify(*, organization: Organization, by, note: str = "") -> Organization:
+    """The bureau confirms an organisation's identity; its members may then submit listings."""
+    return _decide(organization=organization, by=by, to_status=Organization.Status.VERIFIED, note=note,
+                   action="verified")
+
+
+def organization_reject(*, organization: Organization, by, note: str) -> Organization:
+    if not note.strip():
+        from keqiao.common.errors import DomainError
+
+        raise DomainError(_("Please give the reason for the rejection."), field="note")
+    return _decide(organization=organization, by=by, to_status=Organization.Status.REJECTED, note=note,
+                   action="rejected")
+
+
+def membership_add(*, organization: Organization, user, role: str = Membership.Role.STAFF, by=None) -> Membership:
+    membership, _created = Membership.objects.get_or_create(user=user, organization=organization,
+                                                            defaults={"role": role})
+    OrganizationEvent.objects.create(organization=organization, actor=by, action="member_added", note=str(user))
+    return membership

@@ -1,0 +1,431 @@
+"""The only write path for achievements: registration, editing, review, publication and expiry.
+
+Every transition is one function: it locks the row, checks the TRANSITIONS table and the actor's
+rights, writes an AchievementEvent, marks the search index, and sends e-mail after commit.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.accounts.models import Organization, User
+from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.common.emails import send_to_users
+from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
+from keqiao.common.validators import (
+    normalize_patent_number,
+    validate_patent_number,
+    validate_software_copyright_number,
+)
+from keqiao.search.models import mark_changed
+
+from . import choices
+from .models import Achievement, AchievementEvent, IPItem, RegistrationCounter
+
+MAX_KEYWORDS = 5
+MAX_KEYWORD_LENGTH = 20
+EDITABLE_FIELDS = (
+    "title", "kind", "other_organizations", "completers", "recommending_body", "research_start", "research_end",
+    "source", "funding_programme", "attribute", "forms", "secrecy", "level", "stage", "trl", "evaluation",
+    "keywords", "industry", "discipline", "tech_field", "strategic_industry", "transfer_modes", "price",
+    "price_negotiable", "summary", "application", "confidential_details", "contact_name", "contact_phone",
+    "contact_email",
+)
+
+
+# --- validation shared by forms and the API -------------------------------------------------------
+
+def clean_keywords(value) -> list[str]:
+    """Split, trim and de-duplicate keywords; refuse more than five or over-long ones."""
+    if isinstance(value, str):
+        import re
+
+        value = re.split(r"[,，;；、\s]+", value)
+    keywords: list[str] = []
+    for kw in value or []:
+        kw = str(kw).strip()
+        if kw and kw not in keywords:
+            keywords.append(kw)
+    if len(keywords) > MAX_KEYWORDS:
+        raise ValidationError(_("Give at most %(max)d keywords."), code="too_many", params={"max": MAX_KEYWORDS})
+    for kw in keywords:
+        if len(kw) > MAX_KEYWORD_LENGTH:
+            raise ValidationError(_("Each keyword may have at most %(max)d characters: “%(kw)s” is too long."),
+                                  code="too_long", params={"max": MAX_KEYWORD_LENGTH, "kw": kw})
+    return keywords
+
+
+def clean_ip_item(kind: str, number: str) -> str:
+    """Validate an IP item's number for its kind and return its canonical form."""
+    number = (number or "").strip()
+    if kind in choices.PATENT_KINDS:
+        if not number:
+            raise ValidationError(_("A patent needs its application number."), code="required")
+        validate_patent_number(number, kind)
+        return normalize_patent_number(number)
+    if kind == choices.IPKind.SOFTWARE:
+        if not number:
+            raise ValidationError(_("A software copyright needs its registration number."), code="required")
+        validate_software_copyright_number(number)
+        return number.upper().replace(" ", "")
+    return number
+
+
+def validate_achievement_data(data: dict) -> dict:
+    """Check the cross-field rules of the registration form; return the cleaned data.
+
+    Raises ValidationError with a dict of field -> messages so that forms and the API show each message
+    next to its field.
+    """
+    errors: dict[str, list] = {}
+    cleaned = dict(data)
+    if "keywords" in cleaned:
+        try:
+            cleaned["keywords"] = clean_keywords(cleaned["keywords"])
+        except ValidationError as exc:
+            errors.setdefault("keywords", []).extend(exc.messages)
+    price = cleaned.get("price")
+    if price is not None and Decimal(price) < 0:
+        errors.setdefault("price", []).append(_("The asking price cannot be negative."))
+    if price is not None and Decimal(price) >= Decimal("1e12"):
+        errors.setdefault("price", []).append(_("The asking price is implausibly large."))
+    if cleaned.get("price_negotiable") is False and price is None:
+        errors.setdefault("price", []).append(_("Give an asking price, or mark the price as negotiable."))
+    start, end = cleaned.get("research_start"), cleaned.get("research_end")
+    if start and end and end < start:
+        errors.setdefault("research_end", []).append(_("The research cannot end before it starts."))
+    for key, enum in (("forms", choices.Form), ("transfer_modes", choices.TransferMode)):
+        values = cleaned.get(key)
+        if values is not None:
+            unknown = [v for v in values if v not in enum.values]
+            if unknown:
+                errors.setdefault(key, []).append(_("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)})
+            cleaned[key] = list(dict.fromkeys(values))
+    for key in ("other_organizations", "completers"):
+        if isinstance(cleaned.get(key), str):
+            cleaned[key] = [line.strip() for line in cleaned[key].splitlines() if line.strip()]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _is_member(user, achievement: Achievement) -> bool:
+    return achievement.organization_id in user_organization_ids(user)
+
+
+def _event(achievement: Achievement, *, by, action: str, from_status: str = "", note: str = "",
+           changes: dict | None = None) -> AchievementEvent:
+    return AchievementEvent.objects.create(
+        achievement=achievement, actor=by if getattr(by, "pk", None) else None, action=action,
+        from_status=from_status, to_status=achievement.status, note=note, changes=changes or {},
+    )
+
+
+def _lock(achievement: Achievement) -> Achievement:
+    return Achievement.objects.select_for_update().get(pk=achievement.pk)
+
+
+def _transition(achievement: Achievement, action: str) -> tuple[str, str]:
+    """Return (from, to) for `action`, or refuse with a translated error if the table forbids it."""
+    allowed = choices.TRANSITIONS.get(achievement.status, {})
+    if action not in allowed:
+        raise TransitionNotAllowed(
+            _("This action is not possible while the achievement is “%(status)s”.")
+            % {"status": achievement.get_status_display()}
+        )
+    return achievement.status, allowed[action]
+
+
+def _owners(achievement: Achievement) -> list[User]:
+    return list(User.objects.filter(memberships__organization_id=achievement.organization_id, is_active=True))
+
+
+def _notify_owners(achievement: Achievement, template: str, **extra) -> None:
+    recipients = _owners(achievement)
+    transaction.on_commit(lambda: send_to_users(recipients, template, {"achievement": achievement, **extra}))
+
+
+def _set_ip_items(achievement: Achievement, items: list[dict]) -> None:
+    achievement.ip_items.all().delete()
+    IPItem.objects.bulk_create(
+        IPItem(achievement=achievement, kind=i["kind"], number=clean_ip_item(i["kind"], i.get("number", "")),
+               title=i.get("title", "")[:200], status=i.get("status") or choices.IPStatus.GRANTED)
+        for i in items
+    )
+
+
+def _describe(value) -> object:
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value
+
+
+# --- registration and editing ---------------------------------------------------------------------
+
+@transaction.atomic
+def achievement_create(*, by: User, organization: Organization, data: dict,
+                       ip_items: list[dict] | None = None) -> Achievement:
+    """Register a new achievement as a draft of `organization` (the first completing organisation)."""
+    if organization.pk not in user_organization_ids(by) and not by.is_superuser:
+        raise NotPermitted(_("You can only register achievements for your own organisation."))
+    cleaned = validate_achievement_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    achievement = Achievement(organization=organization, created_by=by, **cleaned)
+    if achievement.price_negotiable and achievement.price is None:
+        achievement.price_negotiable = True
+    achievement.full_clean(exclude=["registration_number"])
+    achievement.save()
+    if ip_items:
+        _set_ip_items(achievement, ip_items)
+    _event(achievement, by=by, action="created")
+    return achievement
+
+
+@transaction.atomic
+def achievement_update(*, achievement: Achievement, by: User, data: dict,
+                       ip_items: list[dict] | None = None) -> Achievement:
+    """Edit a draft or returned achievement; every changed field is recorded in the audit trail."""
+    locked = _lock(achievement)
+    if not (_is_member(by, locked) or by.is_superuser):
+        raise NotPermitted(_("Only members of the owning organisation can edit this achievement."))
+    if not locked.is_editable:
+        raise TransitionNotAllowed(
+            _("This achievement cannot be edited while it is “%(status)s”.") % {"status": locked.get_status_display()}
+        )
+    cleaned = validate_achievement_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    changes = {}
+    for field, value in cleaned.items():
+        old = getattr(locked, field)
+        if old != value:
+            changes[field] = [_describe(old), _describe(value)]
+            setattr(locked, field, value)
+    locked.full_clean(exclude=["registration_number"])
+    locked.save()
+    if ip_items is not None:
+        before = sorted((i.kind, i.number) for i in locked.ip_items.all())
+        _set_ip_items(locked, ip_items)
+        after = sorted((i.kind, i.number) for i in locked.ip_items.all())
+        if before != after:
+            changes["ip_items"] = [before, after]
+    if changes:
+        _event(locked, by=by, action="edited", from_status=locked.status, changes=changes)
+    return locked
+
+
+# --- review workflow --------------------------------------------------------------------------------
+
+def _check_complete(a: Achievement) -> None:
+    missing = []
+    if not a.summary.strip():
+        missing.append(str(_("public summary")))
+    if not a.keywords:
+        missing.append(str(_("keywords")))
+    if not a.tech_field:
+        missing.append(str(_("technology field")))
+    if not a.transfer_modes:
+        missing.append(str(_("transfer modes sought")))
+    if missing:
+        raise DomainError(_("Please complete these fields before submitting: %(fields)s.")
+                          % {"fields": "、".join(missing)})
+    if a.secrecy != choices.Secrecy.NON_SECRET:
+        raise DomainError(_("Classified results must not be registered on this platform."), field="secrecy")
+
+
+@transaction.atomic
+def achievement_submit(*, achievement: Achievement, by: User) -> Achievement:
+    """Send a draft (or a returned achievement) to the S&T bureau for review."""
+    a = _lock(achievement)
+    if not _is_member(by, a):
+        raise NotPermitted(_("Only members of the owning organisation can submit this achievement."))
+    if a.organization.status != Organization.Status.VERIFIED:
+        raise DomainError(_("Your organisation must be verified by the S&T bureau before it can submit listings."))
+    before, a.status = _transition(a, "submit")
+    _check_complete(a)
+    a.submitted_at = timezone.now()
+    a.save(update_fields=["status", "submitted_at", "updated_at"])
+    _event(a, by=by, action="submitted", from_status=before)
+    return a
+
+
+def _require_bureau(by: User) -> None:
+    if not user_is_bureau(by):
+        raise NotPermitted(_("Only the S&T bureau can review achievements."))
+
+
+@transaction.atomic
+def achievement_return(*, achievement: Achievement, by: User, comment: str) -> Achievement:
+    """The bureau sends a submission back with comments for the owner to revise."""
+    _require_bureau(by)
+    if not comment.strip():
+        raise DomainError(_("Please say what needs to be revised."), field="comment")
+    a = _lock(achievement)
+    before, a.status = _transition(a, "return")
+    a.review_comment = comment.strip()
+    a.save(update_fields=["status", "review_comment", "updated_at"])
+    _event(a, by=by, action="returned", from_status=before, note=a.review_comment)
+    _notify_owners(a, "achievements/email/returned")
+    return a
+
+
+def _next_registration_number(kind: str, now: datetime.datetime) -> str:
+    """Issue the next number of the year: office code (3) + year (4) + kind digit (1) + serial (4).
+
+    The counter row is locked for the rest of the approving transaction, so two approvals cannot take
+    the same serial, and a rolled-back approval gives its serial back: numbers stay gap-free.
+    """
+    office = settings.KEQIAO["REGISTRATION_OFFICE_CODE"]
+    year = timezone.localtime(now).year
+    RegistrationCounter.objects.get_or_create(office_code=office, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(office_code=office, year=year)
+    if counter.last_serial >= 9999:
+        raise DomainError(_("The registration numbers of this year are exhausted; contact the administrator."))
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return f"{office}{year:04d}{kind}{counter.last_serial:04d}"
+
+
+@transaction.atomic
+def achievement_approve(*, achievement: Achievement, by: User, note: str = "") -> Achievement:
+    """The bureau approves a submission and issues its registration number."""
+    _require_bureau(by)
+    a = _lock(achievement)
+    before, a.status = _transition(a, "approve")
+    now = timezone.now()
+    a.approved_at = now
+    a.review_comment = ""
+    if not a.registration_number:
+        a.registration_number = _next_registration_number(a.kind, now)
+    a.save(update_fields=["status", "approved_at", "registration_number", "review_comment", "updated_at"])
+    _event(a, by=by, action="approved", from_status=before, note=note,
+           changes={"registration_number": [None, a.registration_number]})
+    _notify_owners(a, "achievements/email/approved")
+    return a
+
+
+def _can_manage_listing(by: User, a: Achievement) -> bool:
+    return _is_member(by, a) or user_is_bureau(by)
+
+
+@transaction.atomic
+def achievement_publish(*, achievement: Achievement, by: User) -> Achievement:
+    """Make an approved (or withdrawn) achievement public for the listing validity period."""
+    a = _lock(achievement)
+    if not _can_manage_listing(by, a):
+        raise NotPermitted(_("Only the owning organisation or the S&T bureau can publish this achievement."))
+    before, a.status = _transition(a, "publish")
+    now = timezone.now()
+    a.published_at = now
+    a.expires_at = now + datetime.timedelta(days=settings.KEQIAO["LISTING_VALIDITY_DAYS"])
+    a.expiry_reminded_at = None
+    a.save(update_fields=["status", "published_at", "expires_at", "expiry_reminded_at", "updated_at"])
+    _event(a, by=by, action="published", from_status=before)
+    mark_changed(a.pk)
+    return a
+
+
+@transaction.atomic
+def achievement_withdraw(*, achievement: Achievement, by: User, note: str = "") -> Achievement:
+    """Take a published achievement off the showcase."""
+    a = _lock(achievement)
+    if not _can_manage_listing(by, a):
+        raise NotPermitted(_("Only the owning organisation or the S&T bureau can withdraw this achievement."))
+    before, a.status = _transition(a, "withdraw")
+    a.save(update_fields=["status", "updated_at"])
+    _event(a, by=by, action="withdrawn", from_status=before, note=note)
+    mark_changed(a.pk)
+    return a
+
+
+@transaction.atomic
+def achievement_renew(*, achievement: Achievement, by: User) -> Achievement:
+    """Extend a published or expired listing for another validity period from today."""
+    a = _lock(achievement)
+    if not _can_manage_listing(by, a):
+        raise NotPermitted(_("Only the owning organisation or the S&T bureau can renew this achievement."))
+    before, a.status = _transition(a, "renew")
+    now = timezone.now()
+    a.expires_at = now + datetime.timedelta(days=settings.KEQIAO["LISTING_VALIDITY_DAYS"])
+    a.expiry_reminded_at = None
+    if before == choices.Status.EXPIRED:
+        a.published_at = now
+    a.save(update_fields=["status", "expires_at", "expiry_reminded_at", "published_at", "updated_at"])
+    _event(a, by=by, action="renewed", from_status=before,
+           changes={"expires_at": [None, a.expires_at.isoformat()]})
+    mark_changed(a.pk)
+    return a
+
+
+@transaction.atomic
+def achievement_revise(*, achievement: Achievement, by: User) -> Achievement:
+    """Bring a withdrawn or expired achievement back to draft for editing; it keeps its number."""
+    a = _lock(achievement)
+    if not _is_member(by, a):
+        raise NotPermitted(_("Only members of the owning organisation can revise this achievement."))
+    before, a.status = _transition(a, "revise")
+    a.save(update_fields=["status", "updated_at"])
+    _event(a, by=by, action="revised", from_status=before)
+    return a
+
+
+@transaction.atomic
+def achievement_set_featured(*, achievement: Achievement, by: User, featured: bool) -> Achievement:
+    _require_bureau(by)
+    a = _lock(achievement)
+    if a.featured != featured:
+        a.featured = featured
+        a.save(update_fields=["featured", "updated_at"])
+        _event(a, by=by, action="featured" if featured else "unfeatured", from_status=a.status)
+        mark_changed(a.pk)
+    return a
+
+
+# --- periodic maintenance (cron or Celery beat) ---------------------------------------------------
+
+def listings_expire(*, now: datetime.datetime | None = None) -> int:
+    """Expire published listings past their date. Claims rows with a conditional update, so two runs
+    at once never expire (or notify) the same listing twice."""
+    now = now or timezone.now()
+    count = 0
+    for pk in list(Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=now)
+                   .values_list("pk", flat=True)):
+        with transaction.atomic():
+            claimed = Achievement.objects.filter(pk=pk, status=choices.Status.PUBLISHED,
+                                                 expires_at__lte=now).update(status=choices.Status.EXPIRED)
+            if not claimed:
+                continue
+            a = Achievement.objects.select_related("organization").get(pk=pk)
+            _event(a, by=None, action="expired", from_status=choices.Status.PUBLISHED)
+            mark_changed(pk)
+            _notify_owners(a, "achievements/email/expired")
+            count += 1
+    return count
+
+
+def listings_remind(*, now: datetime.datetime | None = None) -> int:
+    """Remind owners once, `EXPIRY_REMINDER_DAYS` before a listing expires."""
+    now = now or timezone.now()
+    horizon = now + datetime.timedelta(days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"])
+    count = 0
+    for pk in list(Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=horizon,
+                                              expires_at__gt=now, expiry_reminded_at__isnull=True)
+                   .values_list("pk", flat=True)):
+        with transaction.atomic():
+            claimed = Achievement.objects.filter(pk=pk, expiry_reminded_at__isnull=True).update(
+                expiry_reminded_at=now)
+            if not claimed:
+                continue
+            a = Achievement.objects.select_related("organization").get(pk=pk)
+            _event(a, by=None, action="reminder_sent", from_status=a.status)
+            _notify_owners(a, "achievements/email/expiring")
+            count += 1
+    return count

@@ -1,0 +1,60 @@
+"""Reference data shared by every app: regions and national classifications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """An administrative area or park of the city (GB/T 2260 code for areas, a local code for parks)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("District or county")
+        PARK = "park", _("Park")
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class Classification(models.Model):
+    """A node of a hierarchical national classification (GB/T 4754 industries, GB/T 13745 disciplines)."""
+
+    class Scheme(models.TextChoices):
+        INDUSTRY = "gbt4754", _("GB/T 4754-2017 industry")
+        DISCIPLINE = "gbt13745", _("GB/T 13745-2009 discipline")
+
+    scheme = models.CharField(_("scheme"), max_length=10, choices=Scheme.choices)
+    code = models.CharField(_("code"), max_length=10)
+    level = models.CharField(_("level"), max_length=10)
+    name = models.CharField(_("name"), max_length=120)
+    parent_code = models.CharField(_("parent code"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        ordering = ["scheme", "code"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="classification_scheme_code_uniq")]
+        indexes = [models.Index(fields=["scheme", "level"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
