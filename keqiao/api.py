@@ -1,5 +1,62 @@
-"""The JSON API (OpenAPI 3 schema at /api/v1/openapi.json, docs at /api/v1/docs)."""
+"""The JSON API (OpenAPI 3 schema at /api/v1/openapi.json, interactive docs at /api/v1/docs)."""
 
-from ninja import NinjaAPI
+from django.core.exceptions import ValidationError
+from ninja import NinjaAPI, Router, Schema
 
-api = NinjaAPI(title="Keqiao API", version="1.0", urls_namespace="api")
+from keqiao.achievements.api import router as achievements_router
+from keqiao.common.errors import DomainError
+from keqiao.common.models import Classification, Region
+
+api = NinjaAPI(
+    title="Keqiao API",
+    version="1.0",
+    description="Catalogue of published technology achievements of the Meishan technology-transfer platform, "
+                "and session-authenticated registration and review.",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, {"detail": str(exc.message), "code": exc.code, "field": exc.field},
+                               status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail, "code": "invalid"}, status=422)
+
+
+reference = Router(tags=["reference"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    kind: str
+
+
+class ClassificationOut(Schema):
+    code: str
+    level: str
+    name: str
+    parent_code: str
+
+
+@reference.get("/regions", response=list[RegionOut])
+def regions(request):
+    return list(Region.objects.all())
+
+
+@reference.get("/classifications", response=list[ClassificationOut])
+def classifications(request, scheme: str = "gbt13745", level: str = "first", parent: str = ""):
+    qs = Classification.objects.filter(scheme=scheme, level=level)
+    if parent:
+        qs = qs.filter(parent_code=parent)
+    return list(qs[:2000])
+
+
+api.add_router("/", achievements_router)
+api.add_router("/reference", reference)

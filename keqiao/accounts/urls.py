@@ -1,3 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("organizations/pending/", views.pending_organizations, name="pending"),
+    path("organizations/<int:pk>/<slug:decision>/", views.decide_organization, name="decide"),
+]

@@ -153,3 +153,23 @@ TRL_LABELS = {
     9: _("Large-scale industrialisation"),
 }
 TRL_CHOICES = [(level, format_lazy("TRL {} · {}", level, label)) for level, label in TRL_LABELS.items()]
+
+
+EVENT_LABELS = {
+    "created": _("Created"),
+    "imported": _("Imported"),
+    "edited": _("Edited"),
+    "submitted": _("Submitted for review"),
+    "returned": _("Returned for revision"),
+    "approved": _("Approved"),
+    "published": _("Published"),
+    "withdrawn": _("Withdrawn"),
+    "expired": _("Expired"),
+    "renewed": _("Renewed"),
+    "revised": _("Reopened for revision"),
+    "reminder_sent": _("Expiry reminder sent"),
+    "featured": _("Featured"),
+    "unfeatured": _("No longer featured"),
+    "attachment_added": _("Attachment added"),
+    "attachment_removed": _("Attachment removed"),
+}

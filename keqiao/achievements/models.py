@@ -195,6 +195,10 @@ class AchievementEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.achievement_id} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        return str(choices.EVENT_LABELS.get(self.action, self.action))
+
 
 class RegistrationCounter(models.Model):
     """The last registration serial issued per office code and year (locked row: numbers stay gap-free)."""

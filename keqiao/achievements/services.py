@@ -429,3 +429,101 @@ def listings_remind(*, now: datetime.datetime | None = None) -> int:
             _notify_owners(a, "achievements/email/expiring")
             count += 1
     return count
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, is_public: bool = False):
+    """Attach a checked PDF or image to an editable achievement."""
+    from .models import Attachment
+    from .uploads import check_upload
+
+    a = _lock(achievement)
+    if not _is_member(by, a):
+        raise NotPermitted(_("Only members of the owning organisation can add attachments."))
+    if not a.is_editable:
+        raise TransitionNotAllowed(_("Attachments can only be changed while the achievement is a draft or returned."))
+    if a.attachments.count() >= settings.KEQIAO["ATTACHMENTS_PER_ACHIEVEMENT"]:
+        raise DomainError(_("An achievement can have at most %(n)d attachments.")
+                          % {"n": settings.KEQIAO["ATTACHMENTS_PER_ACHIEVEMENT"]})
+    content_type = check_upload(uploaded)
+    if kind not in choices.AttachmentKind.values:
+        raise DomainError(_("Unknown attachment kind."), field="kind")
+    attachment = Attachment(achievement=a, kind=kind, original_name=(uploaded.name or "")[-200:],
+                            content_type=content_type, size=uploaded.size, uploaded_by=by,
+                            is_public=is_public and content_type.startswith("image/"))
+    attachment.file.save(uploaded.name, uploaded, save=False)
+    attachment.save()
+    _event(a, by=by, action="attachment_added", from_status=a.status, note=attachment.original_name)
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, by: User) -> None:
+    a = _lock(attachment.achievement)
+    if not _is_member(by, a):
+        raise NotPermitted(_("Only members of the owning organisation can remove attachments."))
+    if not a.is_editable:
+        raise TransitionNotAllowed(_("Attachments can only be changed while the achievement is a draft or returned."))
+    name = attachment.original_name
+    storage, path = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+    _event(a, by=by, action="attachment_removed", from_status=a.status, note=name)
+
+
+# --- bulk import (records already registered elsewhere, e.g. the provincial system) ----------------
+
+@transaction.atomic
+def achievements_import(*, rows: list[dict], by: User | None = None, publish: bool = True,
+                        batch_size: int = 1000) -> list[int]:
+    """Create many achievements at once from records registered elsewhere.
+
+    Each row holds model field values plus `organization` and optional `ip_items`, `published_at`.
+    Keywords beyond the national form's five, or longer than 20 characters, are dropped; the rules of
+    `validate_achievement_data` apply to the rest. Imported listings are published directly (the
+    registration was reviewed in the system they come from) and every one gets an "imported" event.
+    """
+    now = timezone.now()
+    validity = datetime.timedelta(days=settings.KEQIAO["LISTING_VALIDITY_DAYS"])
+    created: list[int] = []
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        objs = []
+        for row in batch:
+            data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
+            data["keywords"] = [k.strip() for k in data.get("keywords", []) if 0 < len(k.strip()) <= MAX_KEYWORD_LENGTH]
+            data["keywords"] = list(dict.fromkeys(data["keywords"]))[:MAX_KEYWORDS]
+            data["title"] = data.get("title", "")[:200]
+            data["summary"] = data.get("summary", "")[:2000]
+            data = validate_achievement_data(data)
+            published_at = row.get("published_at") or now
+            status = row.get("status", choices.Status.PUBLISHED if publish else choices.Status.DRAFT)
+            objs.append(Achievement(
+                organization=row["organization"], created_by=by, status=status, **data,
+                published_at=published_at if status == choices.Status.PUBLISHED else None,
+                expires_at=published_at + validity if status == choices.Status.PUBLISHED else None,
+            ))
+        Achievement.objects.bulk_create(objs)
+        if any(o.pk is None for o in objs):  # backends without RETURNING: fetch the ids back
+            raise DomainError(_("This database backend cannot import in bulk."))
+        ip_rows = []
+        events = []
+        changes = []
+        from keqiao.search.models import IndexChange
+
+        for obj, row in zip(objs, batch, strict=True):
+            for item in row.get("ip_items", []):
+                ip_rows.append(IPItem(achievement=obj, kind=item["kind"],
+                                      number=clean_ip_item(item["kind"], item.get("number", "")),
+                                      title=item.get("title", "")[:200],
+                                      status=item.get("status", choices.IPStatus.GRANTED)))
+            events.append(AchievementEvent(achievement=obj, actor=by, action="imported", to_status=obj.status))
+            if obj.status == choices.Status.PUBLISHED:
+                changes.append(IndexChange(object_id=obj.pk))
+            created.append(obj.pk)
+        IPItem.objects.bulk_create(ip_rows)
+        AchievementEvent.objects.bulk_create(events)
+        IndexChange.objects.bulk_create(changes)
+    return created

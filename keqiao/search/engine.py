@@ -27,7 +27,6 @@ never waits for a writer (not even for a full rebuild).
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -106,7 +105,6 @@ class _Segment:
     indptr: np.ndarray  # int64 (V_seg + 1,), term-major postings
     indices: np.ndarray  # int32 doc index per posting, ascending within a term
     impacts: np.ndarray  # float32 BM25F impact per posting
-    order: np.ndarray  # permutation from cols' (doc-major) entries to postings
     stats: _Stats
     pos: dict[int, int]  # doc id -> local index
 
@@ -305,9 +303,7 @@ class SearchEngine:
         indptr = np.zeros(n_terms + 1, np.int64)
         np.cumsum(np.bincount(cols.e_term, minlength=n_terms), out=indptr[1:])
         pos = dict(zip(cols.ids.tolist(), range(n), strict=True))
-        return _Segment(
-            cols, indptr, cols.e_doc[order], impacts[order].astype(np.float32), order, stats, pos
-        )
+        return _Segment(cols, indptr, cols.e_doc[order], impacts[order].astype(np.float32), stats, pos)
 
     def _delta_segment(self, st: _State) -> _Segment | None:
         if not st.delta_docs:
@@ -329,7 +325,8 @@ class SearchEngine:
             delta = self._delta_segment(st)
             parts = [st.main.cols] + ([delta.cols] if delta else [])
             alive = np.concatenate([st.main_alive] + ([np.ones(delta.n, bool)] if delta else []))
-            allc = _concat(*parts) if len(parts) > 1 else parts[0]
+            # doc-level columns only: postings stay per segment (no O(postings) copy per update)
+            allc = _concat(*parts, postings=False) if len(parts) > 1 else parts[0]
             single = {}
             for f in self.facet_names:
                 d = allc.f_doc[f]
@@ -576,19 +573,25 @@ def _take(c: _Cols, keep: np.ndarray) -> _Cols:
     )
 
 
-def _concat(*parts: _Cols) -> _Cols:
+def _concat(*parts: _Cols, postings: bool = True) -> _Cols:
+    """Stack ``parts`` (doc indices offset); without ``postings`` the posting arrays are left empty."""
     offsets = np.cumsum([0] + [len(p.ids) for p in parts])
+    if postings:
+        e_doc = np.concatenate([p.e_doc + o for p, o in zip(parts, offsets, strict=False)]).astype(np.int32)
+        e_term = np.concatenate([p.e_term for p in parts])
+        e_tf = np.concatenate([p.e_tf for p in parts])
+    else:
+        e_doc, e_term, e_tf = parts[0].e_doc[:0], parts[0].e_term[:0], parts[0].e_tf[:0]
     return _Cols(
         np.concatenate([p.ids for p in parts]),
         np.concatenate([p.lengths for p in parts]),
-        np.concatenate([p.e_doc + o for p, o in zip(parts, offsets, strict=False)]).astype(np.int32),
-        np.concatenate([p.e_term for p in parts]),
-        np.concatenate([p.e_tf for p in parts]),
-        {f: np.concatenate([p.f_doc[f] + o for p, o in zip(parts, offsets, strict=False)]).astype(np.int32)
-         for f in parts[0].f_doc},
+        e_doc,
+        e_term,
+        e_tf,
+        {
+            f: np.concatenate([p.f_doc[f] + o for p, o in zip(parts, offsets, strict=False)]).astype(np.int32)
+            for f in parts[0].f_doc
+        },
         {f: np.concatenate([p.f_code[f] for p in parts]) for f in parts[0].f_code},
         {s: np.concatenate([p.sorts[s] for p in parts]) for s in parts[0].sorts},
     )
-
-
-_ = math  # math kept for callers that subclass scoring; avoids re-import churn

@@ -1,0 +1,56 @@
+# Keqiao — the single entry point. `make demo` runs the site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: demo serve venv test lint check-migrations translations messages bench bench-full clean
+
+$(VENV)/.installed: requirements-dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+translations: venv
+	$(PY) manage.py compile_translations
+
+demo: venv translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	$(PY) manage.py rebuild_search_index
+	@$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet . || (echo "Run: $(VENV)/bin/ruff format ." && false)
+
+check-migrations: venv
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-0123456789abcdef \
+	  ALLOWED_HOSTS=keqiao.example $(PY) manage.py check --deploy --fail-level WARNING
+
+# The whole suite. Browser and PostgreSQL runs are mandatory when CI=true and skipped (with a message)
+# when Chromium or PostgreSQL is missing on a developer's machine.
+test: venv translations lint check-migrations
+	bash scripts/run-tests.sh
+
+# Regenerate the zh_Hans catalogue from the sources (needs GNU gettext).
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=staticfiles
+	$(PY) manage.py compile_translations
+
+bench: venv translations
+	bash scripts/run-bench.sh
+
+clean:
+	rm -rf var staticfiles .pytest_cache

@@ -1,0 +1,254 @@
+"""JSON API for achievements: the public catalogue, and (session-authenticated) registration and review.
+
+Handlers only translate: they call the same selectors and services as the HTML views.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.security import django_auth
+
+from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
+
+from . import selectors, services
+from .models import Achievement
+
+router = Router(tags=["achievements"])
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+    kind: str
+    region_code: str = Field(..., alias="region.code")
+    region_name: str = Field(..., alias="region.name")
+
+
+class IPItemSchema(Schema):
+    kind: str
+    number: str = ""
+    title: str
+    status: str = "granted"
+
+
+class AchievementPublic(Schema):
+    """What anybody may see of a published achievement: no confidential details, no contacts."""
+
+    id: int
+    registration_number: str | None
+    title: str
+    kind: str
+    organization: OrganizationRef
+    other_organizations: list[str]
+    completers: list[str]
+    research_start: datetime.date | None
+    research_end: datetime.date | None
+    source: str
+    attribute: str
+    forms: list[str]
+    level: str
+    stage: str
+    trl: int
+    evaluation: str
+    keywords: list[str]
+    industry_code: str | None = Field(None, alias="industry.code")
+    discipline_code: str | None = Field(None, alias="discipline.code")
+    tech_field: str
+    strategic_industry: str
+    transfer_modes: list[str]
+    price: Decimal | None
+    price_negotiable: bool
+    summary: str
+    application: str
+    ip_items: list[IPItemSchema]
+    published_at: datetime.datetime | None
+    expires_at: datetime.datetime | None
+    url: str = Field(..., alias="get_absolute_url")
+
+
+class AchievementPrivate(AchievementPublic):
+    """The owner's and the bureau's view: adds status, review comment, confidential details, contacts."""
+
+    status: str
+    review_comment: str
+    confidential_details: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    funding_programme: str
+    recommending_body: str
+    secrecy: str
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    per_page: int
+    num_pages: int
+    terms: list[str]
+    facets: dict[str, dict[str, int]]
+    results: list[AchievementPublic]
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=200)
+    field: list[str] = []
+    trl: list[str] = []
+    ip: list[str] = []
+    mode: list[str] = []
+    region: list[str] = []
+    holder: list[str] = []
+    sort: str = Field("relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$")
+    page: int = Field(1, ge=1, le=10000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+@router.get("/achievements", response=SearchOut, summary="Search published achievements")
+def search(request, params: Query[SearchParams]):
+    filters = {name: getattr(params, name) for name in FACETS}
+    page = search_achievements(params.q, filters=filters, sort=params.sort, page=params.page,
+                               per_page=params.per_page)
+    return {"total": page.total, "page": page.page, "per_page": page.per_page, "num_pages": page.num_pages,
+            "terms": page.terms, "facets": page.facets,
+            "results": selectors.achievements_public_by_ids(page.ids)}
+
+
+@router.get("/achievements/{achievement_id}", response=AchievementPublic, summary="A published achievement")
+def detail(request, achievement_id: int):
+    return get_object_or_404(selectors.achievements_public().prefetch_related("ip_items"), pk=achievement_id)
+
+
+# --- authenticated: owners --------------------------------------------------------------------------
+
+class AchievementIn(Schema):
+    title: str = Field(..., max_length=200)
+    kind: str = "1"
+    other_organizations: list[str] = []
+    completers: list[str] = []
+    recommending_body: str = Field("", max_length=100)
+    research_start: datetime.date | None = None
+    research_end: datetime.date | None = None
+    source: str = "self_funded"
+    funding_programme: str = Field("", max_length=200)
+    attribute: str = "original"
+    forms: list[str] = []
+    secrecy: str = "non_secret"
+    level: str = "not_evaluated"
+    stage: str = "lab"
+    trl: int = Field(4, ge=1, le=9)
+    evaluation: str = "none"
+    keywords: list[str] = []
+    tech_field: str
+    strategic_industry: str = ""
+    transfer_modes: list[str] = []
+    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    price_negotiable: bool = True
+    summary: str = Field(..., max_length=2000)
+    application: str = Field("", max_length=2000)
+    confidential_details: str = Field("", max_length=10000)
+    contact_name: str = Field("", max_length=60)
+    contact_phone: str = Field("", max_length=30)
+    contact_email: str = Field("", max_length=254)
+    ip_items: list[IPItemSchema] = []
+
+
+class AchievementCreate(AchievementIn):
+    organization_id: int | None = None
+
+
+class AchievementPatch(Schema):
+    """Fields to change; omitted fields keep their value."""
+
+    title: str | None = Field(None, max_length=200)
+    keywords: list[str] | None = None
+    summary: str | None = Field(None, max_length=2000)
+    application: str | None = Field(None, max_length=2000)
+    confidential_details: str | None = Field(None, max_length=10000)
+    trl: int | None = Field(None, ge=1, le=9)
+    stage: str | None = None
+    tech_field: str | None = None
+    transfer_modes: list[str] | None = None
+    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    price_negotiable: bool | None = None
+    ip_items: list[IPItemSchema] | None = None
+
+
+class ActionIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+def _private(user, pk: int) -> Achievement:
+    a = selectors.achievement_visible_to(user, pk)
+    if not selectors.can_see_private(user, a):
+        raise Http404
+    return a
+
+
+@router.get("/me/achievements", response=list[AchievementPrivate], auth=django_auth,
+            summary="Achievements of my organisations")
+def my_list(request, status: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+    qs = selectors.achievements_of_user(request.user).prefetch_related("ip_items")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[offset:offset + limit])
+
+
+@router.post("/me/achievements", response={201: AchievementPrivate}, auth=django_auth,
+             summary="Register an achievement (as a draft)")
+def create(request, payload: AchievementCreate):
+    orgs = {o.pk: o for o in user_holder_organizations(request.user)}
+    org_id = payload.organization_id or next(iter(orgs), None)
+    if org_id not in orgs:
+        raise Http404
+    data = payload.dict(exclude={"organization_id", "ip_items"})
+    a = services.achievement_create(by=request.user, organization=orgs[org_id], data=data,
+                                    ip_items=[i.dict() for i in payload.ip_items])
+    return 201, selectors.achievement_visible_to(request.user, a.pk)
+
+
+@router.get("/me/achievements/{achievement_id}", response=AchievementPrivate, auth=django_auth)
+def my_detail(request, achievement_id: int):
+    return _private(request.user, achievement_id)
+
+
+@router.patch("/me/achievements/{achievement_id}", response=AchievementPrivate, auth=django_auth)
+def update(request, achievement_id: int, payload: AchievementPatch):
+    a = _private(request.user, achievement_id)
+    data = payload.dict(exclude_unset=True)
+    ip_items = data.pop("ip_items", None)
+    services.achievement_update(achievement=a, by=request.user, data=data, ip_items=ip_items)
+    return selectors.achievement_visible_to(request.user, achievement_id)
+
+
+OWNER_ACTIONS = {
+    "submit": lambda a, u, p: services.achievement_submit(achievement=a, by=u),
+    "publish": lambda a, u, p: services.achievement_publish(achievement=a, by=u),
+    "withdraw": lambda a, u, p: services.achievement_withdraw(achievement=a, by=u, note=p.note),
+    "renew": lambda a, u, p: services.achievement_renew(achievement=a, by=u),
+    "revise": lambda a, u, p: services.achievement_revise(achievement=a, by=u),
+    "approve": lambda a, u, p: services.achievement_approve(achievement=a, by=u, note=p.note),
+    "return": lambda a, u, p: services.achievement_return(achievement=a, by=u, comment=p.note),
+}
+
+
+@router.post("/me/achievements/{achievement_id}/{action}", response=AchievementPrivate, auth=django_auth,
+             summary="Perform a workflow action: submit, publish, withdraw, renew, revise; "
+                     "approve or return (S&T bureau)")
+def action(request, achievement_id: int, action: str, payload: ActionIn | None = None):
+    if action not in OWNER_ACTIONS:
+        raise Http404
+    a = _private(request.user, achievement_id)
+    OWNER_ACTIONS[action](a, request.user, payload or ActionIn())
+    return selectors.achievement_visible_to(request.user, achievement_id)
+
+
+@router.get("/review/achievements", response=list[AchievementPrivate], auth=django_auth,
+            summary="Submissions awaiting review (S&T bureau)")
+def review_list(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    return list(selectors.review_queue().prefetch_related("ip_items")[:200])

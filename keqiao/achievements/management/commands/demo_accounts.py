@@ -1,0 +1,16 @@
+"""Print the demo accounts."""
+
+from django.core.management.base import BaseCommand
+
+from keqiao.achievements.demo.loader import DEMO_PASSWORD, ORGANIZATIONS, PENDING_ORG
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts and their password."
+
+    def handle(self, *args, **options):
+        self.stdout.write("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"  {'admin':10} platform administrator (Django admin at /admin/)")
+        for username, full_name, org, *_rest in [*ORGANIZATIONS, PENDING_ORG]:
+            self.stdout.write(f"  {username:10} {full_name} · {org}")
+        self.stdout.write("")

@@ -1,0 +1,25 @@
+"""Load the demo organisations, users and achievements (idempotent)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.test import override_settings
+
+from keqiao.achievements.demo import loader
+
+
+class Command(BaseCommand):
+    help = "Load fictional Meishan demo organisations publishing the real CSL research records."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=None, help="Load only the first N records.")
+
+    def handle(self, *args, limit=None, **options):
+        started = time.perf_counter()
+        # Demo notifications (approval e-mails and the like) are not worth printing to the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            result = loader.load(limit=limit)
+        if result["skipped"]:
+            self.stdout.write("Demo data already loaded.")
+        else:
+            self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.1f}s: { {str(k): v for k, v in result['counts'].items()} }")

@@ -1,0 +1,60 @@
+"""Reads of achievements, already scoped to what the user may see."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+
+from .choices import Status
+from .models import Achievement, AchievementEvent, Attachment
+
+
+def _base() -> QuerySet[Achievement]:
+    return Achievement.objects.select_related("organization", "organization__region", "industry", "discipline")
+
+
+def achievements_public() -> QuerySet[Achievement]:
+    return _base().filter(status=Status.PUBLISHED)
+
+
+def achievements_public_by_ids(ids: list[int]) -> list[Achievement]:
+    """Published achievements in the order of `ids` (search hits), with their IP items, in two queries."""
+    objects = {a.pk: a for a in achievements_public().filter(pk__in=ids).prefetch_related("ip_items")}
+    return [objects[i] for i in ids if i in objects]
+
+
+def achievement_visible_to(user, pk: int) -> Achievement:
+    """The achievement if the user may see it: published ones to all, others to owners and the bureau.
+
+    Everybody else gets 404, so that a draft's existence is not revealed.
+    """
+    try:
+        a = _base().prefetch_related(
+            "ip_items", Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
+        ).get(pk=pk)
+    except Achievement.DoesNotExist as exc:
+        raise Http404 from exc
+    if a.status == Status.PUBLISHED or can_see_private(user, a):
+        return a
+    raise Http404
+
+
+def can_see_private(user, achievement: Achievement) -> bool:
+    """Owners and the bureau see confidential details, contacts, private attachments and history."""
+    return achievement.organization_id in user_organization_ids(user) or user_is_bureau(user)
+
+
+def can_edit(user, achievement: Achievement) -> bool:
+    return achievement.organization_id in user_organization_ids(user) and achievement.is_editable
+
+
+def achievements_of_user(user) -> QuerySet[Achievement]:
+    return _base().filter(organization_id__in=user_organization_ids(user)).order_by("-updated_at")
+
+
+def review_queue() -> QuerySet[Achievement]:
+    return _base().filter(status=Status.SUBMITTED).order_by("submitted_at")
+
+
+def achievement_events(achievement: Achievement) -> QuerySet[AchievementEvent]:
+    return AchievementEvent.objects.filter(achievement=achievement).select_related("actor")

@@ -1,0 +1,242 @@
+"""HTTP views for achievements: they parse input, call one service, and render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.common.errors import DomainError
+from keqiao.common.pagination import paginate
+from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
+
+from . import selectors, services
+from .choices import TRL_LABELS, Status
+from .facets import facet_groups
+from .forms import AchievementForm, AttachmentForm, IPItemFormSet, NoteForm, ReturnForm, ip_items_from_formset
+from .models import Attachment
+
+PER_PAGE = 20
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+# --- public showcase ------------------------------------------------------------------------------
+
+def achievement_list(request):
+    """The public catalogue: full-text search, facets, sort and pagination (htmx swaps the results)."""
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {name: request.GET.getlist(name) for name in FACETS}
+    sort = request.GET.get("sort", "relevance")
+    page = search_achievements(query, filters=filters, sort=sort, page=_int(request.GET.get("page"), 1),
+                               per_page=PER_PAGE)
+    achievements = selectors.achievements_public_by_ids(page.ids)
+    context = {
+        "page": page, "achievements": achievements, "query": query,
+        "facet_groups": facet_groups(page), "sort_options": SORT_OPTIONS,
+        "has_filters": bool(page.filters),
+    }
+    template = "achievements/_results.html" if request.htmx and not request.htmx.boosted else \
+        "achievements/list.html"
+    return render(request, template, context)
+
+
+def achievement_detail(request, pk: int):
+    achievement = selectors.achievement_visible_to(request.user, pk)
+    private = selectors.can_see_private(request.user, achievement)
+    attachments = [a for a in achievement.attachments.all() if private or (a.is_public and achievement.is_public)]
+    context = {
+        "a": achievement, "private": private, "attachments": attachments,
+        "can_edit": selectors.can_edit(request.user, achievement),
+        "is_bureau": user_is_bureau(request.user), "trl_label": TRL_LABELS.get(achievement.trl),
+        "events": selectors.achievement_events(achievement) if private else None,
+        "return_form": ReturnForm(), "attachment_form": AttachmentForm(), "note_form": NoteForm(),
+    }
+    return render(request, "achievements/detail.html", context)
+
+
+def attachment_download(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("achievement"), pk=pk)
+    achievement = attachment.achievement
+    allowed = selectors.can_see_private(request.user, achievement) or (
+        attachment.is_public and achievement.is_public
+    )
+    if not allowed:
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                            as_attachment=attachment.content_type == "application/pdf",
+                            filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- owners -----------------------------------------------------------------------------------------
+
+@login_required
+def my_achievements(request):
+    qs = selectors.achievements_of_user(request.user)
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "achievements/mine.html", {
+        "page_obj": paginate(request, qs, PER_PAGE), "status": status, "statuses": Status.choices,
+        "organizations": user_holder_organizations(request.user),
+    })
+
+
+def _save_form(request, achievement=None):
+    orgs = list(user_holder_organizations(request.user))
+    if not orgs:
+        messages.error(request, _("You need to belong to an organisation to register achievements."))
+        return redirect("accounts:register")
+    form = AchievementForm(request.POST or None, instance=achievement)
+    formset = IPItemFormSet(
+        request.POST or None, prefix="ip",
+        initial=[{"kind": i.kind, "number": i.number, "title": i.title, "status": i.status}
+                 for i in achievement.ip_items.all()] if achievement else None,
+    )
+    org_id = _int(request.POST.get("organization") if request.method == "POST" else None, orgs[0].pk)
+    organization = next((o for o in orgs if o.pk == org_id), orgs[0])
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            if achievement is None:
+                achievement = services.achievement_create(
+                    by=request.user, organization=organization, data=form.service_data(),
+                    ip_items=ip_items_from_formset(formset))
+                messages.success(request, _("The achievement was saved as a draft."))
+            else:
+                services.achievement_update(achievement=achievement, by=request.user, data=form.service_data(),
+                                            ip_items=ip_items_from_formset(formset))
+                messages.success(request, _("Your changes were saved."))
+            if "submit" in request.POST:
+                services.achievement_submit(achievement=achievement, by=request.user)
+                messages.success(request, _("The achievement was submitted to the S&T bureau for review."))
+            return redirect(achievement.get_absolute_url())
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                for err in errs:
+                    form.add_error(field if field in form.fields else None, err)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "achievements/form.html", {
+        "form": form, "formset": formset, "achievement": achievement, "organizations": orgs,
+        "organization": organization,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def achievement_create(request):
+    return _save_form(request)
+
+
+@login_required
+def achievement_edit(request, pk: int):
+    achievement = selectors.achievement_visible_to(request.user, pk)
+    if not selectors.can_see_private(request.user, achievement):
+        raise Http404
+    if not selectors.can_edit(request.user, achievement):
+        messages.error(request, _("This achievement cannot be edited in its current state."))
+        return redirect(achievement.get_absolute_url())
+    return _save_form(request, achievement)
+
+
+ACTIONS = {
+    "submit": (lambda a, u, p: services.achievement_submit(achievement=a, by=u),
+               gettext_lazy("The achievement was submitted to the S&T bureau for review.")),
+    "publish": (lambda a, u, p: services.achievement_publish(achievement=a, by=u),
+                gettext_lazy("The achievement is now published in the showcase.")),
+    "withdraw": (lambda a, u, p: services.achievement_withdraw(achievement=a, by=u, note=p.get("note", "")),
+                 gettext_lazy("The achievement was withdrawn from the showcase.")),
+    "renew": (lambda a, u, p: services.achievement_renew(achievement=a, by=u),
+              gettext_lazy("The listing was renewed.")),
+    "revise": (lambda a, u, p: services.achievement_revise(achievement=a, by=u),
+               gettext_lazy("The achievement is a draft again; edit it and submit it for review.")),
+    "approve": (lambda a, u, p: services.achievement_approve(achievement=a, by=u, note=p.get("note", "")),
+                gettext_lazy("The achievement was approved and its registration number issued.")),
+    "return": (lambda a, u, p: services.achievement_return(achievement=a, by=u, comment=p.get("comment", "")),
+               gettext_lazy("The achievement was returned to its owner with your comments.")),
+    "feature": (lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=True),
+                gettext_lazy("The achievement is now featured on the home page.")),
+    "unfeature": (lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=False),
+                  gettext_lazy("The achievement is no longer featured.")),
+}
+
+
+@login_required
+@require_POST
+def achievement_action(request, pk: int, action: str):
+    """One POST endpoint per transition; the service decides whether the user may perform it."""
+    achievement = selectors.achievement_visible_to(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if not selectors.can_see_private(request.user, achievement):
+        return HttpResponseForbidden()
+    run, success = ACTIONS[action]
+    try:
+        run(achievement, request.user, request.POST)
+        messages.success(request, str(success))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = achievement.get_absolute_url()
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk: int):
+    achievement = selectors.achievement_visible_to(request.user, pk)
+    if not selectors.can_see_private(request.user, achievement):
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"],
+                                    kind=form.cleaned_data["kind"], is_public=form.cleaned_data["is_public"])
+            messages.success(request, _("The file was attached."))
+        except ValidationError as exc:
+            for err in exc.messages:
+                messages.error(request, err)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    else:
+        for errs in form.errors.values():
+            for err in errs:
+                messages.error(request, err)
+    return redirect(achievement.get_absolute_url() + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk: int):
+    attachment = get_object_or_404(Attachment.objects.select_related("achievement"), pk=pk)
+    if not selectors.can_see_private(request.user, attachment.achievement):
+        raise Http404
+    try:
+        services.attachment_remove(attachment=attachment, by=request.user)
+        messages.success(request, _("The file was removed."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(attachment.achievement.get_absolute_url() + "#attachments")
+
+
+# --- the bureau ---------------------------------------------------------------------------------------
+
+@login_required
+def review_queue(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    return render(request, "achievements/review_queue.html", {
+        "page_obj": paginate(request, selectors.review_queue(), PER_PAGE),
+    })

@@ -1,0 +1,63 @@
+"""Template helpers: query-string toggles for facets and pages, yuan formatting, highlighting."""
+
+import re
+from decimal import Decimal
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def toggle_url(context, name: str, value: str) -> str:
+    """The current URL with `name=value` added, or removed if present; always back to page 1."""
+    params = context["request"].GET.copy()
+    values = params.getlist(name)
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    params.setlist(name, values)
+    params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def with_param(context, name: str, value) -> str:
+    params = context["request"].GET.copy()
+    params[name] = str(value)
+    if name != "page":
+        params.pop("page", None)
+    return "?" + params.urlencode()
+
+
+@register.filter
+def yuan(value) -> str:
+    """Format an amount in yuan the Chinese way: 万元 above ten thousand."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if amount >= 10000:
+        wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
+        return _("%(amount)s ten-thousand yuan") % {"amount": f"{wan:f}"}
+    return _("%(amount)s yuan") % {"amount": f"{amount.quantize(Decimal('0.01')):f}"}
+
+
+@register.filter
+def highlight(text: str, terms) -> str:
+    """Wrap query terms in <mark>; the text is escaped first, so this is safe on user input."""
+    escaped = escape(text or "")
+    words = sorted({escape(t) for t in (terms or []) if t and len(t.strip()) > 0}, key=len, reverse=True)
+    if not words:
+        return mark_safe(escaped)  # noqa: S308 - escaped above
+    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
+
+
+@register.filter
+def truncate_chars(text: str, n: int) -> str:
+    text = text or ""
+    return text if len(text) <= n else text[: int(n)] + "…"

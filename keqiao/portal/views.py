@@ -1,0 +1,38 @@
+"""The public portal: home page and each holder's public page."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from keqiao.accounts.selectors import public_organizations
+from keqiao.achievements import selectors as achievement_selectors
+from keqiao.achievements.facets import facet_groups
+from keqiao.common.choices import TechField
+from keqiao.common.pagination import paginate
+from keqiao.search.index import search_achievements
+
+
+def home(request):
+    published = achievement_selectors.achievements_public()
+    overview = search_achievements("", per_page=1)
+    groups = {g["name"]: g for g in facet_groups(overview)}
+    context = {
+        "latest": published.order_by("-published_at")[:8],
+        "featured": published.filter(featured=True).order_by("-published_at")[:4],
+        "total": overview.total,
+        "by_field": sorted(groups["field"]["items"], key=lambda i: -i["count"]),
+        "by_region": [i for i in groups["region"]["items"] if len(i["value"]) == 6],
+        "holder_count": public_organizations().filter(achievements__status="published").distinct().count(),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def holder_detail(request, pk: int):
+    organization = get_object_or_404(public_organizations(), pk=pk)
+    achievements = achievement_selectors.achievements_public().filter(organization=organization)
+    labels = dict(TechField.choices)
+    stats = [(labels.get(row["tech_field"], row["tech_field"]), row["n"])
+             for row in achievements.values("tech_field").annotate(n=Count("id")).order_by("-n")]
+    return render(request, "portal/holder.html", {
+        "org": organization, "page_obj": paginate(request, achievements.order_by("-published_at"), 20),
+        "stats": stats,
+    })

@@ -1,0 +1,155 @@
+"""The achievement index: Django glue between the database and the in-memory engine.
+
+The backend interface is `search_achievements()` / `refresh()`: a large deployment can swap the
+in-process engine for OpenSearch/Elasticsearch behind these two functions.
+
+Consistency: services write an IndexChange row in the same transaction as every change to a published
+listing. Before answering, the index applies the rows it has not seen yet (one indexed query), so each
+process — web workers, Celery workers — answers from the committed state without a message bus.
+"""
+
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from keqiao.achievements.choices import Status
+from keqiao.achievements.models import Achievement
+from keqiao.common import text
+
+from .engine import Document, SearchEngine
+from .models import IndexChange
+
+logger = logging.getLogger(__name__)
+
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+FACETS = ("field", "trl", "ip", "mode", "region", "holder")
+SORTS = ("published", "trl", "price")
+SORT_OPTIONS = ("relevance", "-published", "published", "-trl", "trl", "price", "-price")
+
+
+def achievement_document(a: Achievement) -> Document:
+    """What of an achievement is searchable: public fields only, never confidential details or contacts."""
+    region = a.organization.region
+    county = region.parent.code if region.kind == "park" and region.parent_id else region.code
+    return Document(
+        id=a.pk,
+        fields={
+            "title": a.title,
+            "keywords": " ".join(a.keywords),
+            "body": "\n".join(filter(None, [a.summary, a.application, a.organization.name])),
+        },
+        facets={
+            "field": (a.tech_field,) if a.tech_field else (),
+            "trl": (str(a.trl),),
+            "ip": tuple(sorted({i.kind for i in a.ip_items.all()})),
+            "mode": tuple(a.transfer_modes),
+            "region": tuple(dict.fromkeys([county, region.code])),
+            "holder": (a.organization.kind,),
+        },
+        sort_values={
+            "published": a.published_at.timestamp() if a.published_at else math.nan,
+            "trl": float(a.trl),
+            "price": float(a.price) if a.price is not None else math.nan,
+        },
+    )
+
+
+def _published():
+    return (Achievement.objects.filter(status=Status.PUBLISHED)
+            .select_related("organization", "organization__region", "organization__region__parent")
+            .prefetch_related("ip_items"))
+
+
+class AchievementIndex:
+    """One process's index of published achievements, caught up from the IndexChange log."""
+
+    def __init__(self) -> None:
+        self.engine: SearchEngine | None = None
+        self.last_change_id = 0
+        self._lock = threading.Lock()
+
+    def rebuild(self) -> int:
+        with self._lock:
+            # Read the log position first: changes committed while we load are re-applied afterwards.
+            last = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
+            achievements = list(_published().iterator(chunk_size=2000))
+            text.add_words(kw for a in achievements for kw in a.keywords)
+            engine = SearchEngine(FIELD_WEIGHTS, FACETS, SORTS)
+            engine.build(achievement_document(a) for a in achievements)
+            self.engine, self.last_change_id = engine, last
+            return len(achievements)
+
+    def refresh(self) -> None:
+        """Apply committed changes this process has not seen yet."""
+        if self.engine is None:
+            started = time.perf_counter()
+            n = self.rebuild()
+            logger.info("search index built: %d achievements in %.2fs", n, time.perf_counter() - started)
+            return
+        changes = list(IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "object_id"))
+        if not changes:
+            return
+        with self._lock:
+            ids = {object_id for _cid, object_id in changes}
+            fresh = {a.pk: a for a in _published().filter(pk__in=ids)}
+            for pk in ids:
+                if pk in fresh:
+                    text.add_words(fresh[pk].keywords)
+                    self.engine.upsert(achievement_document(fresh[pk]))
+                else:
+                    self.engine.delete(pk)
+            self.last_change_id = max(self.last_change_id, max(cid for cid, _ in changes))
+
+    def reset(self) -> None:
+        self.engine, self.last_change_id = None, 0
+
+
+_index = AchievementIndex()
+
+
+def get_index() -> AchievementIndex:
+    return _index
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    ids: list[int]
+    scores: dict[int, float]
+    facets: dict[str, dict[str, int]]
+    terms: list[str]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def search_achievements(query: str = "", *, filters: dict[str, list[str]] | None = None,
+                        sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchPage:
+    """Search published achievements: Chinese full text, disjunctive facets, sort and pagination."""
+    index = get_index()
+    index.refresh()
+    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in FACETS}
+    filters = {k: vs for k, vs in filters.items() if vs}
+    if sort not in SORT_OPTIONS:
+        sort = "relevance"
+    engine_sort = sort if sort == "relevance" else sort
+    if sort == "relevance" and not query.strip():
+        engine_sort = "-published"
+    page = max(1, page)
+    result = index.engine.search(query, filters=filters, facets=FACETS, sort=engine_sort,
+                                 offset=(page - 1) * per_page, limit=per_page)
+    return SearchPage(
+        query=query, total=result.total, ids=[i for i, _s in result.hits],
+        scores=dict(result.hits), facets=result.facets, terms=result.terms, filters=filters, sort=sort,
+        page=page, per_page=per_page,
+    )
