@@ -13,7 +13,7 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 if env_str("TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env_str("TEST_DATABASE_URL"))}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3",
-                             "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"}}}
+    # In-memory test database (shared-cache, so live-server threads see it too).
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}
 AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
 LOGGING["root"]["level"] = "WARNING"

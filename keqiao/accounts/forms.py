@@ -29,7 +29,7 @@ class OrganizationRegistrationForm(forms.Form):
                                   help_text=_("18 characters, as on the business licence."))
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    website = forms.URLField(label=_("Website"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     description = forms.CharField(label=_("Public description"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     full_name = forms.CharField(label=_("Your name"), max_length=60)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
@@ -207,7 +207,7 @@ def create(request, payload: AchievementCreate):
     data = payload.dict(exclude={"organization_id", "ip_items"})
     a = services.achievement_create(by=request.user, organization=orgs[org_id], data=data,
                                     ip_items=[i.dict() for i in payload.ip_items])
-    return 201, selectors.achievement_visible_to(request.user, a.pk)
+    return Status(201, selectors.achievement_visible_to(request.user, a.pk))
 
 
 @router.get("/me/achievements/{achievement_id}", response=AchievementPrivate, auth=django_auth)

@@ -33,8 +33,8 @@ def validate_credit_code(value: str) -> None:
             code="charset",
             params={"chars": "".join(sorted(set(bad)))},
         )
-    if not code[8:14].isdigit():
-        raise ValidationError(_("Characters 9–14 of the credit code must be the region code digits."), code="region")
+    if not code[2:8].isdigit():
+        raise ValidationError(_("Characters 3–8 of the credit code must be the region code digits."), code="region")
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
             _("The unified social credit code fails its check character; please check for a typing error."),

@@ -1,10 +1,12 @@
-"""In-memory full-text + faceted search engine (BM25F over numpy/scipy-free arrays).
+"""In-memory full-text + faceted search engine: BM25F with precomputed impacts.
 
 Pure Python + numpy; no Django.  The design mirrors "eager" BM25 indexes such as
 bm25s: every (term, document) impact score is computed at index time and stored
-in a term-major CSR layout (``indptr``/``indices``/``impacts``), so answering a
-query is summing a handful of posting slices into a dense score vector
-(``np.bincount``) followed by ``np.argpartition`` for top-k.
+in a term-major CSR layout (``indptr``/``indices``/``impacts`` -- the arrays of a
+``scipy.sparse.csr_matrix`` with term rows, kept bare because slicing the raw
+arrays is several times cheaper than scipy's row indexing), so answering a query
+is summing a handful of posting slices into a dense score vector
+(``np.bincount``) followed by ``np.partition`` for top-k.
 
 Scoring is BM25F: per-field term frequencies are length-normalised per field,
 weighted, summed, and only then saturated with ``k1`` -- a term repeated in

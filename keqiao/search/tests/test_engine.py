@@ -241,3 +241,14 @@ def test_default_tokenizer_chinese():
     assert e.retrieve("微卫星标记", 1)[0][0] == 1
     assert e.retrieve("轮齿变形", 1)[0][0] == 2
     assert e.search("").hits[0][0] == 2  # browse: trl descending
+
+
+def test_single_valued_facet_or_filter_and_counts():
+    # every doc has exactly one "field" value -> the engine's dense-code fast path
+    e = make_engine()
+    e.build([doc(i, "w", "", [f], []) for i, f in enumerate("aabcc", start=1)])
+    r = e.search("", filters={"field": ["a", "c"]}, facets=["field"], sort="id")
+    assert ids(r) == [1, 2, 4, 5]
+    assert r.facets["field"] == {"a": 2, "c": 2, "b": 1}
+    r = e.search("", filters={"field": ["b"], "ip_type": ["none"]}, facets=["field"])
+    assert r.total == 0 and r.facets["field"] == {}

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "Print the demo accounts and their password."
 
     def handle(self, *args, **options):
-        self.stdout.write("\nDemo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
         self.stdout.write(f"  {'admin':10} platform administrator (Django admin at /admin/)")
         for username, full_name, org, *_rest in [*ORGANIZATIONS, PENDING_ORG]:
             self.stdout.write(f"  {username:10} {full_name} · {org}")

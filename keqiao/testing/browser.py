@@ -1,0 +1,125 @@
+"""Headless Chromium for the end-to-end tests (Playwright's sync API driving the system Chromium).
+
+Whether browser tests run is decided by the environment variable KEQIAO_BROWSER_TESTS:
+
+* ``required`` (CI): Chromium and Playwright must be available; a missing one fails the test.
+* ``skip``: browser tests are skipped.
+* unset or empty: the tests run when Chromium is installed and are skipped otherwise.
+
+Playwright is never asked to download browsers: we launch the distribution's Chromium
+(``/usr/bin/chromium`` unless KEQIAO_CHROMIUM points elsewhere).
+
+Usage in a test module::
+
+    @pytest.fixture
+    def browser(live_server):
+        with chromium_browser() as b:
+            yield b
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+MODE_VARIABLE = "KEQIAO_BROWSER_TESTS"
+MODES = ("required", "skip", "")
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Where tests put screenshots; the directory is git-ignored.
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def browser_mode() -> str:
+    mode = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    if mode not in MODES:
+        pytest.fail(f"{MODE_VARIABLE} must be 'required', 'skip' or unset, not {mode!r}.", pytrace=False)
+    return mode
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable to use, or None when it is not installed."""
+    candidate = os.environ.get("KEQIAO_CHROMIUM") or DEFAULT_CHROMIUM
+    resolved = shutil.which(candidate)
+    return resolved if resolved and os.access(resolved, os.X_OK) else None
+
+
+def require_chromium() -> str:
+    """Return Chromium's path, or skip/fail the current test as KEQIAO_BROWSER_TESTS asks."""
+    mode = browser_mode()
+    if mode == "skip":
+        pytest.skip(f"browser tests disabled ({MODE_VARIABLE}=skip)")
+    wanted = os.environ.get("KEQIAO_CHROMIUM") or DEFAULT_CHROMIUM
+    problem = None
+    path = chromium_path()
+    if path is None:
+        problem = f"Chromium not found at {wanted} (install the 'chromium' Debian package)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            problem = "the 'playwright' Python package is not installed (pip install -r requirements-dev.lock)"
+    if problem:
+        if mode == "required":
+            pytest.fail(f"{MODE_VARIABLE}=required but {problem}.", pytrace=False)
+        pytest.skip(f"browser test skipped: {problem}; set {MODE_VARIABLE}=required to make this an error")
+    return path
+
+
+@contextlib.contextmanager
+def _async_unsafe_allowed() -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django's ORM
+    refuse to run there (SynchronousOnlyOperation). The test's own ORM calls are plain synchronous code,
+    so we allow them for the lifetime of the browser and restore the previous setting afterwards."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextlib.contextmanager
+def chromium_browser(*, headless: bool = True):
+    """Launch headless Chromium (skipping or failing per KEQIAO_BROWSER_TESTS) and yield the Browser."""
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with _async_unsafe_allowed(), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=headless,
+                                             args=CHROMIUM_ARGS, timeout=60_000)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(browser, base_url: str, *, locale: str = "zh-CN", timeout_ms: int = 10_000):
+    """A page in a fresh context (own cookies, so its own session) with base_url for relative gotos."""
+    context = browser.new_context(base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(timeout_ms)
+    return context.new_page()
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot under test-artifacts/ and return its path."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS_DIR / name
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
