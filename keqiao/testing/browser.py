@@ -11,6 +11,8 @@ Playwright is never asked to download browsers: we launch the distribution's Chr
 
 Usage in a test module::
 
+    pytestmark = [pytest.mark.browser, pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason()))]
+
     @pytest.fixture
     def browser(live_server):
         with chromium_browser() as b:
@@ -57,26 +59,41 @@ def chromium_path() -> str | None:
     return resolved if resolved and os.access(resolved, os.X_OK) else None
 
 
+def _missing() -> str | None:
+    """What prevents running a browser here, or None."""
+    if chromium_path() is None:
+        wanted = os.environ.get("KEQIAO_CHROMIUM") or DEFAULT_CHROMIUM
+        return f"Chromium not found at {wanted} (install the 'chromium' Debian package)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the 'playwright' Python package is not installed (pip install -r requirements-dev.lock)"
+    return None
+
+
+def skip_reason() -> str | None:
+    """Why browser tests should be skipped, or None. Never fails: use it in a ``skipif`` marker so that a
+    skipped browser test does not even set up the database and live server."""
+    mode = os.environ.get(MODE_VARIABLE, "").strip().lower()
+    if mode == "skip":
+        return f"browser tests disabled ({MODE_VARIABLE}=skip)"
+    if mode == "":
+        problem = _missing()
+        if problem:
+            return f"browser test skipped: {problem}; set {MODE_VARIABLE}=required to make this an error"
+    return None
+
+
 def require_chromium() -> str:
     """Return Chromium's path, or skip/fail the current test as KEQIAO_BROWSER_TESTS asks."""
     mode = browser_mode()
-    if mode == "skip":
-        pytest.skip(f"browser tests disabled ({MODE_VARIABLE}=skip)")
-    wanted = os.environ.get("KEQIAO_CHROMIUM") or DEFAULT_CHROMIUM
-    problem = None
-    path = chromium_path()
-    if path is None:
-        problem = f"Chromium not found at {wanted} (install the 'chromium' Debian package)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the 'playwright' Python package is not installed (pip install -r requirements-dev.lock)"
+    reason = skip_reason()
+    if reason:
+        pytest.skip(reason)
+    problem = _missing()
     if problem:
-        if mode == "required":
-            pytest.fail(f"{MODE_VARIABLE}=required but {problem}.", pytrace=False)
-        pytest.skip(f"browser test skipped: {problem}; set {MODE_VARIABLE}=required to make this an error")
-    return path
+        pytest.fail(f"{MODE_VARIABLE}={mode or 'unset'} but {problem}.", pytrace=False)
+    return chromium_path()
 
 
 @contextlib.contextmanager
