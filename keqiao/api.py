@@ -11,15 +11,16 @@ api = NinjaAPI(
     title="Keqiao API",
     version="1.0",
     description="Catalogue of published technology achievements of the Meishan technology-transfer platform, "
-                "and session-authenticated registration and review.",
+    "and session-authenticated registration and review.",
     urls_namespace="api",
 )
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return api.create_response(request, {"detail": str(exc.message), "code": exc.code, "field": exc.field},
-                               status=exc.status_code)
+    return api.create_response(
+        request, {"detail": str(exc.message), "code": exc.code, "field": exc.field}, status=exc.status_code
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -12,7 +12,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Keqiao", {"fields": ("full_name", "phone", "is_expert", "is_broker")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Keqiao", {"fields": ("full_name", "phone", "is_expert", "is_broker")}),
+    )
     list_display = ["username", "full_name", "email", "is_expert", "is_broker", "is_staff"]
     search_fields = ["username", "full_name", "email"]
 

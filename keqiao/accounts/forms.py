@@ -11,8 +11,7 @@ from keqiao.common.validators import normalize_credit_code, validate_credit_code
 from .models import Organization, User
 
 SELF_REGISTRATION_KINDS = [
-    (k, label) for k, label in Organization.Kind.choices
-    if k not in (Organization.Kind.CITY_BUREAU,)
+    (k, label) for k, label in Organization.Kind.choices if k not in (Organization.Kind.CITY_BUREAU,)
 ]
 
 
@@ -25,17 +24,28 @@ class OrganizationRegistrationForm(forms.Form):
 
     name = forms.CharField(label=_("Organisation name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind of organisation"), choices=SELF_REGISTRATION_KINDS)
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=24,
-                                  help_text=_("18 characters, as on the business licence."))
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=24,
+        help_text=_("18 characters, as on the business licence."),
+    )
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    description = forms.CharField(label=_("Public description"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Public description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     full_name = forms.CharField(label=_("Your name"), max_length=60)
-    username = forms.RegexField(label=_("User name"), max_length=40, regex=r"^[A-Za-z0-9_.-]{3,40}$",
-                                help_text=_("3–40 letters, digits, dots, hyphens or underscores."),
-                                error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")})
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        help_text=_("3–40 letters, digits, dots, hyphens or underscores."),
+        error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")},
+    )
     email = forms.EmailField(label=_("E-mail"))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
@@ -75,15 +85,28 @@ class OrganizationRegistrationForm(forms.Form):
 
     def user_data(self) -> dict:
         c = self.cleaned_data
-        return {"username": c["username"], "email": c["email"], "full_name": c["full_name"],
-                "phone": c.get("phone", ""), "password": c["password1"]}
+        return {
+            "username": c["username"],
+            "email": c["email"],
+            "full_name": c["full_name"],
+            "phone": c.get("phone", ""),
+            "password": c["password1"],
+        }
 
     def org_data(self) -> dict:
         c = self.cleaned_data
-        return {"name": c["name"], "kind": c["kind"], "credit_code": c["credit_code"], "region": c["region"],
-                "address": c.get("address", ""), "website": c.get("website", ""),
-                "description": c.get("description", ""), "contact_name": c["full_name"],
-                "contact_email": c["email"], "contact_phone": c.get("phone", "")}
+        return {
+            "name": c["name"],
+            "kind": c["kind"],
+            "credit_code": c["credit_code"],
+            "region": c["region"],
+            "address": c.get("address", ""),
+            "website": c.get("website", ""),
+            "description": c.get("description", ""),
+            "contact_name": c["full_name"],
+            "contact_email": c["email"],
+            "contact_phone": c.get("phone", ""),
+        }
 
 
 class DecisionForm(forms.Form):

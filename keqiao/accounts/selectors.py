@@ -46,8 +46,10 @@ def user_holder_organizations(user) -> QuerySet[Organization]:
 
 
 def organizations_pending_verification() -> QuerySet[Organization]:
-    return Organization.objects.filter(status=Organization.Status.PENDING).select_related("region").order_by(
-        "created_at"
+    return (
+        Organization.objects.filter(status=Organization.Status.PENDING)
+        .select_related("region")
+        .order_by("created_at")
     )
 
 

@@ -42,7 +42,10 @@ def _decide(*, organization: Organization, by, to_status: str, note: str, action
         raise NotPermitted(_("Only the S&T bureau can verify organisations."))
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
-        if org.status not in (Organization.Status.PENDING, Organization.Status.REJECTED) and action != "suspended":
+        if (
+            org.status not in (Organization.Status.PENDING, Organization.Status.REJECTED)
+            and action != "suspended"
+        ):
             raise TransitionNotAllowed(_("This organisation has already been verified."))
         org.status = to_status
         org.status_note = note
@@ -58,8 +61,9 @@ def _decide(*, organization: Organization, by, to_status: str, note: str, action
 
 def organization_verify(*, organization: Organization, by, note: str = "") -> Organization:
     """The bureau confirms an organisation's identity; its members may then submit listings."""
-    return _decide(organization=organization, by=by, to_status=Organization.Status.VERIFIED, note=note,
-                   action="verified")
+    return _decide(
+        organization=organization, by=by, to_status=Organization.Status.VERIFIED, note=note, action="verified"
+    )
 
 
 def organization_reject(*, organization: Organization, by, note: str) -> Organization:
@@ -67,12 +71,18 @@ def organization_reject(*, organization: Organization, by, note: str) -> Organiz
         from keqiao.common.errors import DomainError
 
         raise DomainError(_("Please give the reason for the rejection."), field="note")
-    return _decide(organization=organization, by=by, to_status=Organization.Status.REJECTED, note=note,
-                   action="rejected")
+    return _decide(
+        organization=organization, by=by, to_status=Organization.Status.REJECTED, note=note, action="rejected"
+    )
 
 
-def membership_add(*, organization: Organization, user, role: str = Membership.Role.STAFF, by=None) -> Membership:
-    membership, _created = Membership.objects.get_or_create(user=user, organization=organization,
-                                                            defaults={"role": role})
-    OrganizationEvent.objects.create(organization=organization, actor=by, action="member_added", note=str(user))
+def membership_add(
+    *, organization: Organization, user, role: str = Membership.Role.STAFF, by=None
+) -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": role}
+    )
+    OrganizationEvent.objects.create(
+        organization=organization, actor=by, action="member_added", note=str(user)
+    )
     return membership

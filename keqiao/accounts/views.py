@@ -26,10 +26,17 @@ class LoginView(auth_views.LoginView):
 def register(request):
     form = OrganizationRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization, user = services.organization_register(user_data=form.user_data(), org_data=form.org_data())
+        organization, user = services.organization_register(
+            user_data=form.user_data(), org_data=form.org_data()
+        )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your organisation is registered and awaits verification by the S&T bureau. "
-                                    "You can already prepare drafts."))
+        messages.success(
+            request,
+            _(
+                "Your organisation is registered and awaits verification by the S&T bureau. "
+                "You can already prepare drafts."
+            ),
+        )
         return redirect("accounts:dashboard")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -52,9 +59,14 @@ def dashboard(request):
 def pending_organizations(request):
     if not selectors.user_is_bureau(request.user):
         raise Http404
-    return render(request, "accounts/pending.html", {
-        "organizations": selectors.organizations_pending_verification(), "form": DecisionForm(),
-    })
+    return render(
+        request,
+        "accounts/pending.html",
+        {
+            "organizations": selectors.organizations_pending_verification(),
+            "form": DecisionForm(),
+        },
+    )
 
 
 @login_required

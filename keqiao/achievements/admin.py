@@ -30,12 +30,30 @@ class AchievementAdmin(admin.ModelAdmin):
     """Raw data work for the bureau. Workflow changes go through the site so that they are audited;
     here the lifecycle fields are read-only."""
 
-    list_display = ["title", "organization", "status", "registration_number", "tech_field", "trl", "published_at"]
+    list_display = [
+        "title",
+        "organization",
+        "status",
+        "registration_number",
+        "tech_field",
+        "trl",
+        "published_at",
+    ]
     list_filter = ["status", "tech_field", "kind", "featured"]
     search_fields = ["title", "registration_number", "organization__name"]
     list_select_related = ["organization"]
-    readonly_fields = ["status", "registration_number", "submitted_at", "approved_at", "published_at", "expires_at",
-                       "expiry_reminded_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "registration_number",
+        "submitted_at",
+        "approved_at",
+        "published_at",
+        "expires_at",
+        "expiry_reminded_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["organization", "industry", "discipline"]
     inlines = [IPItemInline, AttachmentInline, EventInline]
 

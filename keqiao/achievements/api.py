@@ -102,7 +102,9 @@ class SearchParams(Schema):
     mode: list[str] = []
     region: list[str] = []
     holder: list[str] = []
-    sort: str = Field("relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$")
+    sort: str = Field(
+        "relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$"
+    )
     page: int = Field(1, ge=1, le=10000)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -110,11 +112,18 @@ class SearchParams(Schema):
 @router.get("/achievements", response=SearchOut, summary="Search published achievements")
 def search(request, params: Query[SearchParams]):
     filters = {name: getattr(params, name) for name in FACETS}
-    page = search_achievements(params.q, filters=filters, sort=params.sort, page=params.page,
-                               per_page=params.per_page)
-    return {"total": page.total, "page": page.page, "per_page": page.per_page, "num_pages": page.num_pages,
-            "terms": page.terms, "facets": page.facets,
-            "results": selectors.achievements_public_by_ids(page.ids)}
+    page = search_achievements(
+        params.q, filters=filters, sort=params.sort, page=params.page, per_page=params.per_page
+    )
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "num_pages": page.num_pages,
+        "terms": page.terms,
+        "facets": page.facets,
+        "results": selectors.achievements_public_by_ids(page.ids),
+    }
 
 
 @router.get("/achievements/{achievement_id}", response=AchievementPublic, summary="A published achievement")
@@ -123,6 +132,7 @@ def detail(request, achievement_id: int):
 
 
 # --- authenticated: owners --------------------------------------------------------------------------
+
 
 class AchievementIn(Schema):
     title: str = Field(..., max_length=200)
@@ -188,25 +198,34 @@ def _private(user, pk: int) -> Achievement:
     return a
 
 
-@router.get("/me/achievements", response=list[AchievementPrivate], auth=django_auth,
-            summary="Achievements of my organisations")
+@router.get(
+    "/me/achievements",
+    response=list[AchievementPrivate],
+    auth=django_auth,
+    summary="Achievements of my organisations",
+)
 def my_list(request, status: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
     qs = selectors.achievements_of_user(request.user).prefetch_related("ip_items")
     if status:
         qs = qs.filter(status=status)
-    return list(qs[offset:offset + limit])
+    return list(qs[offset : offset + limit])
 
 
-@router.post("/me/achievements", response={201: AchievementPrivate}, auth=django_auth,
-             summary="Register an achievement (as a draft)")
+@router.post(
+    "/me/achievements",
+    response={201: AchievementPrivate},
+    auth=django_auth,
+    summary="Register an achievement (as a draft)",
+)
 def create(request, payload: AchievementCreate):
     orgs = {o.pk: o for o in user_holder_organizations(request.user)}
     org_id = payload.organization_id or next(iter(orgs), None)
     if org_id not in orgs:
         raise Http404
     data = payload.dict(exclude={"organization_id", "ip_items"})
-    a = services.achievement_create(by=request.user, organization=orgs[org_id], data=data,
-                                    ip_items=[i.dict() for i in payload.ip_items])
+    a = services.achievement_create(
+        by=request.user, organization=orgs[org_id], data=data, ip_items=[i.dict() for i in payload.ip_items]
+    )
     return Status(201, selectors.achievement_visible_to(request.user, a.pk))
 
 
@@ -235,9 +254,13 @@ OWNER_ACTIONS = {
 }
 
 
-@router.post("/me/achievements/{achievement_id}/{action}", response=AchievementPrivate, auth=django_auth,
-             summary="Perform a workflow action: submit, publish, withdraw, renew, revise; "
-                     "approve or return (S&T bureau)")
+@router.post(
+    "/me/achievements/{achievement_id}/{action}",
+    response=AchievementPrivate,
+    auth=django_auth,
+    summary="Perform a workflow action: submit, publish, withdraw, renew, revise; "
+    "approve or return (S&T bureau)",
+)
 def action(request, achievement_id: int, action: str, payload: ActionIn | None = None):
     if action not in OWNER_ACTIONS:
         raise Http404
@@ -246,8 +269,12 @@ def action(request, achievement_id: int, action: str, payload: ActionIn | None =
     return selectors.achievement_visible_to(request.user, achievement_id)
 
 
-@router.get("/review/achievements", response=list[AchievementPrivate], auth=django_auth,
-            summary="Submissions awaiting review (S&T bureau)")
+@router.get(
+    "/review/achievements",
+    response=list[AchievementPrivate],
+    auth=django_auth,
+    summary="Submissions awaiting review (S&T bureau)",
+)
 def review_list(request):
     if not user_is_bureau(request.user):
         raise Http404

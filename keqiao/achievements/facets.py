@@ -43,7 +43,8 @@ def facet_groups(page) -> list[dict]:
         order = list(labels) if name != "region" else list(region_names)
         items = [
             {"value": v, "label": labels.get(v, v), "count": counts.get(v, 0), "selected": v in selected}
-            for v in order if counts.get(v) or v in selected
+            for v in order
+            if counts.get(v) or v in selected
         ]
         if name == "trl":
             items.sort(key=lambda i: int(i["value"]))

@@ -19,37 +19,74 @@ class AchievementForm(djforms.ModelForm):
     """The national registration form, grouped into sections in the template."""
 
     keywords = djforms.CharField(
-        label=_("Keywords"), max_length=200,
+        label=_("Keywords"),
+        max_length=200,
         help_text=_("Up to 5 keywords, separated by commas or spaces."),
     )
-    forms = djforms.MultipleChoiceField(label=_("Forms"), choices=choices.Form.choices,
-                                      widget=djforms.CheckboxSelectMultiple, required=False)
-    transfer_modes = djforms.MultipleChoiceField(label=_("Transfer modes sought"),
-                                               choices=choices.TransferMode.choices,
-                                               widget=djforms.CheckboxSelectMultiple)
-    completers = djforms.CharField(label=_("Completers (in order)"), required=False,
-                                 widget=djforms.Textarea(attrs={"rows": 3}),
-                                 help_text=_("One person per line, first completer first."))
-    other_organizations = djforms.CharField(label=_("Other completing organisations"), required=False,
-                                          widget=djforms.Textarea(attrs={"rows": 2}),
-                                          help_text=_("One organisation per line."))
+    forms = djforms.MultipleChoiceField(
+        label=_("Forms"), choices=choices.Form.choices, widget=djforms.CheckboxSelectMultiple, required=False
+    )
+    transfer_modes = djforms.MultipleChoiceField(
+        label=_("Transfer modes sought"),
+        choices=choices.TransferMode.choices,
+        widget=djforms.CheckboxSelectMultiple,
+    )
+    completers = djforms.CharField(
+        label=_("Completers (in order)"),
+        required=False,
+        widget=djforms.Textarea(attrs={"rows": 3}),
+        help_text=_("One person per line, first completer first."),
+    )
+    other_organizations = djforms.CharField(
+        label=_("Other completing organisations"),
+        required=False,
+        widget=djforms.Textarea(attrs={"rows": 2}),
+        help_text=_("One organisation per line."),
+    )
     industry = ClassificationChoiceField(
-        label=_("Industry (GB/T 4754)"), required=False,
+        label=_("Industry (GB/T 4754)"),
+        required=False,
         queryset=Classification.objects.filter(scheme="gbt4754", level="division"),
     )
     discipline = ClassificationChoiceField(
-        label=_("Discipline (GB/T 13745)"), required=False,
+        label=_("Discipline (GB/T 13745)"),
+        required=False,
         queryset=Classification.objects.filter(scheme="gbt13745", level="first"),
     )
 
     class Meta:
         model = Achievement
         fields = [
-            "title", "kind", "completers", "other_organizations", "recommending_body", "research_start",
-            "research_end", "source", "funding_programme", "attribute", "forms", "secrecy", "level", "stage",
-            "trl", "evaluation", "keywords", "industry", "discipline", "tech_field", "strategic_industry",
-            "transfer_modes", "price_negotiable", "price", "summary", "application", "confidential_details",
-            "contact_name", "contact_phone", "contact_email",
+            "title",
+            "kind",
+            "completers",
+            "other_organizations",
+            "recommending_body",
+            "research_start",
+            "research_end",
+            "source",
+            "funding_programme",
+            "attribute",
+            "forms",
+            "secrecy",
+            "level",
+            "stage",
+            "trl",
+            "evaluation",
+            "keywords",
+            "industry",
+            "discipline",
+            "tech_field",
+            "strategic_industry",
+            "transfer_modes",
+            "price_negotiable",
+            "price",
+            "summary",
+            "application",
+            "confidential_details",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
         ]
         widgets = {
             "research_start": djforms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -97,8 +134,9 @@ class AchievementForm(djforms.ModelForm):
 
 
 class IPItemForm(djforms.Form):
-    kind = djforms.ChoiceField(label=_("IP type"), choices=[("", "---------"), *choices.IPKind.choices],
-                             required=False)
+    kind = djforms.ChoiceField(
+        label=_("IP type"), choices=[("", "---------"), *choices.IPKind.choices], required=False
+    )
     number = djforms.CharField(label=_("Number"), max_length=40, required=False)
     title = djforms.CharField(label=_("Title"), max_length=200, required=False)
     status = djforms.ChoiceField(label=_("Status"), choices=choices.IPStatus.choices, required=False)
@@ -129,13 +167,17 @@ def ip_items_from_formset(formset) -> list[dict]:
 class AttachmentForm(djforms.Form):
     kind = djforms.ChoiceField(label=_("Kind"), choices=choices.AttachmentKind.choices)
     file = djforms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or WebP; at most 10 MB."))
-    is_public = djforms.BooleanField(label=_("Show publicly"), required=False,
-                                   help_text=_("Pictures and brochures may be shown on the public page."))
+    is_public = djforms.BooleanField(
+        label=_("Show publicly"),
+        required=False,
+        help_text=_("Pictures and brochures may be shown on the public page."),
+    )
 
 
 class ReturnForm(djforms.Form):
-    comment = djforms.CharField(label=_("What needs to be revised"), widget=djforms.Textarea(attrs={"rows": 4}),
-                              max_length=2000)
+    comment = djforms.CharField(
+        label=_("What needs to be revised"), widget=djforms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
 
 
 class NoteForm(djforms.Form):

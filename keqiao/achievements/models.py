@@ -17,9 +17,13 @@ class Achievement(models.Model):
 
     # Identity and ownership
     title = models.CharField(_("achievement name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=1, choices=choices.Kind.choices, default=choices.Kind.APPLIED)
+    kind = models.CharField(
+        _("kind"), max_length=1, choices=choices.Kind.choices, default=choices.Kind.APPLIED
+    )
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("first completing organisation"), on_delete=models.PROTECT,
+        "accounts.Organization",
+        verbose_name=_("first completing organisation"),
+        on_delete=models.PROTECT,
         related_name="achievements",
     )
     other_organizations = models.JSONField(_("other completing organisations"), default=list, blank=True)
@@ -27,37 +31,68 @@ class Achievement(models.Model):
     recommending_body = models.CharField(_("recommending body"), max_length=100, blank=True)
     research_start = models.DateField(_("research started"), null=True, blank=True)
     research_end = models.DateField(_("research ended"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=choices.Source.choices,
-                              default=choices.Source.SELF_FUNDED)
+    source = models.CharField(
+        _("source"), max_length=20, choices=choices.Source.choices, default=choices.Source.SELF_FUNDED
+    )
     funding_programme = models.CharField(_("funding programme or project number"), max_length=200, blank=True)
-    attribute = models.CharField(_("attribute"), max_length=20, choices=choices.Attribute.choices,
-                                 default=choices.Attribute.ORIGINAL)
+    attribute = models.CharField(
+        _("attribute"), max_length=20, choices=choices.Attribute.choices, default=choices.Attribute.ORIGINAL
+    )
     forms = models.JSONField(_("forms"), default=list, blank=True)
-    secrecy = models.CharField(_("secrecy level"), max_length=20, choices=choices.Secrecy.choices,
-                               default=choices.Secrecy.NON_SECRET)
-    level = models.CharField(_("level"), max_length=20, choices=choices.Level.choices,
-                             default=choices.Level.NOT_EVALUATED)
-    stage = models.CharField(_("stage"), max_length=20, choices=choices.Stage.choices, default=choices.Stage.LAB)
+    secrecy = models.CharField(
+        _("secrecy level"), max_length=20, choices=choices.Secrecy.choices, default=choices.Secrecy.NON_SECRET
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=choices.Level.choices, default=choices.Level.NOT_EVALUATED
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=choices.Stage.choices, default=choices.Stage.LAB
+    )
     trl = models.PositiveSmallIntegerField(
-        _("technology readiness level"), choices=choices.TRL_CHOICES, default=4,
+        _("technology readiness level"),
+        choices=choices.TRL_CHOICES,
+        default=4,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
-    evaluation = models.CharField(_("evaluation form"), max_length=20, choices=choices.Evaluation.choices,
-                                  default=choices.Evaluation.NONE)
+    evaluation = models.CharField(
+        _("evaluation form"),
+        max_length=20,
+        choices=choices.Evaluation.choices,
+        default=choices.Evaluation.NONE,
+    )
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    industry = models.ForeignKey("common.Classification", verbose_name=_("industry (GB/T 4754)"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="+")
-    discipline = models.ForeignKey("common.Classification", verbose_name=_("discipline (GB/T 13745)"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
-    tech_field = models.CharField(_("technology field"), max_length=30,
-                                  choices=TechField.choices)
+    industry = models.ForeignKey(
+        "common.Classification",
+        verbose_name=_("industry (GB/T 4754)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    discipline = models.ForeignKey(
+        "common.Classification",
+        verbose_name=_("discipline (GB/T 13745)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    tech_field = models.CharField(_("technology field"), max_length=30, choices=TechField.choices)
     strategic_industry = models.CharField(
-        _("strategic emerging industry"), max_length=30, blank=True,
+        _("strategic emerging industry"),
+        max_length=30,
+        blank=True,
         choices=StrategicIndustry.choices,
     )
     transfer_modes = models.JSONField(_("transfer modes sought"), default=list, blank=True)
-    price = models.DecimalField(_("asking price (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
-                                validators=[MinValueValidator(0)])
+    price = models.DecimalField(
+        _("asking price (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     price_negotiable = models.BooleanField(_("price negotiable"), default=True)
     summary = models.TextField(_("public summary"), max_length=2000)
     application = models.TextField(_("applications and advantages"), max_length=2000, blank=True)
@@ -67,10 +102,16 @@ class Achievement(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     # Lifecycle
-    status = models.CharField(_("status"), max_length=12, choices=choices.Status.choices,
-                              default=choices.Status.DRAFT, db_index=True)
-    registration_number = models.CharField(_("registration number"), max_length=12, unique=True, null=True,
-                                           blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=choices.Status.choices,
+        default=choices.Status.DRAFT,
+        db_index=True,
+    )
+    registration_number = models.CharField(
+        _("registration number"), max_length=12, unique=True, null=True, blank=True
+    )
     review_comment = models.TextField(_("review comment"), blank=True)
     featured = models.BooleanField(_("featured"), default=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -78,8 +119,13 @@ class Achievement(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     expiry_reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -90,8 +136,10 @@ class Achievement(models.Model):
         indexes = [models.Index(fields=["status", "-published_at"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(trl__gte=1, trl__lte=9), name="achievement_trl_range"),
-            models.CheckConstraint(condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
-                                   name="achievement_price_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
+                name="achievement_price_non_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,13 +170,15 @@ class Achievement(models.Model):
 class IPItem(models.Model):
     """An intellectual-property item (patent, software copyright, …) that an achievement rests on."""
 
-    achievement = models.ForeignKey(Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE,
-                                    related_name="ip_items")
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="ip_items"
+    )
     kind = models.CharField(_("IP type"), max_length=20, choices=choices.IPKind.choices)
     number = models.CharField(_("number"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=choices.IPStatus.choices,
-                              default=choices.IPStatus.GRANTED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=choices.IPStatus.choices, default=choices.IPStatus.GRANTED
+    )
 
     class Meta:
         verbose_name = _("IP item")
@@ -151,17 +201,24 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file attached to an achievement: PDF or image only, size-limited, content sniffed on upload."""
 
-    achievement = models.ForeignKey(Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE,
-                                    related_name="attachments")
-    kind = models.CharField(_("kind"), max_length=20, choices=choices.AttachmentKind.choices,
-                            default=choices.AttachmentKind.OTHER)
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=choices.AttachmentKind.choices, default=choices.AttachmentKind.OTHER
+    )
     file = models.FileField(_("file"), upload_to=attachment_path)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
     is_public = models.BooleanField(_("show publicly"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -176,10 +233,17 @@ class Attachment(models.Model):
 class AchievementEvent(models.Model):
     """One state change or edit of an achievement: who, when, what (visible to the bureau)."""
 
-    achievement = models.ForeignKey(Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE,
-                                    related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    achievement = models.ForeignKey(
+        Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
@@ -210,7 +274,9 @@ class RegistrationCounter(models.Model):
     class Meta:
         verbose_name = _("registration counter")
         verbose_name_plural = _("registration counters")
-        constraints = [models.UniqueConstraint(fields=["office_code", "year"], name="registration_counter_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["office_code", "year"], name="registration_counter_uniq")
+        ]
 
     def __str__(self) -> str:
         return f"{self.office_code}/{self.year}: {self.last_serial}"

@@ -10,7 +10,9 @@ from .models import Achievement, AchievementEvent, Attachment
 
 
 def _base() -> QuerySet[Achievement]:
-    return Achievement.objects.select_related("organization", "organization__region", "industry", "discipline")
+    return Achievement.objects.select_related(
+        "organization", "organization__region", "industry", "discipline"
+    )
 
 
 def achievements_public() -> QuerySet[Achievement]:
@@ -29,9 +31,11 @@ def achievement_visible_to(user, pk: int) -> Achievement:
     Everybody else gets 404, so that a draft's existence is not revealed.
     """
     try:
-        a = _base().prefetch_related(
-            "ip_items", Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-        ).get(pk=pk)
+        a = (
+            _base()
+            .prefetch_related("ip_items", Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+            .get(pk=pk)
+        )
     except Achievement.DoesNotExist as exc:
         raise Http404 from exc
     if a.status == Status.PUBLISHED or can_see_private(user, a):

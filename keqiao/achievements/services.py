@@ -30,15 +30,41 @@ from .models import Achievement, AchievementEvent, IPItem, RegistrationCounter
 MAX_KEYWORDS = 5
 MAX_KEYWORD_LENGTH = 20
 EDITABLE_FIELDS = (
-    "title", "kind", "other_organizations", "completers", "recommending_body", "research_start", "research_end",
-    "source", "funding_programme", "attribute", "forms", "secrecy", "level", "stage", "trl", "evaluation",
-    "keywords", "industry", "discipline", "tech_field", "strategic_industry", "transfer_modes", "price",
-    "price_negotiable", "summary", "application", "confidential_details", "contact_name", "contact_phone",
+    "title",
+    "kind",
+    "other_organizations",
+    "completers",
+    "recommending_body",
+    "research_start",
+    "research_end",
+    "source",
+    "funding_programme",
+    "attribute",
+    "forms",
+    "secrecy",
+    "level",
+    "stage",
+    "trl",
+    "evaluation",
+    "keywords",
+    "industry",
+    "discipline",
+    "tech_field",
+    "strategic_industry",
+    "transfer_modes",
+    "price",
+    "price_negotiable",
+    "summary",
+    "application",
+    "confidential_details",
+    "contact_name",
+    "contact_phone",
     "contact_email",
 )
 
 
 # --- validation shared by forms and the API -------------------------------------------------------
+
 
 def clean_keywords(value) -> list[str]:
     """Split, trim and de-duplicate keywords; refuse more than five or over-long ones."""
@@ -52,11 +78,16 @@ def clean_keywords(value) -> list[str]:
         if kw and kw not in keywords:
             keywords.append(kw)
     if len(keywords) > MAX_KEYWORDS:
-        raise ValidationError(_("Give at most %(max)d keywords."), code="too_many", params={"max": MAX_KEYWORDS})
+        raise ValidationError(
+            _("Give at most %(max)d keywords."), code="too_many", params={"max": MAX_KEYWORDS}
+        )
     for kw in keywords:
         if len(kw) > MAX_KEYWORD_LENGTH:
-            raise ValidationError(_("Each keyword may have at most %(max)d characters: “%(kw)s” is too long."),
-                                  code="too_long", params={"max": MAX_KEYWORD_LENGTH, "kw": kw})
+            raise ValidationError(
+                _("Each keyword may have at most %(max)d characters: “%(kw)s” is too long."),
+                code="too_long",
+                params={"max": MAX_KEYWORD_LENGTH, "kw": kw},
+            )
     return keywords
 
 
@@ -104,7 +135,9 @@ def validate_achievement_data(data: dict) -> dict:
         if values is not None:
             unknown = [v for v in values if v not in enum.values]
             if unknown:
-                errors.setdefault(key, []).append(_("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)})
+                errors.setdefault(key, []).append(
+                    _("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)}
+                )
             cleaned[key] = list(dict.fromkeys(values))
     for key in ("other_organizations", "completers"):
         if isinstance(cleaned.get(key), str):
@@ -116,15 +149,28 @@ def validate_achievement_data(data: dict) -> dict:
 
 # --- helpers --------------------------------------------------------------------------------------
 
+
 def _is_member(user, achievement: Achievement) -> bool:
     return achievement.organization_id in user_organization_ids(user)
 
 
-def _event(achievement: Achievement, *, by, action: str, from_status: str = "", note: str = "",
-           changes: dict | None = None) -> AchievementEvent:
+def _event(
+    achievement: Achievement,
+    *,
+    by,
+    action: str,
+    from_status: str = "",
+    note: str = "",
+    changes: dict | None = None,
+) -> AchievementEvent:
     return AchievementEvent.objects.create(
-        achievement=achievement, actor=by if getattr(by, "pk", None) else None, action=action,
-        from_status=from_status, to_status=achievement.status, note=note, changes=changes or {},
+        achievement=achievement,
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        from_status=from_status,
+        to_status=achievement.status,
+        note=note,
+        changes=changes or {},
     )
 
 
@@ -155,8 +201,13 @@ def _notify_owners(achievement: Achievement, template: str, **extra) -> None:
 def _set_ip_items(achievement: Achievement, items: list[dict]) -> None:
     achievement.ip_items.all().delete()
     IPItem.objects.bulk_create(
-        IPItem(achievement=achievement, kind=i["kind"], number=clean_ip_item(i["kind"], i.get("number", "")),
-               title=i.get("title", "")[:200], status=i.get("status") or choices.IPStatus.GRANTED)
+        IPItem(
+            achievement=achievement,
+            kind=i["kind"],
+            number=clean_ip_item(i["kind"], i.get("number", "")),
+            title=i.get("title", "")[:200],
+            status=i.get("status") or choices.IPStatus.GRANTED,
+        )
         for i in items
     )
 
@@ -173,9 +224,11 @@ def _describe(value) -> object:
 
 # --- registration and editing ---------------------------------------------------------------------
 
+
 @transaction.atomic
-def achievement_create(*, by: User, organization: Organization, data: dict,
-                       ip_items: list[dict] | None = None) -> Achievement:
+def achievement_create(
+    *, by: User, organization: Organization, data: dict, ip_items: list[dict] | None = None
+) -> Achievement:
     """Register a new achievement as a draft of `organization` (the first completing organisation)."""
     if organization.pk not in user_organization_ids(by) and not by.is_superuser:
         raise NotPermitted(_("You can only register achievements for your own organisation."))
@@ -192,15 +245,17 @@ def achievement_create(*, by: User, organization: Organization, data: dict,
 
 
 @transaction.atomic
-def achievement_update(*, achievement: Achievement, by: User, data: dict,
-                       ip_items: list[dict] | None = None) -> Achievement:
+def achievement_update(
+    *, achievement: Achievement, by: User, data: dict, ip_items: list[dict] | None = None
+) -> Achievement:
     """Edit a draft or returned achievement; every changed field is recorded in the audit trail."""
     locked = _lock(achievement)
     if not (_is_member(by, locked) or by.is_superuser):
         raise NotPermitted(_("Only members of the owning organisation can edit this achievement."))
     if not locked.is_editable:
         raise TransitionNotAllowed(
-            _("This achievement cannot be edited while it is “%(status)s”.") % {"status": locked.get_status_display()}
+            _("This achievement cannot be edited while it is “%(status)s”.")
+            % {"status": locked.get_status_display()}
         )
     cleaned = validate_achievement_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     changes = {}
@@ -224,6 +279,7 @@ def achievement_update(*, achievement: Achievement, by: User, data: dict,
 
 # --- review workflow --------------------------------------------------------------------------------
 
+
 def _check_complete(a: Achievement) -> None:
     missing = []
     if not a.summary.strip():
@@ -235,8 +291,9 @@ def _check_complete(a: Achievement) -> None:
     if not a.transfer_modes:
         missing.append(str(_("transfer modes sought")))
     if missing:
-        raise DomainError(_("Please complete these fields before submitting: %(fields)s.")
-                          % {"fields": "、".join(missing)})
+        raise DomainError(
+            _("Please complete these fields before submitting: %(fields)s.") % {"fields": "、".join(missing)}
+        )
     if a.secrecy != choices.Secrecy.NON_SECRET:
         raise DomainError(_("Classified results must not be registered on this platform."), field="secrecy")
 
@@ -248,7 +305,9 @@ def achievement_submit(*, achievement: Achievement, by: User) -> Achievement:
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can submit this achievement."))
     if a.organization.status != Organization.Status.VERIFIED:
-        raise DomainError(_("Your organisation must be verified by the S&T bureau before it can submit listings."))
+        raise DomainError(
+            _("Your organisation must be verified by the S&T bureau before it can submit listings.")
+        )
     before, a.status = _transition(a, "submit")
     _check_complete(a)
     a.submitted_at = timezone.now()
@@ -288,7 +347,9 @@ def _next_registration_number(kind: str, now: datetime.datetime) -> str:
     RegistrationCounter.objects.get_or_create(office_code=office, year=year)
     counter = RegistrationCounter.objects.select_for_update().get(office_code=office, year=year)
     if counter.last_serial >= 9999:
-        raise DomainError(_("The registration numbers of this year are exhausted; contact the administrator."))
+        raise DomainError(
+            _("The registration numbers of this year are exhausted; contact the administrator.")
+        )
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
     return f"{office}{year:04d}{kind}{counter.last_serial:04d}"
@@ -306,8 +367,14 @@ def achievement_approve(*, achievement: Achievement, by: User, note: str = "") -
     if not a.registration_number:
         a.registration_number = _next_registration_number(a.kind, now)
     a.save(update_fields=["status", "approved_at", "registration_number", "review_comment", "updated_at"])
-    _event(a, by=by, action="approved", from_status=before, note=note,
-           changes={"registration_number": [None, a.registration_number]})
+    _event(
+        a,
+        by=by,
+        action="approved",
+        from_status=before,
+        note=note,
+        changes={"registration_number": [None, a.registration_number]},
+    )
     _notify_owners(a, "achievements/email/approved")
     return a
 
@@ -359,8 +426,13 @@ def achievement_renew(*, achievement: Achievement, by: User) -> Achievement:
     if before == choices.Status.EXPIRED:
         a.published_at = now
     a.save(update_fields=["status", "expires_at", "expiry_reminded_at", "published_at", "updated_at"])
-    _event(a, by=by, action="renewed", from_status=before,
-           changes={"expires_at": [None, a.expires_at.isoformat()]})
+    _event(
+        a,
+        by=by,
+        action="renewed",
+        from_status=before,
+        changes={"expires_at": [None, a.expires_at.isoformat()]},
+    )
     mark_changed(a.pk)
     return a
 
@@ -391,16 +463,21 @@ def achievement_set_featured(*, achievement: Achievement, by: User, featured: bo
 
 # --- periodic maintenance (cron or Celery beat) ---------------------------------------------------
 
+
 def listings_expire(*, now: datetime.datetime | None = None) -> int:
     """Expire published listings past their date. Claims rows with a conditional update, so two runs
     at once never expire (or notify) the same listing twice."""
     now = now or timezone.now()
     count = 0
-    for pk in list(Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=now)
-                   .values_list("pk", flat=True)):
+    for pk in list(
+        Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    ):
         with transaction.atomic():
-            claimed = Achievement.objects.filter(pk=pk, status=choices.Status.PUBLISHED,
-                                                 expires_at__lte=now).update(status=choices.Status.EXPIRED)
+            claimed = Achievement.objects.filter(
+                pk=pk, status=choices.Status.PUBLISHED, expires_at__lte=now
+            ).update(status=choices.Status.EXPIRED)
             if not claimed:
                 continue
             a = Achievement.objects.select_related("organization").get(pk=pk)
@@ -416,12 +493,18 @@ def listings_remind(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     horizon = now + datetime.timedelta(days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"])
     count = 0
-    for pk in list(Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=horizon,
-                                              expires_at__gt=now, expiry_reminded_at__isnull=True)
-                   .values_list("pk", flat=True)):
+    for pk in list(
+        Achievement.objects.filter(
+            status=choices.Status.PUBLISHED,
+            expires_at__lte=horizon,
+            expires_at__gt=now,
+            expiry_reminded_at__isnull=True,
+        ).values_list("pk", flat=True)
+    ):
         with transaction.atomic():
             claimed = Achievement.objects.filter(pk=pk, expiry_reminded_at__isnull=True).update(
-                expiry_reminded_at=now)
+                expiry_reminded_at=now
+            )
             if not claimed:
                 continue
             a = Achievement.objects.select_related("organization").get(pk=pk)
@@ -433,6 +516,7 @@ def listings_remind(*, now: datetime.datetime | None = None) -> int:
 
 # --- attachments ----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, is_public: bool = False):
     """Attach a checked PDF or image to an editable achievement."""
@@ -443,16 +527,26 @@ def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, i
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can add attachments."))
     if not a.is_editable:
-        raise TransitionNotAllowed(_("Attachments can only be changed while the achievement is a draft or returned."))
+        raise TransitionNotAllowed(
+            _("Attachments can only be changed while the achievement is a draft or returned.")
+        )
     if a.attachments.count() >= settings.KEQIAO["ATTACHMENTS_PER_ACHIEVEMENT"]:
-        raise DomainError(_("An achievement can have at most %(n)d attachments.")
-                          % {"n": settings.KEQIAO["ATTACHMENTS_PER_ACHIEVEMENT"]})
+        raise DomainError(
+            _("An achievement can have at most %(n)d attachments.")
+            % {"n": settings.KEQIAO["ATTACHMENTS_PER_ACHIEVEMENT"]}
+        )
     content_type = check_upload(uploaded)
     if kind not in choices.AttachmentKind.values:
         raise DomainError(_("Unknown attachment kind."), field="kind")
-    attachment = Attachment(achievement=a, kind=kind, original_name=(uploaded.name or "")[-200:],
-                            content_type=content_type, size=uploaded.size, uploaded_by=by,
-                            is_public=is_public and content_type.startswith("image/"))
+    attachment = Attachment(
+        achievement=a,
+        kind=kind,
+        original_name=(uploaded.name or "")[-200:],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=by,
+        is_public=is_public and content_type.startswith("image/"),
+    )
     attachment.file.save(uploaded.name, uploaded, save=False)
     attachment.save()
     _event(a, by=by, action="attachment_added", from_status=a.status, note=attachment.original_name)
@@ -465,7 +559,9 @@ def attachment_remove(*, attachment, by: User) -> None:
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can remove attachments."))
     if not a.is_editable:
-        raise TransitionNotAllowed(_("Attachments can only be changed while the achievement is a draft or returned."))
+        raise TransitionNotAllowed(
+            _("Attachments can only be changed while the achievement is a draft or returned.")
+        )
     name = attachment.original_name
     storage, path = attachment.file.storage, attachment.file.name
     attachment.delete()
@@ -475,9 +571,11 @@ def attachment_remove(*, attachment, by: User) -> None:
 
 # --- bulk import (records already registered elsewhere, e.g. the provincial system) ----------------
 
+
 @transaction.atomic
-def achievements_import(*, rows: list[dict], by: User | None = None, publish: bool = True,
-                        batch_size: int = 1000) -> list[int]:
+def achievements_import(
+    *, rows: list[dict], by: User | None = None, publish: bool = True, batch_size: int = 1000
+) -> list[int]:
     """Create many achievements at once from records registered elsewhere.
 
     Each row holds model field values plus `organization` and optional `ip_items`, `published_at`.
@@ -489,22 +587,29 @@ def achievements_import(*, rows: list[dict], by: User | None = None, publish: bo
     validity = datetime.timedelta(days=settings.KEQIAO["LISTING_VALIDITY_DAYS"])
     created: list[int] = []
     for start in range(0, len(rows), batch_size):
-        batch = rows[start:start + batch_size]
+        batch = rows[start : start + batch_size]
         objs = []
         for row in batch:
             data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
-            data["keywords"] = [k.strip() for k in data.get("keywords", []) if 0 < len(k.strip()) <= MAX_KEYWORD_LENGTH]
+            data["keywords"] = [
+                k.strip() for k in data.get("keywords", []) if 0 < len(k.strip()) <= MAX_KEYWORD_LENGTH
+            ]
             data["keywords"] = list(dict.fromkeys(data["keywords"]))[:MAX_KEYWORDS]
             data["title"] = data.get("title", "")[:200]
             data["summary"] = data.get("summary", "")[:2000]
             data = validate_achievement_data(data)
             published_at = row.get("published_at") or now
             status = row.get("status", choices.Status.PUBLISHED if publish else choices.Status.DRAFT)
-            objs.append(Achievement(
-                organization=row["organization"], created_by=by, status=status, **data,
-                published_at=published_at if status == choices.Status.PUBLISHED else None,
-                expires_at=published_at + validity if status == choices.Status.PUBLISHED else None,
-            ))
+            objs.append(
+                Achievement(
+                    organization=row["organization"],
+                    created_by=by,
+                    status=status,
+                    **data,
+                    published_at=published_at if status == choices.Status.PUBLISHED else None,
+                    expires_at=published_at + validity if status == choices.Status.PUBLISHED else None,
+                )
+            )
         Achievement.objects.bulk_create(objs)
         if any(o.pk is None for o in objs):  # backends without RETURNING: fetch the ids back
             raise DomainError(_("This database backend cannot import in bulk."))
@@ -515,11 +620,18 @@ def achievements_import(*, rows: list[dict], by: User | None = None, publish: bo
 
         for obj, row in zip(objs, batch, strict=True):
             for item in row.get("ip_items", []):
-                ip_rows.append(IPItem(achievement=obj, kind=item["kind"],
-                                      number=clean_ip_item(item["kind"], item.get("number", "")),
-                                      title=item.get("title", "")[:200],
-                                      status=item.get("status", choices.IPStatus.GRANTED)))
-            events.append(AchievementEvent(achievement=obj, actor=by, action="imported", to_status=obj.status))
+                ip_rows.append(
+                    IPItem(
+                        achievement=obj,
+                        kind=item["kind"],
+                        number=clean_ip_item(item["kind"], item.get("number", "")),
+                        title=item.get("title", "")[:200],
+                        status=item.get("status", choices.IPStatus.GRANTED),
+                    )
+                )
+            events.append(
+                AchievementEvent(achievement=obj, actor=by, action="imported", to_status=obj.status)
+            )
             if obj.status == choices.Status.PUBLISHED:
                 changes.append(IndexChange(object_id=obj.pk))
             created.append(obj.pk)

@@ -22,8 +22,11 @@ def check_upload(uploaded) -> str:
     """Return the sniffed content type of an acceptable upload, or raise ValidationError."""
     max_bytes = settings.KEQIAO["ATTACHMENT_MAX_BYTES"]
     if uploaded.size > max_bytes:
-        raise ValidationError(_("The file is too large: at most %(mb)d MB is allowed."),
-                              code="too_large", params={"mb": max_bytes // (1024 * 1024)})
+        raise ValidationError(
+            _("The file is too large: at most %(mb)d MB is allowed."),
+            code="too_large",
+            params={"mb": max_bytes // (1024 * 1024)},
+        )
     if uploaded.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     head = uploaded.read(8192)
@@ -31,12 +34,17 @@ def check_upload(uploaded) -> str:
     kind = filetype.guess(head)
     mime = kind.mime if kind else None
     if mime not in ALLOWED:
-        raise ValidationError(_("Only PDF documents and JPEG, PNG or WebP pictures are accepted."), code="type")
+        raise ValidationError(
+            _("Only PDF documents and JPEG, PNG or WebP pictures are accepted."), code="type"
+        )
     name = uploaded.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED[mime]:
-        raise ValidationError(_("The file's name does not match its content (%(ext)s is not %(type)s)."),
-                              code="mismatch", params={"ext": ext or "—", "type": mime})
+        raise ValidationError(
+            _("The file's name does not match its content (%(ext)s is not %(type)s)."),
+            code="mismatch",
+            params={"ext": ext or "—", "type": mime},
+        )
     if mime.startswith("image/"):
         from PIL import Image
 

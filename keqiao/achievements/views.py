@@ -33,34 +33,49 @@ def _int(value, default: int) -> int:
 
 # --- public showcase ------------------------------------------------------------------------------
 
+
 def achievement_list(request):
     """The public catalogue: full-text search, facets, sort and pagination (htmx swaps the results)."""
     query = request.GET.get("q", "").strip()[:200]
     filters = {name: request.GET.getlist(name) for name in FACETS}
     sort = request.GET.get("sort", "relevance")
-    page = search_achievements(query, filters=filters, sort=sort, page=_int(request.GET.get("page"), 1),
-                               per_page=PER_PAGE)
+    page = search_achievements(
+        query, filters=filters, sort=sort, page=_int(request.GET.get("page"), 1), per_page=PER_PAGE
+    )
     achievements = selectors.achievements_public_by_ids(page.ids)
     context = {
-        "page": page, "achievements": achievements, "query": query,
-        "facet_groups": facet_groups(page), "sort_options": SORT_OPTIONS,
+        "page": page,
+        "achievements": achievements,
+        "query": query,
+        "facet_groups": facet_groups(page),
+        "sort_options": SORT_OPTIONS,
         "has_filters": bool(page.filters),
     }
-    template = "achievements/_results.html" if request.htmx and not request.htmx.boosted else \
-        "achievements/list.html"
+    template = (
+        "achievements/_results.html"
+        if request.htmx and not request.htmx.boosted
+        else "achievements/list.html"
+    )
     return render(request, template, context)
 
 
 def achievement_detail(request, pk: int):
     achievement = selectors.achievement_visible_to(request.user, pk)
     private = selectors.can_see_private(request.user, achievement)
-    attachments = [a for a in achievement.attachments.all() if private or (a.is_public and achievement.is_public)]
+    attachments = [
+        a for a in achievement.attachments.all() if private or (a.is_public and achievement.is_public)
+    ]
     context = {
-        "a": achievement, "private": private, "attachments": attachments,
+        "a": achievement,
+        "private": private,
+        "attachments": attachments,
         "can_edit": selectors.can_edit(request.user, achievement),
-        "is_bureau": user_is_bureau(request.user), "trl_label": TRL_LABELS.get(achievement.trl),
+        "is_bureau": user_is_bureau(request.user),
+        "trl_label": TRL_LABELS.get(achievement.trl),
         "events": selectors.achievement_events(achievement) if private else None,
-        "return_form": ReturnForm(), "attachment_form": AttachmentForm(), "note_form": NoteForm(),
+        "return_form": ReturnForm(),
+        "attachment_form": AttachmentForm(),
+        "note_form": NoteForm(),
     }
     return render(request, "achievements/detail.html", context)
 
@@ -73,14 +88,18 @@ def attachment_download(request, pk: int):
     )
     if not allowed:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            as_attachment=attachment.content_type == "application/pdf",
-                            filename=attachment.original_name)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 # --- owners -----------------------------------------------------------------------------------------
+
 
 @login_required
 def my_achievements(request):
@@ -88,10 +107,16 @@ def my_achievements(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    return render(request, "achievements/mine.html", {
-        "page_obj": paginate(request, qs, PER_PAGE), "status": status, "statuses": Status.choices,
-        "organizations": user_holder_organizations(request.user),
-    })
+    return render(
+        request,
+        "achievements/mine.html",
+        {
+            "page_obj": paginate(request, qs, PER_PAGE),
+            "status": status,
+            "statuses": Status.choices,
+            "organizations": user_holder_organizations(request.user),
+        },
+    )
 
 
 def _save_form(request, achievement=None):
@@ -101,9 +126,14 @@ def _save_form(request, achievement=None):
         return redirect("accounts:register")
     form = AchievementForm(request.POST or None, instance=achievement)
     formset = IPItemFormSet(
-        request.POST or None, prefix="ip",
-        initial=[{"kind": i.kind, "number": i.number, "title": i.title, "status": i.status}
-                 for i in achievement.ip_items.all()] if achievement else None,
+        request.POST or None,
+        prefix="ip",
+        initial=[
+            {"kind": i.kind, "number": i.number, "title": i.title, "status": i.status}
+            for i in achievement.ip_items.all()
+        ]
+        if achievement
+        else None,
     )
     org_id = _int(request.POST.get("organization") if request.method == "POST" else None, orgs[0].pk)
     organization = next((o for o in orgs if o.pk == org_id), orgs[0])
@@ -111,12 +141,19 @@ def _save_form(request, achievement=None):
         try:
             if achievement is None:
                 achievement = services.achievement_create(
-                    by=request.user, organization=organization, data=form.service_data(),
-                    ip_items=ip_items_from_formset(formset))
+                    by=request.user,
+                    organization=organization,
+                    data=form.service_data(),
+                    ip_items=ip_items_from_formset(formset),
+                )
                 messages.success(request, _("The achievement was saved as a draft."))
             else:
-                services.achievement_update(achievement=achievement, by=request.user, data=form.service_data(),
-                                            ip_items=ip_items_from_formset(formset))
+                services.achievement_update(
+                    achievement=achievement,
+                    by=request.user,
+                    data=form.service_data(),
+                    ip_items=ip_items_from_formset(formset),
+                )
                 messages.success(request, _("Your changes were saved."))
             if "submit" in request.POST:
                 services.achievement_submit(achievement=achievement, by=request.user)
@@ -128,10 +165,18 @@ def _save_form(request, achievement=None):
                     form.add_error(field if field in form.fields else None, err)
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "achievements/form.html", {
-        "form": form, "formset": formset, "achievement": achievement, "organizations": orgs,
-        "organization": organization,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "achievements/form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "achievement": achievement,
+            "organizations": orgs,
+            "organization": organization,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -151,24 +196,42 @@ def achievement_edit(request, pk: int):
 
 
 ACTIONS = {
-    "submit": (lambda a, u, p: services.achievement_submit(achievement=a, by=u),
-               gettext_lazy("The achievement was submitted to the S&T bureau for review.")),
-    "publish": (lambda a, u, p: services.achievement_publish(achievement=a, by=u),
-                gettext_lazy("The achievement is now published in the showcase.")),
-    "withdraw": (lambda a, u, p: services.achievement_withdraw(achievement=a, by=u, note=p.get("note", "")),
-                 gettext_lazy("The achievement was withdrawn from the showcase.")),
-    "renew": (lambda a, u, p: services.achievement_renew(achievement=a, by=u),
-              gettext_lazy("The listing was renewed.")),
-    "revise": (lambda a, u, p: services.achievement_revise(achievement=a, by=u),
-               gettext_lazy("The achievement is a draft again; edit it and submit it for review.")),
-    "approve": (lambda a, u, p: services.achievement_approve(achievement=a, by=u, note=p.get("note", "")),
-                gettext_lazy("The achievement was approved and its registration number issued.")),
-    "return": (lambda a, u, p: services.achievement_return(achievement=a, by=u, comment=p.get("comment", "")),
-               gettext_lazy("The achievement was returned to its owner with your comments.")),
-    "feature": (lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=True),
-                gettext_lazy("The achievement is now featured on the home page.")),
-    "unfeature": (lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=False),
-                  gettext_lazy("The achievement is no longer featured.")),
+    "submit": (
+        lambda a, u, p: services.achievement_submit(achievement=a, by=u),
+        gettext_lazy("The achievement was submitted to the S&T bureau for review."),
+    ),
+    "publish": (
+        lambda a, u, p: services.achievement_publish(achievement=a, by=u),
+        gettext_lazy("The achievement is now published in the showcase."),
+    ),
+    "withdraw": (
+        lambda a, u, p: services.achievement_withdraw(achievement=a, by=u, note=p.get("note", "")),
+        gettext_lazy("The achievement was withdrawn from the showcase."),
+    ),
+    "renew": (
+        lambda a, u, p: services.achievement_renew(achievement=a, by=u),
+        gettext_lazy("The listing was renewed."),
+    ),
+    "revise": (
+        lambda a, u, p: services.achievement_revise(achievement=a, by=u),
+        gettext_lazy("The achievement is a draft again; edit it and submit it for review."),
+    ),
+    "approve": (
+        lambda a, u, p: services.achievement_approve(achievement=a, by=u, note=p.get("note", "")),
+        gettext_lazy("The achievement was approved and its registration number issued."),
+    ),
+    "return": (
+        lambda a, u, p: services.achievement_return(achievement=a, by=u, comment=p.get("comment", "")),
+        gettext_lazy("The achievement was returned to its owner with your comments."),
+    ),
+    "feature": (
+        lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=True),
+        gettext_lazy("The achievement is now featured on the home page."),
+    ),
+    "unfeature": (
+        lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=False),
+        gettext_lazy("The achievement is no longer featured."),
+    ),
 }
 
 
@@ -202,8 +265,13 @@ def attachment_upload(request, pk: int):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attachment_add(achievement=achievement, by=request.user, uploaded=form.cleaned_data["file"],
-                                    kind=form.cleaned_data["kind"], is_public=form.cleaned_data["is_public"])
+            services.attachment_add(
+                achievement=achievement,
+                by=request.user,
+                uploaded=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                is_public=form.cleaned_data["is_public"],
+            )
             messages.success(request, _("The file was attached."))
         except ValidationError as exc:
             for err in exc.messages:
@@ -233,10 +301,15 @@ def attachment_delete(request, pk: int):
 
 # --- the bureau ---------------------------------------------------------------------------------------
 
+
 @login_required
 def review_queue(request):
     if not user_is_bureau(request.user):
         raise Http404
-    return render(request, "achievements/review_queue.html", {
-        "page_obj": paginate(request, selectors.review_queue(), PER_PAGE),
-    })
+    return render(
+        request,
+        "achievements/review_queue.html",
+        {
+            "page_obj": paginate(request, selectors.review_queue(), PER_PAGE),
+        },
+    )

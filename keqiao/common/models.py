@@ -16,7 +16,9 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("English name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT
+    )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
     class Meta:
@@ -53,7 +55,9 @@ class Classification(models.Model):
         verbose_name = _("classification")
         verbose_name_plural = _("classifications")
         ordering = ["scheme", "code"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="classification_scheme_code_uniq")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="classification_scheme_code_uniq")
+        ]
         indexes = [models.Index(fields=["scheme", "level"])]
 
     def __str__(self) -> str:

@@ -15,7 +15,13 @@ REGIONS = [
     ("511423", "洪雅县", "Hongya County", "county", "511400"),
     ("511424", "丹棱县", "Danling County", "county", "511400"),
     ("511425", "青神县", "Qingshen County", "county", "511400"),
-    ("511400P01", "眉山经济技术开发区", "Meishan Economic and Technological Development Zone", "park", "511400"),
+    (
+        "511400P01",
+        "眉山经济技术开发区",
+        "Meishan Economic and Technological Development Zone",
+        "park",
+        "511400",
+    ),
     ("511421P01", "天府新区仁寿视高区域", "Tianfu New Area Renshou Shigao Zone", "park", "511421"),
     ("511403P01", "彭山经济开发区", "Pengshan Economic Development Zone", "park", "511403"),
 ]
@@ -26,8 +32,13 @@ def load_regions(Region) -> int:  # noqa: N803 - the model class is passed in (m
     for order, (code, name, name_en, kind, parent) in enumerate(REGIONS):
         obj, _ = Region.objects.update_or_create(
             code=code,
-            defaults={"name": name, "name_en": name_en, "kind": kind, "parent": by_code.get(parent),
-                      "sort_order": order},
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "kind": kind,
+                "parent": by_code.get(parent),
+                "sort_order": order,
+            },
         )
         by_code[code] = obj
     return len(by_code)
@@ -41,12 +52,21 @@ def read_classification(filename: str) -> list[dict[str, str]]:
 def load_classifications(Classification) -> int:  # noqa: N803
     existing = set(Classification.objects.values_list("scheme", "code"))
     rows = []
-    for scheme, filename in (("gbt4754", "gbt4754-2017-industries.csv"),
-                             ("gbt13745", "gbt13745-2009-disciplines.csv")):
+    for scheme, filename in (
+        ("gbt4754", "gbt4754-2017-industries.csv"),
+        ("gbt13745", "gbt13745-2009-disciplines.csv"),
+    ):
         for row in read_classification(filename):
             if (scheme, row["code"]) in existing:
                 continue
-            rows.append(Classification(scheme=scheme, code=row["code"], level=row["level"], name=row["name"],
-                                       parent_code=row["parent"] or ""))
+            rows.append(
+                Classification(
+                    scheme=scheme,
+                    code=row["code"],
+                    level=row["level"],
+                    name=row["name"],
+                    parent_code=row["parent"] or "",
+                )
+            )
     Classification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)

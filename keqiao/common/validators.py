@@ -13,7 +13,9 @@ CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 3
 
 def credit_code_check_char(first17: str) -> str:
     """The check character of a unified social credit code, given its first 17 characters."""
-    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -34,7 +36,9 @@ def validate_credit_code(value: str) -> None:
             params={"chars": "".join(sorted(set(bad)))},
         )
     if not code[2:8].isdigit():
-        raise ValidationError(_("Characters 3–8 of the credit code must be the region code digits."), code="region")
+        raise ValidationError(
+            _("Characters 3–8 of the credit code must be the region code digits."), code="region"
+        )
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
             _("The unified social credit code fails its check character; please check for a typing error."),
@@ -71,7 +75,9 @@ def validate_patent_number(value: str, kind: str | None = None) -> None:
     match = _PATENT_RE.match(raw)
     if not match:
         raise ValidationError(
-            _("Enter a Chinese patent application number such as ZL201910123456.3 (12 digits, a dot and a check digit)."),
+            _(
+                "Enter a Chinese patent application number such as ZL201910123456.3 (12 digits, a dot and a check digit)."
+            ),
             code="format",
         )
     digits, check = match.groups()

@@ -30,9 +30,16 @@ def holder_detail(request, pk: int):
     organization = get_object_or_404(public_organizations(), pk=pk)
     achievements = achievement_selectors.achievements_public().filter(organization=organization)
     labels = dict(TechField.choices)
-    stats = [(labels.get(row["tech_field"], row["tech_field"]), row["n"])
-             for row in achievements.values("tech_field").annotate(n=Count("id")).order_by("-n")]
-    return render(request, "portal/holder.html", {
-        "org": organization, "page_obj": paginate(request, achievements.order_by("-published_at"), 20),
-        "stats": stats,
-    })
+    stats = [
+        (labels.get(row["tech_field"], row["tech_field"]), row["n"])
+        for row in achievements.values("tech_field").annotate(n=Count("id")).order_by("-n")
+    ]
+    return render(
+        request,
+        "portal/holder.html",
+        {
+            "org": organization,
+            "page_obj": paginate(request, achievements.order_by("-published_at"), 20),
+            "stats": stats,
+        },
+    )

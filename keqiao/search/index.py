@@ -59,9 +59,11 @@ def achievement_document(a: Achievement) -> Document:
 
 
 def _published():
-    return (Achievement.objects.filter(status=Status.PUBLISHED)
-            .select_related("organization", "organization__region", "organization__region__parent")
-            .prefetch_related("ip_items"))
+    return (
+        Achievement.objects.filter(status=Status.PUBLISHED)
+        .select_related("organization", "organization__region", "organization__region__parent")
+        .prefetch_related("ip_items")
+    )
 
 
 class AchievementIndex:
@@ -133,8 +135,14 @@ class SearchPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def search_achievements(query: str = "", *, filters: dict[str, list[str]] | None = None,
-                        sort: str = "relevance", page: int = 1, per_page: int = 20) -> SearchPage:
+def search_achievements(
+    query: str = "",
+    *,
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchPage:
     """Search published achievements: Chinese full text, disjunctive facets, sort and pagination."""
     index = get_index()
     index.refresh()
@@ -146,10 +154,18 @@ def search_achievements(query: str = "", *, filters: dict[str, list[str]] | None
     if sort == "relevance" and not query.strip():
         engine_sort = "-published"
     page = max(1, page)
-    result = index.engine.search(query, filters=filters, facets=FACETS, sort=engine_sort,
-                                 offset=(page - 1) * per_page, limit=per_page)
+    result = index.engine.search(
+        query, filters=filters, facets=FACETS, sort=engine_sort, offset=(page - 1) * per_page, limit=per_page
+    )
     return SearchPage(
-        query=query, total=result.total, ids=[i for i, _s in result.hits],
-        scores=dict(result.hits), facets=result.facets, terms=result.terms, filters=filters, sort=sort,
-        page=page, per_page=per_page,
+        query=query,
+        total=result.total,
+        ids=[i for i, _s in result.hits],
+        scores=dict(result.hits),
+        facets=result.facets,
+        terms=result.terms,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=per_page,
     )

@@ -12,9 +12,15 @@ pytestmark = pytest.mark.django_db
 
 def registration(**overrides):
     data = {
-        "name": "眉山新注册科技有限公司", "kind": "enterprise", "credit_code": valid_credit_code(7),
-        "region": "", "full_name": "孙经理", "username": "sunjl", "email": "sun@example.com",
-        "password1": "Keqiao-registration-2026", "password2": "Keqiao-registration-2026",
+        "name": "眉山新注册科技有限公司",
+        "kind": "enterprise",
+        "credit_code": valid_credit_code(7),
+        "region": "",
+        "full_name": "孙经理",
+        "username": "sunjl",
+        "email": "sun@example.com",
+        "password1": "Keqiao-registration-2026",
+        "password2": "Keqiao-registration-2026",
     }
     data.update(overrides)
     return data
@@ -58,8 +64,10 @@ def test_registration_refuses_bad_input_and_keeps_it(client, region_id, override
 
 
 def test_duplicate_credit_code_refused(client, region_id, holder_org):
-    response = client.post(reverse("accounts:register"),
-                           registration(region=region_id, credit_code=holder_org.credit_code.lower()))
+    response = client.post(
+        reverse("accounts:register"),
+        registration(region=region_id, credit_code=holder_org.credit_code.lower()),
+    )
     assert response.status_code == 400 and "credit_code" in response.context["form"].errors
 
 
@@ -115,7 +123,9 @@ def test_decide_is_404_for_non_bureau(client, owner, other_org):
 
 
 def test_login_and_dashboard(client, owner):
-    response = client.post(reverse("accounts:login"), {"username": "owner", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "owner", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:dashboard")).status_code == 200
 
@@ -128,7 +138,9 @@ def test_dashboard_requires_login(client):
 def test_login_is_rate_limited(client, owner):
     for _ in range(5):
         client.post(reverse("accounts:login"), {"username": "owner", "password": "wrong"})
-    response = client.post(reverse("accounts:login"), {"username": "owner", "password": "correct-horse-battery"})
+    response = client.post(
+        reverse("accounts:login"), {"username": "owner", "password": "correct-horse-battery"}
+    )
     assert response.status_code == 429
     assert not response.wsgi_request.user.is_authenticated
 

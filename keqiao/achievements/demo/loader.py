@@ -26,50 +26,142 @@ DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, de
 
 # username, full name, organisation name, kind, region code, role, description
 ORGANIZATIONS = [
-    ("bureau", "王科长", "眉山市科学技术局（演示）", "city_bureau", "511400",
-     "负责全市科技成果登记审核、成果转移转化工作的组织推进。"),
-    ("univ", "李老师", "眉山示范大学（演示）", "university", "511402",
-     "综合性大学，设有工学、理学、管理学、人文社科等学院，技术转移中心负责成果登记与转化。"),
-    ("agri", "张研究员", "彭山农业科学研究院（演示）", "institute", "511403",
-     "面向川西南农业的公益性研究院，主要方向为园艺、作物、水产、畜牧和农产品加工。"),
-    ("materials", "陈工", "仁寿新材料与化工研究所（演示）", "institute", "511421",
-     "从事新材料、化工、冶金与能源技术的应用研究和中试。"),
-    ("pharma", "刘经理", "洪雅生态医药有限公司（演示）", "enterprise", "511423",
-     "中医药与生物医药企业，拥有中药材种植基地和制剂研发中心。"),
-    ("maker", "赵总工", "丹棱智能制造有限公司（演示）", "enterprise", "511424",
-     "装备制造与工业自动化企业，关注机械、电气、控制与信息技术。"),
-    ("bamboo", "周老师", "青神竹产业与生态技术研究院（演示）", "institute", "511425",
-     "围绕竹编、竹材加工、林业与生态环境开展研究和技术服务。"),
-    ("agency", "吴经纪人", "眉山经开区科技成果转化服务中心（演示）", "agency", "511400P01",
-     "技术转移服务机构，提供成果评价、技术经纪、知识产权与融资对接服务。"),
+    (
+        "bureau",
+        "王科长",
+        "眉山市科学技术局（演示）",
+        "city_bureau",
+        "511400",
+        "负责全市科技成果登记审核、成果转移转化工作的组织推进。",
+    ),
+    (
+        "univ",
+        "李老师",
+        "眉山示范大学（演示）",
+        "university",
+        "511402",
+        "综合性大学，设有工学、理学、管理学、人文社科等学院，技术转移中心负责成果登记与转化。",
+    ),
+    (
+        "agri",
+        "张研究员",
+        "彭山农业科学研究院（演示）",
+        "institute",
+        "511403",
+        "面向川西南农业的公益性研究院，主要方向为园艺、作物、水产、畜牧和农产品加工。",
+    ),
+    (
+        "materials",
+        "陈工",
+        "仁寿新材料与化工研究所（演示）",
+        "institute",
+        "511421",
+        "从事新材料、化工、冶金与能源技术的应用研究和中试。",
+    ),
+    (
+        "pharma",
+        "刘经理",
+        "洪雅生态医药有限公司（演示）",
+        "enterprise",
+        "511423",
+        "中医药与生物医药企业，拥有中药材种植基地和制剂研发中心。",
+    ),
+    (
+        "maker",
+        "赵总工",
+        "丹棱智能制造有限公司（演示）",
+        "enterprise",
+        "511424",
+        "装备制造与工业自动化企业，关注机械、电气、控制与信息技术。",
+    ),
+    (
+        "bamboo",
+        "周老师",
+        "青神竹产业与生态技术研究院（演示）",
+        "institute",
+        "511425",
+        "围绕竹编、竹材加工、林业与生态环境开展研究和技术服务。",
+    ),
+    (
+        "agency",
+        "吴经纪人",
+        "眉山经开区科技成果转化服务中心（演示）",
+        "agency",
+        "511400P01",
+        "技术转移服务机构，提供成果评价、技术经纪、知识产权与融资对接服务。",
+    ),
 ]
-PENDING_ORG = ("newco", "孙经理", "东坡示例食品科技有限公司（演示）", "enterprise", "511402",
-               "新注册的食品企业，等待科技局核验。")
+PENDING_ORG = (
+    "newco",
+    "孙经理",
+    "东坡示例食品科技有限公司（演示）",
+    "enterprise",
+    "511402",
+    "新注册的食品企业，等待科技局核验。",
+)
 
-CATEGORY_OWNER = {"农学": "agri", "医学": "pharma", "理学": "univ", "管理学": "univ", "法学": "univ",
-                  "教育学": "univ", "文学": "univ", "经济学": "univ", "哲学": "univ", "历史学": "univ",
-                  "艺术学": "bamboo", "军事学": "maker"}
+CATEGORY_OWNER = {
+    "农学": "agri",
+    "医学": "pharma",
+    "理学": "univ",
+    "管理学": "univ",
+    "法学": "univ",
+    "教育学": "univ",
+    "文学": "univ",
+    "经济学": "univ",
+    "哲学": "univ",
+    "历史学": "univ",
+    "艺术学": "bamboo",
+    "军事学": "maker",
+}
 ENGINEERING_OWNER = {
-    "材料科学与工程": "materials", "化学/化学工程与技术": "materials", "冶金工程": "materials",
-    "石油与天然气工程": "materials", "矿业工程": "materials", "动力工程及工程热物理": "materials",
-    "机械工程": "maker", "电气工程": "maker", "控制科学与工程": "maker", "兵器科学与技术": "maker",
-    "计算机科学与技术": "maker", "信息与通信工程": "maker", "电子科学与技术": "maker", "光学工程": "maker",
-    "林学/林业工程": "bamboo", "环境科学与工程": "bamboo", "纺织科学与工程": "bamboo", "建筑学": "bamboo",
-    "食品科学与工程": "agri", "农业工程": "agri",
+    "材料科学与工程": "materials",
+    "化学/化学工程与技术": "materials",
+    "冶金工程": "materials",
+    "石油与天然气工程": "materials",
+    "矿业工程": "materials",
+    "动力工程及工程热物理": "materials",
+    "机械工程": "maker",
+    "电气工程": "maker",
+    "控制科学与工程": "maker",
+    "兵器科学与技术": "maker",
+    "计算机科学与技术": "maker",
+    "信息与通信工程": "maker",
+    "电子科学与技术": "maker",
+    "光学工程": "maker",
+    "林学/林业工程": "bamboo",
+    "环境科学与工程": "bamboo",
+    "纺织科学与工程": "bamboo",
+    "建筑学": "bamboo",
+    "食品科学与工程": "agri",
+    "农业工程": "agri",
 }
 FIELD_BY_DISCIPLINE = {
-    "计算机科学与技术": TechField.ELECTRONIC_INFORMATION, "信息与通信工程": TechField.ELECTRONIC_INFORMATION,
-    "电子科学与技术": TechField.ELECTRONIC_INFORMATION, "控制科学与工程": TechField.ADVANCED_MANUFACTURING,
-    "航空宇航科学与技术": TechField.AEROSPACE, "机械工程": TechField.ADVANCED_MANUFACTURING,
-    "兵器科学与技术": TechField.ADVANCED_MANUFACTURING, "光学工程": TechField.ELECTRONIC_INFORMATION,
-    "材料科学与工程": TechField.NEW_MATERIALS, "冶金工程": TechField.NEW_MATERIALS,
-    "纺织科学与工程": TechField.NEW_MATERIALS, "化学/化学工程与技术": TechField.NEW_MATERIALS,
-    "动力工程及工程热物理": TechField.NEW_ENERGY, "电气工程": TechField.NEW_ENERGY,
-    "石油与天然气工程": TechField.NEW_ENERGY, "核科学与技术": TechField.NUCLEAR,
-    "环境科学与工程": TechField.ENVIRONMENT, "矿业工程": TechField.ENVIRONMENT,
-    "大气科学": TechField.ENVIRONMENT, "海洋科学": TechField.ENVIRONMENT,
-    "交通运输工程": TechField.MODERN_TRANSPORT, "船舶与海洋工程": TechField.MODERN_TRANSPORT,
-    "土木工程": TechField.URBAN_SOCIAL, "建筑学": TechField.URBAN_SOCIAL, "水利工程": TechField.URBAN_SOCIAL,
+    "计算机科学与技术": TechField.ELECTRONIC_INFORMATION,
+    "信息与通信工程": TechField.ELECTRONIC_INFORMATION,
+    "电子科学与技术": TechField.ELECTRONIC_INFORMATION,
+    "控制科学与工程": TechField.ADVANCED_MANUFACTURING,
+    "航空宇航科学与技术": TechField.AEROSPACE,
+    "机械工程": TechField.ADVANCED_MANUFACTURING,
+    "兵器科学与技术": TechField.ADVANCED_MANUFACTURING,
+    "光学工程": TechField.ELECTRONIC_INFORMATION,
+    "材料科学与工程": TechField.NEW_MATERIALS,
+    "冶金工程": TechField.NEW_MATERIALS,
+    "纺织科学与工程": TechField.NEW_MATERIALS,
+    "化学/化学工程与技术": TechField.NEW_MATERIALS,
+    "动力工程及工程热物理": TechField.NEW_ENERGY,
+    "电气工程": TechField.NEW_ENERGY,
+    "石油与天然气工程": TechField.NEW_ENERGY,
+    "核科学与技术": TechField.NUCLEAR,
+    "环境科学与工程": TechField.ENVIRONMENT,
+    "矿业工程": TechField.ENVIRONMENT,
+    "大气科学": TechField.ENVIRONMENT,
+    "海洋科学": TechField.ENVIRONMENT,
+    "交通运输工程": TechField.MODERN_TRANSPORT,
+    "船舶与海洋工程": TechField.MODERN_TRANSPORT,
+    "土木工程": TechField.URBAN_SOCIAL,
+    "建筑学": TechField.URBAN_SOCIAL,
+    "水利工程": TechField.URBAN_SOCIAL,
     "测绘科学与技术": TechField.URBAN_SOCIAL,
 }
 FIELD_BY_CATEGORY = {"农学": TechField.AGRICULTURE, "医学": TechField.BIO_MEDICINE}
@@ -87,8 +179,11 @@ def make_patent_number(rng: random.Random, year: int, type_digit: str) -> str:
 
 
 def tech_field_for(record: dict) -> str:
-    return FIELD_BY_DISCIPLINE.get(record["discipline"]) or FIELD_BY_CATEGORY.get(record["category"]) or \
-        TechField.URBAN_SOCIAL
+    return (
+        FIELD_BY_DISCIPLINE.get(record["discipline"])
+        or FIELD_BY_CATEGORY.get(record["category"])
+        or TechField.URBAN_SOCIAL
+    )
 
 
 def owner_for(record: dict) -> str:
@@ -120,20 +215,40 @@ def read_records(path: Path = DATA_FILE, limit: int | None = None) -> list[dict]
 def record_row(record: dict, rng: random.Random, organization, discipline=None) -> dict:
     """Turn one CSL record into achievement field values with plausible invented attributes."""
     trl = rng.choice([3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9])
-    stage = {3: "lab", 4: "lab", 5: "lab", 6: "pilot", 7: "pilot", 8: "small_production"}.get(trl, "large_application")
+    stage = {3: "lab", 4: "lab", 5: "lab", 6: "pilot", 7: "pilot", 8: "small_production"}.get(
+        trl, "large_application"
+    )
     negotiable = rng.random() < 0.35
     modes = rng.sample(["transfer", "license", "equity", "cooperation", "service"], k=rng.randint(1, 3))
     ip_items = []
     if rng.random() < 0.55:
         year = rng.randint(2014, 2023)
-        ip_items.append({"kind": "invention", "number": make_patent_number(rng, year, "1"),
-                         "title": record["title"][:60], "status": rng.choice(["granted", "granted", "applied"])})
+        ip_items.append(
+            {
+                "kind": "invention",
+                "number": make_patent_number(rng, year, "1"),
+                "title": record["title"][:60],
+                "status": rng.choice(["granted", "granted", "applied"]),
+            }
+        )
     if rng.random() < 0.2:
-        ip_items.append({"kind": "utility_model", "number": make_patent_number(rng, rng.randint(2015, 2023), "2"),
-                         "title": record["title"][:40] + "装置", "status": "granted"})
+        ip_items.append(
+            {
+                "kind": "utility_model",
+                "number": make_patent_number(rng, rng.randint(2015, 2023), "2"),
+                "title": record["title"][:40] + "装置",
+                "status": "granted",
+            }
+        )
     if rng.random() < 0.1:
-        ip_items.append({"kind": "software", "number": f"{rng.randint(2016, 2024)}SR{rng.randint(100000, 9999999):07d}",
-                         "title": record["title"][:40] + "软件", "status": "granted"})
+        ip_items.append(
+            {
+                "kind": "software",
+                "number": f"{rng.randint(2016, 2024)}SR{rng.randint(100000, 9999999):07d}",
+                "title": record["title"][:40] + "软件",
+                "status": "granted",
+            }
+        )
     start = datetime.date(rng.randint(2014, 2021), rng.randint(1, 12), 1)
     return {
         "organization": organization,
@@ -147,14 +262,18 @@ def record_row(record: dict, rng: random.Random, organization, discipline=None) 
         "stage": stage,
         "source": rng.choice(["national", "provincial", "city", "self_funded", "cooperation"]),
         "attribute": rng.choice(["original", "original", "secondary", "imported"]),
-        "forms": rng.sample(["technology", "process", "product", "material", "equipment"], k=rng.randint(1, 2)),
+        "forms": rng.sample(
+            ["technology", "process", "product", "material", "equipment"], k=rng.randint(1, 2)
+        ),
         "evaluation": rng.choice(["appraisal", "acceptance", "conclusion", "review", "none"]),
         "level": rng.choice(["dom_leading", "dom_advanced", "intl_advanced", "not_evaluated"]),
         "research_start": start,
         "research_end": start + datetime.timedelta(days=rng.randint(365, 1400)),
         "transfer_modes": modes,
         "price_negotiable": negotiable,
-        "price": None if negotiable else Decimal(rng.choice([5, 10, 20, 30, 50, 80, 120, 200, 350, 500])) * 10000,
+        "price": None
+        if negotiable
+        else Decimal(rng.choice([5, 10, 20, 30, 50, 80, 120, 200, 350, 500])) * 10000,
         "contact_name": "联系人（演示）",
         "contact_phone": f"028-3{rng.randint(1000000, 9999999)}",
         "confidential_details": "关键工艺参数与实验原始数据仅在签署保密协议后提供（演示数据）。",
@@ -170,32 +289,47 @@ def load(limit: int | None = None, stdout=None) -> dict:
     regions = {r.code: r for r in Region.objects.all()}
     users, orgs = {}, {}
     for username, full_name, name, kind, region, description in [*ORGANIZATIONS, PENDING_ORG]:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name,
-                                        email=f"{username}@demo.keqiao.example", is_broker=username == "agency")
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            full_name=full_name,
+            email=f"{username}@demo.keqiao.example",
+            is_broker=username == "agency",
+        )
         verified = username != PENDING_ORG[0]
         org = Organization.objects.create(
-            name=name, kind=kind, credit_code=make_credit_code(rng, region), region=regions[region],
-            description=description, contact_name=full_name, contact_email=user.email,
+            name=name,
+            kind=kind,
+            credit_code=make_credit_code(rng, region),
+            region=regions[region],
+            description=description,
+            contact_name=full_name,
+            contact_email=user.email,
             status=Organization.Status.VERIFIED if verified else Organization.Status.PENDING,
             verified_at=timezone.now() if verified else None,
         )
         membership_add(organization=org, user=user, role=Membership.Role.ADMIN)
         users[username], orgs[username] = user, org
-    admin = User.objects.create_superuser(username="admin", password=DEMO_PASSWORD, email="admin@demo.keqiao.example",
-                                          full_name="平台管理员")
+    admin = User.objects.create_superuser(
+        username="admin", password=DEMO_PASSWORD, email="admin@demo.keqiao.example", full_name="平台管理员"
+    )
     users["admin"] = admin
 
     records = read_records(limit=limit)
     find = discipline_lookup()["find"]
     now = timezone.now()
     workflow_tail = min(40, len(records) // 5)
-    published_records, workflow_records = records[:-workflow_tail or None], records[len(records) - workflow_tail:]
+    published_records, workflow_records = (
+        records[: -workflow_tail or None],
+        records[len(records) - workflow_tail :],
+    )
     rows = []
     for i, record in enumerate(published_records):
         row = record_row(record, rng, orgs[owner_for(record)], find(record["discipline"]))
         # Spread publication over the last year; a few listings are about to expire.
-        row["published_at"] = now - datetime.timedelta(days=350 + (i % 10) if i % 97 == 0 else rng.randint(1, 330),
-                                                        hours=rng.randint(0, 23))
+        row["published_at"] = now - datetime.timedelta(
+            days=350 + (i % 10) if i % 97 == 0 else rng.randint(1, 330), hours=rng.randint(0, 23)
+        )
         rows.append(row)
     ids = services.achievements_import(rows=rows, by=users["bureau"])
     for pk in ids[:6]:
@@ -215,8 +349,11 @@ def load(limit: int | None = None, stdout=None) -> dict:
         if step >= 1:
             a = services.achievement_submit(achievement=a, by=owner)
         if step == 2:
-            a = services.achievement_return(achievement=a, by=users["bureau"],
-                                            comment="请补充中试数据和知识产权证明材料，并说明与现有技术相比的优势。")
+            a = services.achievement_return(
+                achievement=a,
+                by=users["bureau"],
+                comment="请补充中试数据和知识产权证明材料，并说明与现有技术相比的优势。",
+            )
         if step >= 3:
             a = services.achievement_approve(achievement=a, by=users["bureau"])
         if step >= 4:

@@ -8,149 +8,524 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('common', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("common", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Achievement',
+            name="Achievement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='achievement name')),
-                ('kind', models.CharField(choices=[('1', 'Applied technology'), ('2', 'Basic theory'), ('3', 'Soft science')], default='1', max_length=1, verbose_name='kind')),
-                ('other_organizations', models.JSONField(blank=True, default=list, verbose_name='other completing organisations')),
-                ('completers', models.JSONField(blank=True, default=list, verbose_name='completers (in order)')),
-                ('recommending_body', models.CharField(blank=True, max_length=100, verbose_name='recommending body')),
-                ('research_start', models.DateField(blank=True, null=True, verbose_name='research started')),
-                ('research_end', models.DateField(blank=True, null=True, verbose_name='research ended')),
-                ('source', models.CharField(choices=[('national', 'National S&T plan'), ('provincial', 'Provincial S&T plan'), ('city', 'City S&T plan'), ('self_funded', 'Self-funded'), ('commissioned', 'Commissioned by another party'), ('cooperation', 'Cooperation project'), ('other', 'Other')], default='self_funded', max_length=20, verbose_name='source')),
-                ('funding_programme', models.CharField(blank=True, max_length=200, verbose_name='funding programme or project number')),
-                ('attribute', models.CharField(choices=[('original', 'Original innovation'), ('imported', 'Innovation by absorbing imported technology'), ('secondary', 'Secondary development of domestic technology')], default='original', max_length=20, verbose_name='attribute')),
-                ('forms', models.JSONField(blank=True, default=list, verbose_name='forms')),
-                ('secrecy', models.CharField(choices=[('non_secret', 'Non-secret'), ('secret', 'Secret'), ('confidential', 'Confidential')], default='non_secret', max_length=20, verbose_name='secrecy level')),
-                ('level', models.CharField(choices=[('intl_leading', 'Internationally leading'), ('intl_advanced', 'Internationally advanced'), ('dom_leading', 'Domestically leading'), ('dom_advanced', 'Domestically advanced'), ('not_evaluated', 'Not evaluated')], default='not_evaluated', max_length=20, verbose_name='level')),
-                ('stage', models.CharField(choices=[('lab', 'Laboratory / small-scale test'), ('pilot', 'Pilot test completed'), ('small_production', 'Small-scale production'), ('small_application', 'Limited application'), ('large_application', 'Large-scale application')], default='lab', max_length=20, verbose_name='stage')),
-                ('trl', models.PositiveSmallIntegerField(choices=[(1, 'TRL 1 · Discovery of a new phenomenon, problem or need'), (2, 'TRL 2 · Technical solution proposed'), (3, 'TRL 3 · Concept model verified by simulation'), (4, 'TRL 4 · Key functions tested in the laboratory'), (5, 'TRL 5 · Small-scale trial prototype'), (6, 'TRL 6 · Pilot-scale prototype'), (7, 'TRL 7 · Engineering prototype'), (8, 'TRL 8 · Small-batch trial production / design finalised'), (9, 'TRL 9 · Large-scale industrialisation')], default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(9)], verbose_name='technology readiness level')),
-                ('evaluation', models.CharField(choices=[('appraisal', 'Appraisal'), ('acceptance', 'Acceptance'), ('conclusion', 'Project conclusion'), ('review', 'Expert review'), ('assessment', 'Assessment'), ('industry_access', 'Industry access approval'), ('testing', 'Testing'), ('none', 'Not evaluated')], default='none', max_length=20, verbose_name='evaluation form')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('tech_field', models.CharField(choices=[('electronic_information', 'Electronic information'), ('aerospace', 'Aerospace'), ('advanced_manufacturing', 'Advanced manufacturing'), ('bio_medicine', 'Biology, medicine and medical devices'), ('new_materials', 'New materials and their application'), ('new_energy', 'New energy and energy efficiency'), ('environment', 'Environmental protection and resource use'), ('nuclear', 'Nuclear applications'), ('agriculture', 'Agriculture'), ('modern_transport', 'Modern transport'), ('urban_social', 'Urban construction and social development')], max_length=30, verbose_name='technology field')),
-                ('strategic_industry', models.CharField(blank=True, choices=[('next_gen_it', 'Next-generation information technology'), ('high_end_equipment', 'High-end equipment manufacturing'), ('new_materials', 'New materials'), ('biotech', 'Biotechnology'), ('new_energy_vehicles', 'New energy vehicles'), ('new_energy', 'New energy'), ('energy_saving', 'Energy saving and environmental protection'), ('digital_creative', 'Digital creative industries'), ('related_services', 'Related services')], max_length=30, verbose_name='strategic emerging industry')),
-                ('transfer_modes', models.JSONField(blank=True, default=list, verbose_name='transfer modes sought')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='asking price (yuan)')),
-                ('price_negotiable', models.BooleanField(default=True, verbose_name='price negotiable')),
-                ('summary', models.TextField(max_length=2000, verbose_name='public summary')),
-                ('application', models.TextField(blank=True, max_length=2000, verbose_name='applications and advantages')),
-                ('confidential_details', models.TextField(blank=True, max_length=10000, verbose_name='confidential details')),
-                ('contact_name', models.CharField(blank=True, max_length=60, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=30, verbose_name='contact phone')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for review'), ('returned', 'Returned for revision'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn'), ('expired', 'Expired')], db_index=True, default='draft', max_length=12, verbose_name='status')),
-                ('registration_number', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='registration number')),
-                ('review_comment', models.TextField(blank=True, verbose_name='review comment')),
-                ('featured', models.BooleanField(default=False, verbose_name='featured')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='published at')),
-                ('expires_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='expires at')),
-                ('expiry_reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='expiry reminder sent at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('discipline', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.classification', verbose_name='discipline (GB/T 13745)')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='common.classification', verbose_name='industry (GB/T 4754)')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='achievements', to='accounts.organization', verbose_name='first completing organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="achievement name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("1", "Applied technology"), ("2", "Basic theory"), ("3", "Soft science")],
+                        default="1",
+                        max_length=1,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "other_organizations",
+                    models.JSONField(blank=True, default=list, verbose_name="other completing organisations"),
+                ),
+                (
+                    "completers",
+                    models.JSONField(blank=True, default=list, verbose_name="completers (in order)"),
+                ),
+                (
+                    "recommending_body",
+                    models.CharField(blank=True, max_length=100, verbose_name="recommending body"),
+                ),
+                ("research_start", models.DateField(blank=True, null=True, verbose_name="research started")),
+                ("research_end", models.DateField(blank=True, null=True, verbose_name="research ended")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("national", "National S&T plan"),
+                            ("provincial", "Provincial S&T plan"),
+                            ("city", "City S&T plan"),
+                            ("self_funded", "Self-funded"),
+                            ("commissioned", "Commissioned by another party"),
+                            ("cooperation", "Cooperation project"),
+                            ("other", "Other"),
+                        ],
+                        default="self_funded",
+                        max_length=20,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "funding_programme",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="funding programme or project number"
+                    ),
+                ),
+                (
+                    "attribute",
+                    models.CharField(
+                        choices=[
+                            ("original", "Original innovation"),
+                            ("imported", "Innovation by absorbing imported technology"),
+                            ("secondary", "Secondary development of domestic technology"),
+                        ],
+                        default="original",
+                        max_length=20,
+                        verbose_name="attribute",
+                    ),
+                ),
+                ("forms", models.JSONField(blank=True, default=list, verbose_name="forms")),
+                (
+                    "secrecy",
+                    models.CharField(
+                        choices=[
+                            ("non_secret", "Non-secret"),
+                            ("secret", "Secret"),
+                            ("confidential", "Confidential"),
+                        ],
+                        default="non_secret",
+                        max_length=20,
+                        verbose_name="secrecy level",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("intl_leading", "Internationally leading"),
+                            ("intl_advanced", "Internationally advanced"),
+                            ("dom_leading", "Domestically leading"),
+                            ("dom_advanced", "Domestically advanced"),
+                            ("not_evaluated", "Not evaluated"),
+                        ],
+                        default="not_evaluated",
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("lab", "Laboratory / small-scale test"),
+                            ("pilot", "Pilot test completed"),
+                            ("small_production", "Small-scale production"),
+                            ("small_application", "Limited application"),
+                            ("large_application", "Large-scale application"),
+                        ],
+                        default="lab",
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "trl",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "TRL 1 · Discovery of a new phenomenon, problem or need"),
+                            (2, "TRL 2 · Technical solution proposed"),
+                            (3, "TRL 3 · Concept model verified by simulation"),
+                            (4, "TRL 4 · Key functions tested in the laboratory"),
+                            (5, "TRL 5 · Small-scale trial prototype"),
+                            (6, "TRL 6 · Pilot-scale prototype"),
+                            (7, "TRL 7 · Engineering prototype"),
+                            (8, "TRL 8 · Small-batch trial production / design finalised"),
+                            (9, "TRL 9 · Large-scale industrialisation"),
+                        ],
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(9),
+                        ],
+                        verbose_name="technology readiness level",
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.CharField(
+                        choices=[
+                            ("appraisal", "Appraisal"),
+                            ("acceptance", "Acceptance"),
+                            ("conclusion", "Project conclusion"),
+                            ("review", "Expert review"),
+                            ("assessment", "Assessment"),
+                            ("industry_access", "Industry access approval"),
+                            ("testing", "Testing"),
+                            ("none", "Not evaluated"),
+                        ],
+                        default="none",
+                        max_length=20,
+                        verbose_name="evaluation form",
+                    ),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                (
+                    "tech_field",
+                    models.CharField(
+                        choices=[
+                            ("electronic_information", "Electronic information"),
+                            ("aerospace", "Aerospace"),
+                            ("advanced_manufacturing", "Advanced manufacturing"),
+                            ("bio_medicine", "Biology, medicine and medical devices"),
+                            ("new_materials", "New materials and their application"),
+                            ("new_energy", "New energy and energy efficiency"),
+                            ("environment", "Environmental protection and resource use"),
+                            ("nuclear", "Nuclear applications"),
+                            ("agriculture", "Agriculture"),
+                            ("modern_transport", "Modern transport"),
+                            ("urban_social", "Urban construction and social development"),
+                        ],
+                        max_length=30,
+                        verbose_name="technology field",
+                    ),
+                ),
+                (
+                    "strategic_industry",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("next_gen_it", "Next-generation information technology"),
+                            ("high_end_equipment", "High-end equipment manufacturing"),
+                            ("new_materials", "New materials"),
+                            ("biotech", "Biotechnology"),
+                            ("new_energy_vehicles", "New energy vehicles"),
+                            ("new_energy", "New energy"),
+                            ("energy_saving", "Energy saving and environmental protection"),
+                            ("digital_creative", "Digital creative industries"),
+                            ("related_services", "Related services"),
+                        ],
+                        max_length=30,
+                        verbose_name="strategic emerging industry",
+                    ),
+                ),
+                (
+                    "transfer_modes",
+                    models.JSONField(blank=True, default=list, verbose_name="transfer modes sought"),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="asking price (yuan)",
+                    ),
+                ),
+                ("price_negotiable", models.BooleanField(default=True, verbose_name="price negotiable")),
+                ("summary", models.TextField(max_length=2000, verbose_name="public summary")),
+                (
+                    "application",
+                    models.TextField(blank=True, max_length=2000, verbose_name="applications and advantages"),
+                ),
+                (
+                    "confidential_details",
+                    models.TextField(blank=True, max_length=10000, verbose_name="confidential details"),
+                ),
+                ("contact_name", models.CharField(blank=True, max_length=60, verbose_name="contact person")),
+                ("contact_phone", models.CharField(blank=True, max_length=30, verbose_name="contact phone")),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for review"),
+                            ("returned", "Returned for revision"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("withdrawn", "Withdrawn"),
+                            ("expired", "Expired"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "registration_number",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="registration number"
+                    ),
+                ),
+                ("review_comment", models.TextField(blank=True, verbose_name="review comment")),
+                ("featured", models.BooleanField(default=False, verbose_name="featured")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="expires at"),
+                ),
+                (
+                    "expiry_reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expiry reminder sent at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "discipline",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.classification",
+                        verbose_name="discipline (GB/T 13745)",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="common.classification",
+                        verbose_name="industry (GB/T 4754)",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="achievements",
+                        to="accounts.organization",
+                        verbose_name="first completing organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'achievement',
-                'verbose_name_plural': 'achievements',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "achievement",
+                "verbose_name_plural": "achievements",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AchievementEvent',
+            name="AchievementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=30, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('achievement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='achievements.achievement', verbose_name='achievement')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=30, verbose_name="action")),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "achievement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="achievements.achievement",
+                        verbose_name="achievement",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'achievement event',
-                'verbose_name_plural': 'achievement events',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "achievement event",
+                "verbose_name_plural": "achievement events",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('abstract', 'Abstract'), ('evaluation', 'Evaluation or acceptance certificate'), ('ip_certificate', 'IP certificate'), ('technical_report', 'Technical report'), ('novelty_search', 'Novelty-search report'), ('test_report', 'Test report'), ('user_letter', 'Application letter from a user'), ('image', 'Picture'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('file', models.FileField(upload_to=keqiao.achievements.models.attachment_path, verbose_name='file')),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=60, verbose_name='content type')),
-                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
-                ('is_public', models.BooleanField(default=False, verbose_name='show publicly')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('achievement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='achievements.achievement', verbose_name='achievement')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("abstract", "Abstract"),
+                            ("evaluation", "Evaluation or acceptance certificate"),
+                            ("ip_certificate", "IP certificate"),
+                            ("technical_report", "Technical report"),
+                            ("novelty_search", "Novelty-search report"),
+                            ("test_report", "Test report"),
+                            ("user_letter", "Application letter from a user"),
+                            ("image", "Picture"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        upload_to=keqiao.achievements.models.attachment_path, verbose_name="file"
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=60, verbose_name="content type")),
+                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
+                ("is_public", models.BooleanField(default=False, verbose_name="show publicly")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "achievement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="achievements.achievement",
+                        verbose_name="achievement",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="uploaded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='IPItem',
+            name="IPItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('invention', 'Invention patent'), ('utility_model', 'Utility model patent'), ('design', 'Design patent'), ('software', 'Software copyright'), ('ic_layout', 'Integrated circuit layout design'), ('plant_variety', 'Plant variety right'), ('trade_secret', 'Technical secret')], max_length=20, verbose_name='IP type')),
-                ('number', models.CharField(blank=True, max_length=40, verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('status', models.CharField(choices=[('applied', 'Applied'), ('granted', 'Granted')], default='granted', max_length=10, verbose_name='status')),
-                ('achievement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ip_items', to='achievements.achievement', verbose_name='achievement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invention", "Invention patent"),
+                            ("utility_model", "Utility model patent"),
+                            ("design", "Design patent"),
+                            ("software", "Software copyright"),
+                            ("ic_layout", "Integrated circuit layout design"),
+                            ("plant_variety", "Plant variety right"),
+                            ("trade_secret", "Technical secret"),
+                        ],
+                        max_length=20,
+                        verbose_name="IP type",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=40, verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("applied", "Applied"), ("granted", "Granted")],
+                        default="granted",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "achievement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ip_items",
+                        to="achievements.achievement",
+                        verbose_name="achievement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'IP item',
-                'verbose_name_plural': 'IP items',
-                'ordering': ['id'],
+                "verbose_name": "IP item",
+                "verbose_name_plural": "IP items",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='RegistrationCounter',
+            name="RegistrationCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('office_code', models.CharField(max_length=3, verbose_name='office code')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('last_serial', models.PositiveIntegerField(default=0, verbose_name='last serial')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("office_code", models.CharField(max_length=3, verbose_name="office code")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("last_serial", models.PositiveIntegerField(default=0, verbose_name="last serial")),
             ],
             options={
-                'verbose_name': 'registration counter',
-                'verbose_name_plural': 'registration counters',
-                'constraints': [models.UniqueConstraint(fields=('office_code', 'year'), name='registration_counter_uniq')],
+                "verbose_name": "registration counter",
+                "verbose_name_plural": "registration counters",
+                "constraints": [
+                    models.UniqueConstraint(fields=("office_code", "year"), name="registration_counter_uniq")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='achievement',
-            index=models.Index(fields=['status', '-published_at'], name='achievement_status_02aa75_idx'),
+            model_name="achievement",
+            index=models.Index(fields=["status", "-published_at"], name="achievement_status_02aa75_idx"),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.CheckConstraint(condition=models.Q(('trl__gte', 1), ('trl__lte', 9)), name='achievement_trl_range'),
+            model_name="achievement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trl__gte", 1), ("trl__lte", 9)), name="achievement_trl_range"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='achievement',
-            constraint=models.CheckConstraint(condition=models.Q(('price__isnull', True), ('price__gte', 0), _connector='OR'), name='achievement_price_non_negative'),
+            model_name="achievement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("price__isnull", True), ("price__gte", 0), _connector="OR"),
+                name="achievement_price_non_negative",
+            ),
         ),
     ]

@@ -73,15 +73,21 @@ def _post(client, url, payload=None):
 
 def test_full_workflow_through_the_api(client, owner, bureau):
     client.force_login(owner)
-    payload = {"title": "API 登记的成果", "summary": "通过接口登记", "tech_field": "agriculture",
-               "keywords": ["接口", "登记"], "transfer_modes": ["license"],
-               "ip_items": [{"kind": "invention", "number": "ZL201910123457.4", "title": "专利"}]}
+    payload = {
+        "title": "API 登记的成果",
+        "summary": "通过接口登记",
+        "tech_field": "agriculture",
+        "keywords": ["接口", "登记"],
+        "transfer_modes": ["license"],
+        "ip_items": [{"kind": "invention", "number": "ZL201910123457.4", "title": "专利"}],
+    }
     response = _post(client, "/api/v1/me/achievements", payload)
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     assert response.json()["status"] == "draft"
-    response = client.patch(f"/api/v1/me/achievements/{pk}", data=json.dumps({"trl": 6}),
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/me/achievements/{pk}", data=json.dumps({"trl": 6}), content_type="application/json"
+    )
     assert response.json()["trl"] == 6
     assert _post(client, f"/api/v1/me/achievements/{pk}/submit").json()["status"] == "submitted"
     # the owner cannot approve
@@ -121,7 +127,12 @@ def test_outsider_cannot_read_or_change_drafts_via_api(client, outsider, make_ac
     a = make_achievement("draft")
     client.force_login(outsider)
     assert client.get(f"/api/v1/me/achievements/{a.pk}").status_code == 404
-    assert client.patch(f"/api/v1/me/achievements/{a.pk}", data="{}", content_type="application/json").status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/me/achievements/{a.pk}", data="{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert _post(client, f"/api/v1/me/achievements/{a.pk}/submit").status_code == 404
     assert client.get("/api/v1/review/achievements").status_code == 404
 
@@ -129,5 +140,7 @@ def test_outsider_cannot_read_or_change_drafts_via_api(client, outsider, make_ac
 def test_reference_endpoints(client):
     regions = client.get("/api/v1/reference/regions").json()
     assert {"511402", "511425", "511400"} <= {r["code"] for r in regions}
-    disciplines = client.get("/api/v1/reference/classifications", {"scheme": "gbt13745", "level": "first"}).json()
+    disciplines = client.get(
+        "/api/v1/reference/classifications", {"scheme": "gbt13745", "level": "first"}
+    ).json()
     assert len(disciplines) == 61

@@ -26,11 +26,14 @@ def upload(name, content, content_type="application/octet-stream"):
 
 def test_pdf_and_png_accepted(make_achievement, owner):
     a = make_achievement("draft")
-    pdf = services.attachment_add(achievement=a, by=owner, uploaded=upload("报告.pdf", PDF), kind="technical_report")
+    pdf = services.attachment_add(
+        achievement=a, by=owner, uploaded=upload("报告.pdf", PDF), kind="technical_report"
+    )
     assert pdf.content_type == "application/pdf" and pdf.original_name == "报告.pdf"
     assert "报告" not in pdf.file.name  # stored under a random name
-    img = services.attachment_add(achievement=a, by=owner, uploaded=upload("p.png", png_bytes()), kind="image",
-                                  is_public=True)
+    img = services.attachment_add(
+        achievement=a, by=owner, uploaded=upload("p.png", png_bytes()), kind="image", is_public=True
+    )
     assert img.is_public
     assert a.events.filter(action="attachment_added").count() == 2
 
@@ -61,7 +64,9 @@ def test_oversize_refused(make_achievement, owner, settings):
     settings.KEQIAO = {**settings.KEQIAO, "ATTACHMENT_MAX_BYTES": 1024}
     a = make_achievement("draft")
     with pytest.raises(ValidationError) as exc:
-        services.attachment_add(achievement=a, by=owner, uploaded=upload("big.pdf", PDF + b" " * 2000), kind="other")
+        services.attachment_add(
+            achievement=a, by=owner, uploaded=upload("big.pdf", PDF + b" " * 2000), kind="other"
+        )
     assert exc.value.code == "too_large"
 
 
@@ -77,18 +82,27 @@ def test_only_members_and_only_when_editable(make_achievement, owner, outsider):
 def test_upload_view_and_download_permissions(client, personas, make_achievement, owner, bureau):
     a = make_achievement("draft")
     client.force_login(owner)
-    response = client.post(reverse("achievements:attachment_upload", args=[a.pk]),
-                           {"kind": "technical_report", "file": upload("r.pdf", PDF)})
+    response = client.post(
+        reverse("achievements:attachment_upload", args=[a.pk]),
+        {"kind": "technical_report", "file": upload("r.pdf", PDF)},
+    )
     assert response.status_code == 302
     private = Attachment.objects.get()
-    client.post(reverse("achievements:attachment_upload", args=[a.pk]),
-                {"kind": "image", "file": upload("p.png", png_bytes()), "is_public": "on"})
+    client.post(
+        reverse("achievements:attachment_upload", args=[a.pk]),
+        {"kind": "image", "file": upload("p.png", png_bytes()), "is_public": "on"},
+    )
     public = Attachment.objects.get(kind="image")
     services.achievement_submit(achievement=a, by=owner)
     services.achievement_approve(achievement=a, by=bureau)
     services.achievement_publish(achievement=a, by=owner)
-    expected = {"owner": (200, 200), "colleague": (200, 200), "bureau": (200, 200), "outsider": (404, 200),
-                "anonymous": (404, 200)}
+    expected = {
+        "owner": (200, 200),
+        "colleague": (200, 200),
+        "bureau": (200, 200),
+        "outsider": (404, 200),
+        "anonymous": (404, 200),
+    }
     for persona, (private_status, public_status) in expected.items():
         client.logout()
         if personas[persona]:
@@ -100,8 +114,11 @@ def test_upload_view_and_download_permissions(client, personas, make_achievement
 def test_upload_view_shows_error_for_bad_file(client, owner, make_achievement):
     a = make_achievement("draft")
     client.force_login(owner)
-    response = client.post(reverse("achievements:attachment_upload", args=[a.pk]),
-                           {"kind": "other", "file": upload("x.exe", b"MZ" + b"\x00" * 100)}, follow=True)
+    response = client.post(
+        reverse("achievements:attachment_upload", args=[a.pk]),
+        {"kind": "other", "file": upload("x.exe", b"MZ" + b"\x00" * 100)},
+        follow=True,
+    )
     assert not Attachment.objects.exists()
     assert "PDF" in response.content.decode()
 
@@ -110,8 +127,13 @@ def test_outsider_cannot_upload_or_delete(client, outsider, owner, make_achievem
     a = make_achievement("draft")
     att = services.attachment_add(achievement=a, by=owner, uploaded=upload("r.pdf", PDF), kind="other")
     client.force_login(outsider)
-    assert client.post(reverse("achievements:attachment_upload", args=[a.pk]),
-                       {"kind": "other", "file": upload("r.pdf", PDF)}).status_code == 404
+    assert (
+        client.post(
+            reverse("achievements:attachment_upload", args=[a.pk]),
+            {"kind": "other", "file": upload("r.pdf", PDF)},
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("achievements:attachment_delete", args=[att.pk])).status_code == 404
     assert Attachment.objects.count() == 1
 

@@ -32,7 +32,7 @@ KEYWORDS = "竹纤维，聚乳酸，复合材料"
 TOO_MANY_KEYWORDS = "竹纤维，聚乳酸，复合材料，生物降解，注塑成型，力学性能"
 SUMMARY = (
     "以碱处理竹纤维增强聚乳酸，经双螺杆挤出与注塑成型制备可生物降解复合材料，"
-    "拉伸强度较纯聚乳酸提高约四成，可用于一次性餐具和汽车内饰件。"
+    "拉伸强度较纯聚乳酸提高约四成。联系 bamboo.secret@meishan-test.edu.cn"
 )
 SECRET_DETAILS = "核心工艺参数：碱处理浓度百分之六，保密编号 BAMBOO-SECRET-7731"
 SECRET_EMAIL = "bamboo.secret@meishan-test.edu.cn"

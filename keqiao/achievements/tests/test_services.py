@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from keqiao.accounts.models import Organization
 from keqiao.achievements import choices, services
@@ -67,7 +67,10 @@ def test_create_records_event_and_validates(owner, holder_org):
         ({"keywords": ["超" * 21]}, "keywords"),
         ({"price": Decimal("-1")}, "price"),
         ({"price": None, "price_negotiable": False}, "price"),
-        ({"research_start": datetime.date(2020, 1, 1), "research_end": datetime.date(2019, 1, 1)}, "research_end"),
+        (
+            {"research_start": datetime.date(2020, 1, 1), "research_end": datetime.date(2019, 1, 1)},
+            "research_end",
+        ),
         ({"transfer_modes": ["steal"]}, "transfer_modes"),
     ],
 )
@@ -84,10 +87,18 @@ def test_keywords_are_split_and_deduplicated():
 
 def test_ip_items_validated(owner, holder_org):
     with pytest.raises(ValidationError):
-        services.achievement_create(by=owner, organization=holder_org, data=achievement_data(),
-                                    ip_items=[{"kind": "invention", "number": "ZL201910123457.5", "title": "x"}])
-    a = services.achievement_create(by=owner, organization=holder_org, data=achievement_data(),
-                                    ip_items=[{"kind": "invention", "number": "201910123457.4", "title": "x"}])
+        services.achievement_create(
+            by=owner,
+            organization=holder_org,
+            data=achievement_data(),
+            ip_items=[{"kind": "invention", "number": "ZL201910123457.5", "title": "x"}],
+        )
+    a = services.achievement_create(
+        by=owner,
+        organization=holder_org,
+        data=achievement_data(),
+        ip_items=[{"kind": "invention", "number": "201910123457.4", "title": "x"}],
+    )
     assert a.ip_items.get().number == "ZL201910123457.4"
 
 
@@ -129,7 +140,7 @@ def test_cannot_edit_outside_draft_or_returned(make_achievement, owner, state):
 def test_submit_requires_verified_organisation(make_achievement, owner, holder_org):
     a = make_achievement("draft")
     Organization.objects.filter(pk=holder_org.pk).update(status=Organization.Status.PENDING)
-    with pytest.raises(DomainError, match="verified"):
+    with translation.override("en"), pytest.raises(DomainError, match="verified"):
         services.achievement_submit(achievement=a, by=owner)
 
 
@@ -152,7 +163,9 @@ def test_only_bureau_reviews(make_achievement, owner, outsider):
             services.achievement_return(achievement=a, by=user, comment="x")
 
 
-def test_return_needs_a_comment_and_notifies_owner(make_achievement, bureau, owner, django_capture_on_commit_callbacks):
+def test_return_needs_a_comment_and_notifies_owner(
+    make_achievement, bureau, owner, django_capture_on_commit_callbacks
+):
     a = make_achievement("submitted")
     with pytest.raises(DomainError):
         services.achievement_return(achievement=a, by=bureau, comment="  ")
@@ -222,8 +235,9 @@ def test_expiry_and_reminders(make_achievement, owner, django_capture_on_commit_
 
 def test_renew_resets_expiry_and_reminder(make_achievement, owner):
     a = make_achievement("published")
-    Achievement.objects.filter(pk=a.pk).update(expires_at=timezone.now() + datetime.timedelta(days=3),
-                                               expiry_reminded_at=timezone.now())
+    Achievement.objects.filter(pk=a.pk).update(
+        expires_at=timezone.now() + datetime.timedelta(days=3), expiry_reminded_at=timezone.now()
+    )
     a = services.achievement_renew(achievement=a, by=owner)
     assert a.expiry_reminded_at is None
     assert a.expires_at > timezone.now() + datetime.timedelta(days=364)
@@ -245,10 +259,19 @@ def test_feature_only_by_bureau(make_achievement, owner, bureau):
 
 
 def test_import_caps_keywords_and_publishes(holder_org, bureau):
-    ids = services.achievements_import(rows=[{
-        "organization": holder_org, "title": "导入成果", "summary": "摘要", "tech_field": "agriculture",
-        "keywords": ["一", "二", "三", "四", "五", "六", "超" * 30], "transfer_modes": ["license"],
-    }], by=bureau)
+    ids = services.achievements_import(
+        rows=[
+            {
+                "organization": holder_org,
+                "title": "导入成果",
+                "summary": "摘要",
+                "tech_field": "agriculture",
+                "keywords": ["一", "二", "三", "四", "五", "六", "超" * 30],
+                "transfer_modes": ["license"],
+            }
+        ],
+        by=bureau,
+    )
     a = Achievement.objects.get(pk=ids[0])
     assert a.keywords == ["一", "二", "三", "四", "五"]
     assert a.status == "published" and a.expires_at

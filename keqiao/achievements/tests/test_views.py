@@ -58,8 +58,16 @@ ACTION_MATRIX = {
     ("revise", "withdrawn"): {"owner", "colleague"},
     ("feature", "published"): {"bureau"},
 }
-EXPECTED_STATUS = {"submit": "submitted", "approve": "approved", "return": "returned", "publish": "published",
-                   "withdraw": "withdrawn", "renew": "published", "revise": "draft", "feature": "published"}
+EXPECTED_STATUS = {
+    "submit": "submitted",
+    "approve": "approved",
+    "return": "returned",
+    "publish": "published",
+    "withdraw": "withdrawn",
+    "renew": "published",
+    "revise": "draft",
+    "feature": "published",
+}
 
 
 @pytest.mark.parametrize(("action", "state"), list(ACTION_MATRIX))
@@ -68,7 +76,8 @@ def test_action_permission_matrix(client, personas, make_achievement, action, st
     a = make_achievement(state)
     events = a.events.count()
     response = client_for(client, personas[persona]).post(
-        reverse("achievements:action", args=[a.pk, action]), {"comment": "请补充材料", "note": ""})
+        reverse("achievements:action", args=[a.pk, action]), {"comment": "请补充材料", "note": ""}
+    )
     a.refresh_from_db()
     if persona == "anonymous":
         assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -99,14 +108,31 @@ def test_actions_require_post(client, owner, make_achievement):
 
 # --- registration form ---------------------------------------------------------------------------------
 
+
 def form_payload(**overrides):
     data = {
-        "title": "一种竹纤维增强聚乳酸复合材料", "kind": "1", "source": "self_funded", "attribute": "original",
-        "secrecy": "non_secret", "level": "not_evaluated", "stage": "lab", "trl": "5", "evaluation": "none",
-        "keywords": "竹纤维，聚乳酸，复合材料", "tech_field": "new_materials", "transfer_modes": ["license"],
-        "price": "300000", "summary": "以竹纤维增强聚乳酸，提高韧性。", "confidential_details": "配方",
-        "ip-TOTAL_FORMS": "2", "ip-INITIAL_FORMS": "0", "ip-MIN_NUM_FORMS": "0", "ip-MAX_NUM_FORMS": "20",
-        "ip-0-kind": "invention", "ip-0-number": "ZL201910123457.4", "ip-0-title": "竹纤维复合材料",
+        "title": "一种竹纤维增强聚乳酸复合材料",
+        "kind": "1",
+        "source": "self_funded",
+        "attribute": "original",
+        "secrecy": "non_secret",
+        "level": "not_evaluated",
+        "stage": "lab",
+        "trl": "5",
+        "evaluation": "none",
+        "keywords": "竹纤维，聚乳酸，复合材料",
+        "tech_field": "new_materials",
+        "transfer_modes": ["license"],
+        "price": "300000",
+        "summary": "以竹纤维增强聚乳酸，提高韧性。",
+        "confidential_details": "配方",
+        "ip-TOTAL_FORMS": "2",
+        "ip-INITIAL_FORMS": "0",
+        "ip-MIN_NUM_FORMS": "0",
+        "ip-MAX_NUM_FORMS": "20",
+        "ip-0-kind": "invention",
+        "ip-0-number": "ZL201910123457.4",
+        "ip-0-title": "竹纤维复合材料",
         "ip-0-status": "granted",
     }
     data.update(overrides)
@@ -155,8 +181,9 @@ def test_bad_input_is_refused_and_nothing_lost(client, owner, overrides, message
 
 def test_english_error_messages(client, owner):
     client.force_login(owner)
-    response = client.post(reverse("achievements:create"), form_payload(keywords="a b c d e f"),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("achievements:create"), form_payload(keywords="a b c d e f"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     client.cookies["django_language"] = "en"
     response = client.post(reverse("achievements:create"), form_payload(keywords="a b c d e f"))
     assert "Give at most 5 keywords." in response.content.decode()
@@ -194,7 +221,9 @@ def test_edit_refused_while_submitted(client, owner, make_achievement):
 
 def test_my_achievements_lists_only_own(client, owner, outsider, make_achievement, other_org):
     mine = make_achievement("draft")
-    theirs = services.achievement_create(by=outsider, organization=other_org, data=achievement_data(title="别人的草稿"))
+    theirs = services.achievement_create(
+        by=outsider, organization=other_org, data=achievement_data(title="别人的草稿")
+    )
     client.force_login(owner)
     body = client.get(reverse("achievements:mine")).content.decode()
     assert mine.title in body and theirs.title not in body
@@ -212,13 +241,15 @@ def test_review_queue_only_for_bureau(client, owner, bureau, make_achievement):
 
 # --- public showcase --------------------------------------------------------------------------------------
 
+
 def test_list_search_facets_and_private_data(client, make_achievement):
     published = make_achievement("published")
     draft = make_achievement("draft", title="尚未发布的草稿成果")
     response = client.get(reverse("achievements:list"), {"q": "微卫星"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert published.title[:8] in body
+    assert published.get_absolute_url() in body
+    assert "<mark>微卫星</mark>" in body
     assert draft.title not in body
     assert SECRET not in body and SECRET_EMAIL not in body
     assert 'data-facet="field"' in body
@@ -265,7 +296,9 @@ def test_detail_query_count_is_bounded(client, owner, make_achievement, n_ip):
     a = make_achievement("published")
     from keqiao.achievements.models import IPItem
 
-    IPItem.objects.bulk_create(IPItem(achievement=a, kind="trade_secret", title=f"秘密{i}") for i in range(n_ip))
+    IPItem.objects.bulk_create(
+        IPItem(achievement=a, kind="trade_secret", title=f"秘密{i}") for i in range(n_ip)
+    )
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(a.get_absolute_url()).status_code == 200
     assert len(ctx.captured_queries) <= 3, [q["sql"] for q in ctx.captured_queries]

@@ -5,46 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Classification',
+            name="Classification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scheme', models.CharField(choices=[('gbt4754', 'GB/T 4754-2017 industry'), ('gbt13745', 'GB/T 13745-2009 discipline')], max_length=10, verbose_name='scheme')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('level', models.CharField(max_length=10, verbose_name='level')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('parent_code', models.CharField(blank=True, max_length=10, verbose_name='parent code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scheme",
+                    models.CharField(
+                        choices=[
+                            ("gbt4754", "GB/T 4754-2017 industry"),
+                            ("gbt13745", "GB/T 13745-2009 discipline"),
+                        ],
+                        max_length=10,
+                        verbose_name="scheme",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("level", models.CharField(max_length=10, verbose_name="level")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("parent_code", models.CharField(blank=True, max_length=10, verbose_name="parent code")),
             ],
             options={
-                'verbose_name': 'classification',
-                'verbose_name_plural': 'classifications',
-                'ordering': ['scheme', 'code'],
-                'indexes': [models.Index(fields=['scheme', 'level'], name='common_clas_scheme_21d40f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'code'), name='classification_scheme_code_uniq')],
+                "verbose_name": "classification",
+                "verbose_name_plural": "classifications",
+                "ordering": ["scheme", "code"],
+                "indexes": [models.Index(fields=["scheme", "level"], name="common_clas_scheme_21d40f_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scheme", "code"), name="classification_scheme_code_uniq")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=80, verbose_name='English name')),
-                ('kind', models.CharField(choices=[('city', 'City'), ('county', 'District or county'), ('park', 'Park')], max_length=10, verbose_name='kind')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='common.region', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("name_en", models.CharField(blank=True, max_length=80, verbose_name="English name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("city", "City"), ("county", "District or county"), ("park", "Park")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="sort order")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="common.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["sort_order", "code"],
             },
         ),
     ]

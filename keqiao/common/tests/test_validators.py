@@ -30,8 +30,12 @@ def test_changing_the_check_character_fails(code):
 
 @pytest.mark.parametrize(
     ("code", "error"),
-    [("91350100M000100Y4", "length"), ("91350100M000100Y433", "length"), ("91350100I000100Y43", "charset"),
-     ("9135A100M000100Y43", "region")],
+    [
+        ("91350100M000100Y4", "length"),
+        ("91350100M000100Y433", "length"),
+        ("91350100I000100Y43", "charset"),
+        ("9135A100M000100Y43", "region"),
+    ],
 )
 def test_malformed_credit_codes(code, error):
     with pytest.raises(ValidationError) as exc:
@@ -58,14 +62,18 @@ def test_patent_check_digit_x_for_ten():
     validate_patent_number(f"ZL{digits}.X")
 
 
-@pytest.mark.parametrize("number", ["ZL201910123457.4", "201910123457.4", "CN2019101234574", "zl 201910123457.4"])
+@pytest.mark.parametrize(
+    "number", ["ZL201910123457.4", "201910123457.4", "CN2019101234574", "zl 201910123457.4"]
+)
 def test_valid_patent_numbers(number):
     validate_patent_number(number)
     assert normalize_patent_number(number) == "ZL201910123457.4"
 
 
-@pytest.mark.parametrize(("number", "code"), [("ZL201910123457.5", "checksum"), ("ZL20191012345.5", "format"),
-                                               ("patent-1", "format"), ("", "format")])
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [("ZL201910123457.5", "checksum"), ("ZL20191012345.5", "format"), ("patent-1", "format"), ("", "format")],
+)
 def test_invalid_patent_numbers(number, code):
     with pytest.raises(ValidationError) as exc:
         validate_patent_number(number)

@@ -4,24 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='IndexChange',
+            name="IndexChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(default='achievement', max_length=20, verbose_name='record kind')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='record id')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(default="achievement", max_length=20, verbose_name="record kind")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="record id")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
             ],
             options={
-                'verbose_name': 'index change',
-                'verbose_name_plural': 'index changes',
+                "verbose_name": "index change",
+                "verbose_name_plural": "index changes",
             },
         ),
     ]

@@ -22,4 +22,6 @@ class Command(BaseCommand):
         if result["skipped"]:
             self.stdout.write("Demo data already loaded.")
         else:
-            self.stdout.write(f"Demo data loaded in {time.perf_counter() - started:.1f}s: { {str(k): v for k, v in result['counts'].items()} }")
+            self.stdout.write(
+                f"Demo data loaded in {time.perf_counter() - started:.1f}s: { {str(k): v for k, v in result['counts'].items()} }"
+            )

@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
                 compiled += 1
         if problems:
-            raise CommandError("Translation catalogue incomplete:\n" + "\n".join(problems[:50])
-                               + (f"\n… and {len(problems) - 50} more" if len(problems) > 50 else ""))
+            raise CommandError(
+                "Translation catalogue incomplete:\n"
+                + "\n".join(problems[:50])
+                + (f"\n… and {len(problems) - 50} more" if len(problems) > 50 else "")
+            )
         self.stdout.write(f"Compiled {compiled} catalogue(s).")

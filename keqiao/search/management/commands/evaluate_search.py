@@ -59,12 +59,15 @@ class Command(BaseCommand):
         def run(query: str) -> list[int]:
             return search_achievements(query, per_page=10).ids
 
-        keyword_queries = [(" ".join(r["keywords"]), pk) for r, pk in zip(records, ids, strict=True) if r["keywords"]]
+        keyword_queries = [
+            (" ".join(r["keywords"]), pk) for r, pk in zip(records, ids, strict=True) if r["keywords"]
+        ]
         title_queries = [(r["title"], pk) for r, pk in zip(records, ids, strict=True)]
         kw = evaluate(keyword_queries, run)
         title = evaluate(title_queries, run)
         ms = (kw["ms_per_query"] * len(keyword_queries) + title["ms_per_query"] * len(title_queries)) / max(
-            1, len(keyword_queries) + len(title_queries))
+            1, len(keyword_queries) + len(title_queries)
+        )
 
         def rounded(m):
             return {k: round(m[k], 4) for k in ("mrr10", "r1", "r10")}
