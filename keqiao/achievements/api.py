@@ -35,6 +35,23 @@ class IPItemSchema(Schema):
     status: str = "granted"
 
 
+class AchievementSummary(Schema):
+    """A search hit: enough to list and filter; the detail endpoint has the whole record."""
+
+    id: int
+    title: str
+    organization: OrganizationRef
+    tech_field: str
+    trl: int
+    keywords: list[str]
+    summary: str
+    transfer_modes: list[str]
+    price: Decimal | None
+    price_negotiable: bool
+    published_at: datetime.datetime | None
+    url: str = Field(..., alias="get_absolute_url")
+
+
 class AchievementPublic(Schema):
     """What anybody may see of a published achievement: no confidential details, no contacts."""
 
@@ -91,7 +108,7 @@ class SearchOut(Schema):
     num_pages: int
     terms: list[str]
     facets: dict[str, dict[str, int]]
-    results: list[AchievementPublic]
+    results: list[AchievementSummary]
 
 
 class SearchParams(Schema):
@@ -122,7 +139,7 @@ def search(request, params: Query[SearchParams]):
         "num_pages": page.num_pages,
         "terms": page.terms,
         "facets": page.facets,
-        "results": selectors.achievements_public_by_ids(page.ids),
+        "results": selectors.achievements_public_by_ids(page.ids, with_ip_items=False),
     }
 
 

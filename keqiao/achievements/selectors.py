@@ -19,9 +19,12 @@ def achievements_public() -> QuerySet[Achievement]:
     return _base().filter(status=Status.PUBLISHED)
 
 
-def achievements_public_by_ids(ids: list[int]) -> list[Achievement]:
-    """Published achievements in the order of `ids` (search hits), with their IP items, in two queries."""
-    objects = {a.pk: a for a in achievements_public().filter(pk__in=ids).prefetch_related("ip_items")}
+def achievements_public_by_ids(ids: list[int], *, with_ip_items: bool = True) -> list[Achievement]:
+    """Published achievements in the order of `ids` (search hits), optionally with IP items (2 queries)."""
+    qs = achievements_public().filter(pk__in=ids)
+    if with_ip_items:
+        qs = qs.prefetch_related("ip_items")
+    objects = {a.pk: a for a in qs}
     return [objects[i] for i in ids if i in objects]
 
 

@@ -42,7 +42,7 @@ def achievement_list(request):
     page = search_achievements(
         query, filters=filters, sort=sort, page=_int(request.GET.get("page"), 1), per_page=PER_PAGE
     )
-    achievements = selectors.achievements_public_by_ids(page.ids)
+    achievements = selectors.achievements_public_by_ids(page.ids, with_ip_items=False)
     context = {
         "page": page,
         "achievements": achievements,

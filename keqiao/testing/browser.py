@@ -119,8 +119,9 @@ def chromium_browser(*, headless: bool = True):
     from playwright.sync_api import sync_playwright
 
     with _async_unsafe_allowed(), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=headless,
-                                             args=CHROMIUM_ARGS, timeout=60_000)
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=headless, args=CHROMIUM_ARGS, timeout=60_000
+        )
         try:
             yield browser
         finally:

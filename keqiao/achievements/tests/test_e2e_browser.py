@@ -15,6 +15,12 @@ import pytest
 
 from keqiao.achievements.models import Achievement
 from keqiao.common.validators import patent_check_char
+
+try:  # Without Playwright the module must still import, so that the test is skipped (or failed) cleanly.
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover
+    expect = None
+
 from keqiao.testing.browser import chromium_browser, new_page, screenshot, skip_reason
 
 pytestmark = [
@@ -32,7 +38,7 @@ KEYWORDS = "竹纤维，聚乳酸，复合材料"
 TOO_MANY_KEYWORDS = "竹纤维，聚乳酸，复合材料，生物降解，注塑成型，力学性能"
 SUMMARY = (
     "以碱处理竹纤维增强聚乳酸，经双螺杆挤出与注塑成型制备可生物降解复合材料，"
-    "拉伸强度较纯聚乳酸提高约四成。联系 bamboo.secret@meishan-test.edu.cn"
+    "拉伸强度较纯聚乳酸提高约四成，可用于一次性餐具和汽车内饰件。"
 )
 SECRET_DETAILS = "核心工艺参数：碱处理浓度百分之六，保密编号 BAMBOO-SECRET-7731"
 SECRET_EMAIL = "bamboo.secret@meishan-test.edu.cn"
@@ -47,12 +53,6 @@ SUBMITTED = re.compile("已提交审核|Submitted for review")
 SIGN_OUT = re.compile("退出登录|退出|Sign out")
 
 
-def expect():
-    from playwright.sync_api import expect as _expect
-
-    return _expect
-
-
 @pytest.fixture
 def browser(live_server, transactional_db):
     with chromium_browser() as b:
@@ -65,13 +65,13 @@ def sign_in(page, username: str, next_url: str) -> None:
     form.locator("input[name=username]").fill(username)
     form.locator("input[name=password]").fill(PASSWORD)
     form.locator("button[type=submit]").click()
-    expect()(page).to_have_url(re.compile(re.escape(next_url) + "$"))
-    expect()(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_be_visible()
 
 
 def sign_out(page) -> None:
     page.get_by_role("button", name=SIGN_OUT).click()
-    expect()(page.get_by_role("button", name=SIGN_OUT)).to_have_count(0)
+    expect(page.get_by_role("button", name=SIGN_OUT)).to_have_count(0)
 
 
 def fill_registration_form(page, *, keywords: str, patent_number: str) -> None:
@@ -108,29 +108,31 @@ def test_register_review_publish_and_find(browser, live_server, owner, bureau, m
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
         page.locator("#save-submit").click()
     assert posted.value.status == 400
-    expect()(page.locator(".field.has-error", has=page.locator("#id_keywords")).locator(".errorlist")) \
-        .to_be_visible()
-    expect()(page.locator(".field.has-error", has=page.locator("#id_ip-0-number")).locator(".errorlist")) \
-        .to_contain_text(BAD_PATENT_NUMBER.removeprefix("ZL").split(".")[0])
-    expect()(page.locator("#id_title")).to_have_value(TITLE)
-    expect()(page.locator("#id_summary")).to_have_value(SUMMARY)
-    expect()(page.locator("#id_keywords")).to_have_value(TOO_MANY_KEYWORDS)
-    expect()(page.locator("#id_tech_field")).to_have_value("new_materials")
-    expect()(page.locator("input[name=transfer_modes][value=license]")).to_be_checked()
-    expect()(page.locator("#id_ip-0-number")).to_have_value(BAD_PATENT_NUMBER)
-    expect()(page.locator("#id_confidential_details")).to_have_value(SECRET_DETAILS)
+    expect(
+        page.locator(".field.has-error", has=page.locator("#id_keywords")).locator(".errorlist")
+    ).to_contain_text("5")
+    expect(
+        page.locator(".field.has-error", has=page.locator("#id_ip-0-number")).locator(".errorlist")
+    ).to_contain_text(BAD_PATENT_NUMBER.removeprefix("ZL").split(".")[0])
+    expect(page.locator("#id_title")).to_have_value(TITLE)
+    expect(page.locator("#id_summary")).to_have_value(SUMMARY)
+    expect(page.locator("#id_keywords")).to_have_value(TOO_MANY_KEYWORDS)
+    expect(page.locator("#id_tech_field")).to_have_value("new_materials")
+    expect(page.locator("input[name=transfer_modes][value=license]")).to_be_checked()
+    expect(page.locator("#id_ip-0-number")).to_have_value(BAD_PATENT_NUMBER)
+    expect(page.locator("#id_confidential_details")).to_have_value(SECRET_DETAILS)
     assert not Achievement.objects.filter(title=TITLE).exists()
 
     # 2b. Corrected, it is saved and submitted for review in one step.
     page.locator("#id_keywords").fill(KEYWORDS)
     page.locator("#id_ip-0-number").fill(PATENT_NUMBER)
     page.locator("#save-submit").click()
-    expect()(page).to_have_url(re.compile(r"/achievements/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/achievements/\d+/$"))
 
     # 3. The detail page and the database agree: submitted.
-    expect()(page.locator("h1")).to_have_text(TITLE)
-    expect()(page.locator("#status")).to_have_class(re.compile(r"\bsubmitted\b"))
-    expect()(page.locator("#status")).to_have_text(SUBMITTED)
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator("#status")).to_have_class(re.compile(r"\bsubmitted\b"))
+    expect(page.locator("#status")).to_have_text(SUBMITTED)
     achievement = Achievement.objects.get(title=TITLE)
     assert achievement.status == "submitted"
     assert achievement.keywords == ["竹纤维", "聚乳酸", "复合材料"]
@@ -147,8 +149,8 @@ def test_register_review_publish_and_find(browser, live_server, owner, bureau, m
     sign_out(page)
     sign_in(page, "bureau", detail_url)
     page.locator("#approve").click()
-    expect()(page.locator("#registration-number")).to_have_text(re.compile(r"^\d{12}$"))
-    expect()(page.locator("#status")).to_have_class(re.compile(r"\bapproved\b"))
+    expect(page.locator("#registration-number")).to_have_text(re.compile(r"^\d{12}$"))
+    expect(page.locator("#status")).to_have_class(re.compile(r"\bapproved\b"))
     registration_number = page.locator("#registration-number").inner_text()
     achievement.refresh_from_db()
     assert achievement.status == "approved"
@@ -159,7 +161,7 @@ def test_register_review_publish_and_find(browser, live_server, owner, bureau, m
     sign_out(page)
     sign_in(page, "owner", detail_url)
     page.locator("#publish").click()
-    expect()(page.locator("#status")).to_have_class(re.compile(r"\bpublished\b"))
+    expect(page.locator("#status")).to_have_class(re.compile(r"\bpublished\b"))
     achievement.refresh_from_db()
     assert achievement.status == "published" and achievement.published_at is not None
     page.context.close()
@@ -168,25 +170,25 @@ def test_register_review_publish_and_find(browser, live_server, owner, bureau, m
     visitor = new_page(browser, base)
     visitor.goto("/achievements/")
     results = visitor.locator("#results")
-    expect()(results).to_contain_text(other.title)  # the whole catalogue before searching
+    expect(results).to_contain_text(other.title)  # the whole catalogue before searching
     visitor.locator("form[role=search] input[name=q]").fill("竹纤维 复合材料")
     with visitor.expect_request(lambda r: r.headers.get("hx-request") == "true") as swapped:
         visitor.locator("form[role=search] button[type=submit]").click()
     assert "q=" in swapped.value.url
-    expect()(visitor).to_have_url(re.compile(r"[?&]q="))
-    expect()(results.locator("article.result")).to_have_count(1)
-    expect()(results.locator("article.result h3 a")).to_have_text(TITLE)
-    expect()(results.locator("article.result mark").first).to_be_visible()
-    expect()(results).not_to_contain_text(other.title)
-    expect()(results).not_to_contain_text(SECRET_DETAILS)
+    expect(visitor).to_have_url(re.compile(r"[?&]q="))
+    expect(results.locator("article.result")).to_have_count(1)
+    expect(results.locator("article.result h3 a")).to_have_text(TITLE)
+    expect(results.locator("article.result mark").first).to_be_visible()
+    expect(results).not_to_contain_text(other.title)
+    expect(results).not_to_contain_text(SECRET_DETAILS)
     screenshot(visitor, "e2e-search.png")
 
     # The public page shows the achievement but none of its confidential fields.
     results.locator("article.result h3 a").click()
-    expect()(visitor).to_have_url(re.compile(re.escape(detail_url) + "$"))
-    expect()(visitor.locator("h1")).to_have_text(TITLE)
-    expect()(visitor.locator("#status")).to_have_count(0)
-    expect()(visitor.locator("#publish")).to_have_count(0)
+    expect(visitor).to_have_url(re.compile(re.escape(detail_url) + "$"))
+    expect(visitor.locator("h1")).to_have_text(TITLE)
+    expect(visitor.locator("#status")).to_have_count(0)
+    expect(visitor.locator("#publish")).to_have_count(0)
     html = visitor.content()
     assert SECRET_DETAILS not in html
     assert "BAMBOO-SECRET" not in html

@@ -1,0 +1,113 @@
+"""Benchmark whole search requests at scale, through the real import path, index and API view.
+
+Creates a scratch database, imports N synthetic achievements (real CSL records recombined), builds the
+index, then times GET /api/v1/achievements (query + facets + a page of 20 results from the database)
+and the HTML list page with the Django test client. Prints a summary and, last, one JSON line.
+This is a benchmark, not a test: it asserts nothing and has no time limits.
+"""
+
+import json
+import random
+import resource
+import statistics
+import time
+
+from django.core.management.base import BaseCommand
+from django.test import Client, override_settings
+from django.test.utils import setup_databases, teardown_databases
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Time whole search requests over N synthetic achievements (default 100,000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--n", type=int, default=100_000)
+        parser.add_argument("--queries", type=int, default=300)
+        parser.add_argument("--file", default=None, help="csl_dev.jsonl-format source records")
+
+    def handle(self, *args, n, queries, file=None, **options):
+        old = setup_databases(verbosity=0, interactive=False)
+        try:
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                ALLOWED_HOSTS=["testserver"],
+                DEBUG=False,
+            ):
+                result = self._run(n, queries, file)
+        finally:
+            teardown_databases(old, verbosity=0)
+        self.stdout.write(json.dumps(result))
+
+    def _run(self, n: int, n_queries: int, file: str | None) -> dict:
+        from keqiao.achievements.demo.loader import DATA_FILE, read_records, record_row
+        from keqiao.achievements.services import achievements_import
+        from keqiao.search.index import get_index
+        from keqiao.search.synthetic import synthesize
+        from keqiao.testing.factories import OrganizationFactory
+
+        records = read_records(path=file or DATA_FILE)
+        synthetic = synthesize(records, n)
+        orgs = [OrganizationFactory(kind=kind) for kind in ("university", "institute", "enterprise")]
+        rng = random.Random(3)
+        started = time.perf_counter()
+        rows = [record_row(r, rng, orgs[i % 3]) for i, r in enumerate(synthetic)]
+        for start in range(0, len(rows), 10_000):
+            achievements_import(rows=rows[start : start + 10_000])
+        import_s = time.perf_counter() - started
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        index = get_index()
+        index.reset()
+        started = time.perf_counter()
+        index.rebuild()
+        build_s = time.perf_counter() - started
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stderr.write(f"imported {n} in {import_s:.1f}s; index built in {build_s:.1f}s")
+
+        qrng = random.Random(11)
+        sample = qrng.sample(records, k=min(n_queries, len(records)))
+        queries = [" ".join(r["keywords"][:3]) for r in sample[: len(sample) // 2]] + [
+            r["title"] for r in sample[len(sample) // 2 :]
+        ]
+        filters = [
+            {},
+            {"field": "new_materials"},
+            {"trl": ["6", "7"]},
+            {"region": "511402", "mode": "license"},
+        ]
+        client = Client()
+        client.get("/api/v1/achievements", {"q": queries[0]})  # warm-up
+        timings: dict[str, list[float]] = {"api": [], "html": [], "browse": []}
+        for i, q in enumerate(queries):
+            params = {"q": q, **filters[i % len(filters)]}
+            t0 = time.perf_counter()
+            response = client.get("/api/v1/achievements", params)
+            timings["api"].append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+            t0 = time.perf_counter()
+            client.get("/achievements/", params)
+            timings["html"].append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            client.get("/api/v1/achievements", {**filters[i % len(filters)], "sort": "-published"})
+            timings["browse"].append((time.perf_counter() - t0) * 1000)
+        summary = {
+            name: {"p50_ms": round(statistics.median(v), 2), "p95_ms": round(pct(v, 95), 2)}
+            for name, v in timings.items()
+        }
+        for name, s in summary.items():
+            self.stderr.write(f"{name:7} p50 {s['p50_ms']:7.2f} ms   p95 {s['p95_ms']:7.2f} ms")
+        return {
+            "n": n,
+            "queries": len(queries),
+            "import_s": round(import_s, 1),
+            "index_build_s": round(build_s, 1),
+            "peak_rss_mb_before_index": round(rss_before),
+            "peak_rss_mb_after_index": round(rss_after),
+            "api_search": summary["api"],
+            "html_search": summary["html"],
+            "api_browse": summary["browse"],
+        }
