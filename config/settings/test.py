@@ -17,3 +17,4 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}
 AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
 LOGGING["root"]["level"] = "WARNING"
+WHITENOISE_AUTOREFRESH = True  # no collected static files in tests; serve from the finders
