@@ -324,3 +324,20 @@ def test_language_switch_to_english(client):
     assert response.status_code == 302
     body = client.get("/").content.decode()
     assert 'lang="en"' in body
+
+
+def test_chinese_by_default_whatever_the_browser_says(client):
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-CN"' in body and "科桥" in body
+
+
+def test_yuan_formatting_per_language():
+    from django.utils import translation
+
+    from keqiao.common.templatetags.keqiao import yuan
+
+    with translation.override("zh-hans"):
+        assert yuan("200000.00") == "20 万元"
+        assert yuan("5000") == "5000.00 元"
+    with translation.override("en"):
+        assert yuan("200000.00") == "¥200,000"

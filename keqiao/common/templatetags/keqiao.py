@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -40,6 +41,8 @@ def yuan(value) -> str:
     if value is None or value == "":
         return ""
     amount = Decimal(value)
+    if not (get_language() or "").startswith("zh"):
+        return f"¥{amount:,.0f}" if amount == amount.to_integral() else f"¥{amount:,.2f}"
     if amount >= 10000:
         wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
         return _("%(amount)s ten-thousand yuan") % {"amount": f"{wan:f}"}
