@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Benchmarks (not tests): search quality on the CSL records, engine vs. a stock BM25 reference at
+# 100,000 documents, and whole search requests through Django at 100,000 achievements.
+# Results are printed; copy the figures into docs/benchmarks.md with the machine and date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+N=${BENCH_N:-100000}
+OUT=${BENCH_OUT:-var/bench}
+mkdir -p "$OUT"
+export DJANGO_SETTINGS_MODULE=config.settings.dev
+echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(date -u +%Y-%m-%d)"
+echo "== search quality on keqiao/achievements/demo/csl_dev.jsonl (manage.py evaluate_search)"
+$PY manage.py evaluate_search keqiao/achievements/demo/csl_dev.jsonl | tee "$OUT/evaluate_search.json"
+echo "== engine vs bm25s at n=$N (bench/search_engine_bench.py)"
+$PY bench/search_engine_bench.py --n "$N" --json "$OUT/engine.json"
+echo "== whole search requests through Django at n=$N (manage.py bench_search)"
+$PY manage.py bench_search --n "$N" | tee "$OUT/bench_search.json"
