@@ -41,7 +41,8 @@ check-migrations: venv
 
 # The whole suite. Browser and PostgreSQL runs are mandatory when CI=true and skipped (with a message)
 # when Chromium or PostgreSQL is missing on a developer's machine.
-test: venv translations lint check-migrations
+test: venv lint check-migrations
+	$(PY) manage.py compile_translations --check
 	bash scripts/run-tests.sh
 
 # Regenerate the zh_Hans catalogue from the sources (needs GNU gettext).

@@ -164,9 +164,14 @@ LOGGING = {
 }
 
 # Domain settings (see docs/operator-guide.md).
+_OFFICE_CODE = env_str("KEQIAO_REGISTRATION_OFFICE_CODE", "511")
+if not (_OFFICE_CODE and len(_OFFICE_CODE) == 3 and _OFFICE_CODE.isdigit()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"KEQIAO_REGISTRATION_OFFICE_CODE={_OFFICE_CODE!r} must be exactly 3 digits.")
 KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
-    "REGISTRATION_OFFICE_CODE": env_str("KEQIAO_REGISTRATION_OFFICE_CODE", "511"),
+    "REGISTRATION_OFFICE_CODE": _OFFICE_CODE,
     "LISTING_VALIDITY_DAYS": env_int("KEQIAO_LISTING_VALIDITY_DAYS", 365),
     "EXPIRY_REMINDER_DAYS": env_int("KEQIAO_EXPIRY_REMINDER_DAYS", 14),
     "ATTACHMENT_MAX_BYTES": env_int("KEQIAO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),

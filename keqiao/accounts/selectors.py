@@ -45,6 +45,17 @@ def user_holder_organizations(user) -> QuerySet[Organization]:
     return Organization.objects.filter(id__in=user_organization_ids(user)).select_related("region")
 
 
+def bureau_users():
+    """Active officers of the verified city S&T bureau (the recipients of review work)."""
+    from .models import User
+
+    return User.objects.filter(
+        memberships__organization__kind=Organization.Kind.CITY_BUREAU,
+        memberships__organization__status=Organization.Status.VERIFIED,
+        is_active=True,
+    ).distinct()
+
+
 def organizations_pending_verification() -> QuerySet[Organization]:
     return (
         Organization.objects.filter(status=Organization.Status.PENDING)

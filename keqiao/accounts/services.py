@@ -29,14 +29,6 @@ def organization_register(*, user_data: dict, org_data: dict) -> tuple[Organizat
     return organization, user
 
 
-def _bureau_users():
-    return User.objects.filter(
-        memberships__organization__kind=Organization.Kind.CITY_BUREAU,
-        memberships__organization__status=Organization.Status.VERIFIED,
-        is_active=True,
-    ).distinct()
-
-
 def _decide(*, organization: Organization, by, to_status: str, note: str, action: str) -> Organization:
     if not user_is_bureau(by):
         raise NotPermitted(_("Only the S&T bureau can verify organisations."))

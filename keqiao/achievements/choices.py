@@ -140,7 +140,7 @@ class AttachmentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# GB/T 22900-2022 technology readiness levels, short labels (see docs/decisions/0003-trl.md).
+# GB/T 22900-2022 technology readiness levels, short labels (see docs/decisions/0003-trl-and-reference-data.md).
 TRL_LABELS = {
     1: _("Discovery of a new phenomenon, problem or need"),
     2: _("Technical solution proposed"),

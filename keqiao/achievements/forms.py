@@ -166,12 +166,20 @@ def ip_items_from_formset(formset) -> list[dict]:
 
 class AttachmentForm(djforms.Form):
     kind = djforms.ChoiceField(label=_("Kind"), choices=choices.AttachmentKind.choices)
-    file = djforms.FileField(label=_("File"), help_text=_("PDF, JPEG, PNG or WebP; at most 10 MB."))
+    file = djforms.FileField(label=_("File"))
     is_public = djforms.BooleanField(
         label=_("Show publicly"),
         required=False,
         help_text=_("Pictures and brochures may be shown on the public page."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["file"].help_text = _("PDF, JPEG, PNG or WebP; at most %(mb)d MB.") % {
+            "mb": settings.KEQIAO["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)
+        }
 
 
 class ReturnForm(djforms.Form):

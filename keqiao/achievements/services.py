@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.validators import (
@@ -125,6 +125,9 @@ def validate_achievement_data(data: dict) -> dict:
         errors.setdefault("price", []).append(_("The asking price cannot be negative."))
     if price is not None and Decimal(price) >= Decimal("1e12"):
         errors.setdefault("price", []).append(_("The asking price is implausibly large."))
+    if cleaned.get("price_negotiable") is True and price is not None:
+        # "面议" means no public price: drop a figure typed before the box was ticked.
+        cleaned["price"] = price = None
     if cleaned.get("price_negotiable") is False and price is None:
         errors.setdefault("price", []).append(_("Give an asking price, or mark the price as negotiable."))
     start, end = cleaned.get("research_start"), cleaned.get("research_end")
@@ -313,6 +316,8 @@ def achievement_submit(*, achievement: Achievement, by: User) -> Achievement:
     a.submitted_at = timezone.now()
     a.save(update_fields=["status", "submitted_at", "updated_at"])
     _event(a, by=by, action="submitted", from_status=before)
+    officers = list(bureau_users())
+    transaction.on_commit(lambda: send_to_users(officers, "achievements/email/submitted", {"achievement": a}))
     return a
 
 

@@ -156,7 +156,13 @@ def _save_form(request, achievement=None):
                 )
                 messages.success(request, _("Your changes were saved."))
             if "submit" in request.POST:
-                services.achievement_submit(achievement=achievement, by=request.user)
+                try:
+                    services.achievement_submit(achievement=achievement, by=request.user)
+                except DomainError as exc:
+                    # The draft is saved; say why it could not be submitted and continue from the draft,
+                    # so that posting again does not create a second copy.
+                    messages.error(request, str(exc.message))
+                    return redirect(achievement.get_absolute_url())
                 messages.success(request, _("The achievement was submitted to the S&T bureau for review."))
             return redirect(achievement.get_absolute_url())
         except ValidationError as exc:

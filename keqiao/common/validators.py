@@ -61,7 +61,7 @@ def patent_check_char(digits: str) -> str:
 
 
 def normalize_patent_number(value: str) -> str:
-    """Canonical form 'ZL' + digits + '.' + check, e.g. ZL201910123456.3."""
+    """Canonical form 'ZL' + digits + '.' + check, e.g. ZL201910123457.4."""
     raw = re.sub(r"\s+", "", value or "").upper()
     match = _PATENT_RE.match(raw)
     if not match:
@@ -76,7 +76,7 @@ def validate_patent_number(value: str, kind: str | None = None) -> None:
     if not match:
         raise ValidationError(
             _(
-                "Enter a Chinese patent application number such as ZL201910123456.3 (12 digits, a dot and a check digit)."
+                "Enter a Chinese patent application number such as ZL201910123457.4 (12 digits, a dot and a check digit)."
             ),
             code="format",
         )

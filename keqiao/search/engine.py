@@ -74,7 +74,7 @@ class _DocData:
 
     id: int
     terms: np.ndarray  # int32 unique term ids
-    tf: np.ndarray  # uint16 (n_terms, n_fields)
+    tf: np.ndarray  # uint8 (n_terms, n_fields), clipped at 255 (saturated long before)
     lengths: np.ndarray  # float32 (n_fields,)
     facets: dict[str, list[int]]  # facet -> value codes
     sorts: list[float]
@@ -88,7 +88,7 @@ class _Cols:
     lengths: np.ndarray  # float32 (n, F)
     e_doc: np.ndarray  # int32 (E,) document index of each posting
     e_term: np.ndarray  # int32 (E,)
-    e_tf: np.ndarray  # uint16 (E, F)
+    e_tf: np.ndarray  # uint8 (E, F)
     f_doc: dict[str, np.ndarray]  # facet -> int32 doc index per (doc, value) entry
     f_code: dict[str, np.ndarray]  # facet -> int32 value code per entry
     sorts: dict[str, np.ndarray]  # sort name -> float64 (n,)
@@ -103,16 +103,23 @@ class _Stats:
 
 @dataclass
 class _Segment:
-    cols: _Cols  # kept so a merge can recompute impacts without re-tokenising
+    cols: _Cols  # doc-level columns (posting arrays empty; see postings())
     indptr: np.ndarray  # int64 (V_seg + 1,), term-major postings
     indices: np.ndarray  # int32 doc index per posting, ascending within a term
     impacts: np.ndarray  # float32 BM25F impact per posting
+    tf: np.ndarray  # uint8 (E, F) raw per-field tf per posting, so merges need no re-tokenising
     stats: _Stats
     pos: dict[int, int]  # doc id -> local index
 
     @property
     def n(self) -> int:
         return len(self.cols.ids)
+
+    def postings(self) -> _Cols:
+        """Doc columns plus postings in (term, doc) order, the input format of _segment."""
+        c = self.cols
+        e_term = np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int32), np.diff(self.indptr))
+        return _Cols(c.ids, c.lengths, self.indices, e_term, self.tf, c.f_doc, c.f_code, c.sorts)
 
 
 @dataclass
@@ -181,16 +188,26 @@ class SearchEngine:
 
     # ------------------------------------------------------------------ indexing
     def build(self, docs: Iterable[Document]) -> None:
-        """Replace the whole index with ``docs`` (fresh vocabulary, exact statistics)."""
+        """Replace the whole index with ``docs`` (fresh vocabulary, exact statistics).
+
+        Duplicate ids: the last one wins.  Searches keep using the previous index
+        until the new one is swapped in; upserts wait for the build to finish.
+        """
         with self._lock:
             vocab: dict[str, int] = {}
             codes = {f: {} for f in self.facet_names}
             values = {f: [] for f in self.facet_names}
-            datas = [self._analyse(d, vocab, codes, values) for d in docs]
+            unique = {d.id: d for d in docs}
+            datas = [self._analyse(d, vocab, codes, values) for d in unique.values()]
             self._state = self._new_state(datas, vocab, codes, values)
 
     def upsert(self, doc: Document) -> None:
-        """Add ``doc`` or replace the document with the same id; O(size of delta)."""
+        """Add ``doc`` or replace the document with the same id.
+
+        Normally O(size of delta); the upsert that pushes the delta past its limit
+        also merges it into the main segment (O(index), ~4 s at 100k documents)
+        while holding the writer lock -- concurrent searches are not blocked.
+        """
         tokens = self._tokenise(doc)  # the expensive part runs outside the lock
         with self._lock:
             st = self._state
@@ -227,7 +244,7 @@ class SearchEngine:
         """Fold the delta into a new main segment, dropping dead rows; no re-tokenising."""
         self.merges += 1
         keep = np.flatnonzero(st.main_alive)
-        cols = _take(st.main.cols, keep)
+        cols = _take(st.main.postings(), keep)
         if st.delta_docs:
             cols = _concat(cols, _cols_from_docs(list(st.delta_docs.values()), self))
         main = self._segment(cols, len(st.vocab), None)
@@ -247,18 +264,18 @@ class SearchEngine:
         """Map a document to term ids/frequencies and facet codes (assigns new ids)."""
         tokens = self._tokenise(doc) if tokens is None else tokens
         nf = len(self.field_names)
-        counts: Counter[tuple[int, int]] = Counter()
+        keys: list[int] = []  # term_id * n_fields + field, counted in one C-level Counter pass
         for fi, toks in enumerate(tokens):
-            ids = [vocab.setdefault(t, len(vocab)) for t in toks]
-            counts.update(zip(ids, [fi] * len(ids), strict=True))
+            keys.extend([vocab.setdefault(t, len(vocab)) * nf + fi for t in toks])
+        counts = Counter(keys)
         if counts:
-            keys = np.array(list(counts.keys()), dtype=np.int64)
+            k = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             cnt = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-            terms, inv = np.unique(keys[:, 0], return_inverse=True)
-            tf = np.zeros((len(terms), nf), dtype=np.uint16)
-            tf[inv, keys[:, 1]] = np.minimum(cnt, 65535)
+            terms, inv = np.unique(k // nf, return_inverse=True)
+            tf = np.zeros((len(terms), nf), dtype=np.uint8)
+            tf[inv, k % nf] = np.minimum(cnt, 255)
         else:
-            terms, tf = np.zeros(0, np.int64), np.zeros((0, nf), np.uint16)
+            terms, tf = np.zeros(0, np.int64), np.zeros((0, nf), np.uint8)
         facet_codes: dict[str, list[int]] = {}
         for f in self.facet_names:
             fc, fv = codes[f], values[f]
@@ -305,7 +322,14 @@ class SearchEngine:
         indptr = np.zeros(n_terms + 1, np.int64)
         np.cumsum(np.bincount(cols.e_term, minlength=n_terms), out=indptr[1:])
         pos = dict(zip(cols.ids.tolist(), range(n), strict=True))
-        return _Segment(cols, indptr, cols.e_doc[order], impacts[order].astype(np.float32), stats, pos)
+        # Keep raw tf in posting order (for merges) but drop the doc-major posting
+        # columns: they are recoverable from indptr/indices, saving 8 bytes/posting.
+        doc_cols = _Cols(cols.ids, cols.lengths, cols.e_doc[:0], cols.e_term[:0], cols.e_tf[:0],
+                         cols.f_doc, cols.f_code, cols.sorts)  # fmt: skip
+        indices = cols.e_doc[order]
+        return _Segment(
+            doc_cols, indptr, indices, impacts[order].astype(np.float32), cols.e_tf[order], stats, pos
+        )
 
     def _delta_segment(self, st: _State) -> _Segment | None:
         if not st.delta_docs:
@@ -359,7 +383,11 @@ class SearchEngine:
         delta = self._delta_segment(st)
         if delta is not None:
             segs.append((delta, st.main.n))
-        idx_parts, val_parts = [], []
+        n = len(view.ids)
+        # float32 accumulation with one np.add.at per (segment, term): measured ~7x
+        # faster than concatenating postings for np.bincount, and the same
+        # approach bm25s uses.
+        scores = np.zeros(n, np.float32)
         for seg, offset in segs:
             nt = len(seg.indptr) - 1
             for t, w in zip(ids.tolist(), qw.tolist(), strict=True):
@@ -367,12 +395,8 @@ class SearchEngine:
                     continue
                 s, e = seg.indptr[t], seg.indptr[t + 1]
                 if e > s:
-                    idx_parts.append(seg.indices[s:e] + offset if offset else seg.indices[s:e])
-                    val_parts.append(seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e])
-        n = len(view.ids)
-        if not idx_parts:
-            return np.zeros(n)
-        scores = np.bincount(np.concatenate(idx_parts), np.concatenate(val_parts), minlength=n)
+                    idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
+                    np.add.at(scores, idx, seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e])
         if view.n_alive < n:
             scores[~view.alive] = 0.0
         return scores
@@ -384,7 +408,7 @@ class SearchEngine:
         if not len(ids):
             return []
         scores = self._scores(st, ids, qw)
-        cand = np.flatnonzero(scores)
+        cand = np.flatnonzero(scores > 0)  # (bool input: ~5x faster than on floats)
         view = self._view(st)
         top = _top_by_score(cand, scores, view.ids, k)
         return [(int(view.ids[i]), float(scores[i])) for i in top]
@@ -413,7 +437,7 @@ class SearchEngine:
             scores = self._scores(st, ids, qw)
             match = scores > 0
         else:
-            scores = np.zeros(len(view.ids))
+            scores = np.zeros(len(view.ids), np.float32)
             # A query whose every term is unknown matches nothing; only an empty one browses.
             has_query = bool(query and query.strip() and self.query_tokenizer(query))
             match = np.zeros(len(view.ids), bool) if has_query else view.alive.copy()
@@ -547,7 +571,7 @@ def _cols_from_docs(datas: list[_DocData], eng: SearchEngine) -> _Cols:
         lengths=np.array([d.lengths for d in datas], np.float32).reshape(n, nf),
         e_doc=np.repeat(np.arange(n, dtype=np.int32), sizes),
         e_term=np.concatenate([d.terms for d in datas]) if n else np.zeros(0, np.int32),
-        e_tf=np.concatenate([d.tf for d in datas]) if n else np.zeros((0, nf), np.uint16),
+        e_tf=np.concatenate([d.tf for d in datas]) if n else np.zeros((0, nf), np.uint8),
         f_doc=f_doc,
         f_code=f_code,
         sorts={s: sorts[:, i].copy() for i, s in enumerate(eng.sort_names)},

@@ -277,3 +277,21 @@ def test_import_caps_keywords_and_publishes(holder_org, bureau):
     assert a.status == "published" and a.expires_at
     assert AchievementEvent.objects.filter(achievement=a, action="imported").exists()
     assert IndexChange.objects.filter(object_id=a.pk).exists()
+
+
+def test_submit_notifies_the_bureau(make_achievement, owner, bureau, django_capture_on_commit_callbacks):
+    a = make_achievement("draft")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.achievement_submit(achievement=a, by=owner)
+    assert [m.to for m in mail.outbox] == [[bureau.email]]
+    assert a.title in mail.outbox[0].subject
+    # the bureau's notice carries no confidential details
+    assert "ACGT-SECRET" not in mail.outbox[0].body
+
+
+def test_negotiable_price_drops_the_figure(owner, holder_org):
+    a = services.achievement_create(
+        by=owner, organization=holder_org, data=achievement_data(price_negotiable=True, price=Decimal("100"))
+    )
+    assert a.price is None and a.price_negotiable

@@ -341,3 +341,14 @@ def test_yuan_formatting_per_language():
         assert yuan("5000") == "5000.00 元"
     with translation.override("en"):
         assert yuan("200000.00") == "¥200,000"
+
+
+def test_failed_submit_keeps_one_draft_and_says_why(client, owner, holder_org):
+    holder_org.status = "pending"
+    holder_org.save()
+    client.force_login(owner)
+    response = client.post(reverse("achievements:create"), form_payload(submit="1"), follow=True)
+    assert Achievement.objects.count() == 1
+    a = Achievement.objects.get()
+    assert a.status == "draft"
+    assert response.redirect_chain[-1][0] == a.get_absolute_url()

@@ -252,3 +252,29 @@ def test_single_valued_facet_or_filter_and_counts():
     assert r.facets["field"] == {"a": 2, "c": 2, "b": 1}
     r = e.search("", filters={"field": ["b"], "ip_type": ["none"]}, facets=["field"])
     assert r.total == 0 and r.facets["field"] == {}
+
+
+def test_merged_index_scores_equal_full_build():
+    extra = [
+        doc(20, "solar rice", "solar solar", ["energy"], ["patent"], 1, 1.0),
+        doc(21, "dyeing", "", [], []),
+    ]
+    full = make_engine()
+    full.build([d for d in CORPUS if d.id != 2] + extra)
+    inc = make_engine(delta_limit=1)
+    inc.build(CORPUS)
+    inc.delete(2)
+    for d in extra:
+        inc.upsert(d)
+    assert inc.merges == 1 and not inc._state.delta_docs
+    for q in ("solar", "rice dyeing", "battery", "solar rice perovskite"):
+        a, b = full.retrieve(q, 10), inc.retrieve(q, 10)
+        assert [i for i, _ in a] == [i for i, _ in b]
+        assert all(math.isclose(x, y, rel_tol=1e-6) for (_, x), (_, y) in zip(a, b, strict=True))
+
+
+def test_build_duplicate_ids_last_wins():
+    e = make_engine()
+    e.build([doc(1, "old"), doc(2, "other"), doc(1, "new")])
+    assert len(e) == 2
+    assert e.retrieve("old", 5) == [] and [i for i, _ in e.retrieve("new", 5)] == [1]
