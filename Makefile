@@ -12,6 +12,7 @@ $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	mkdir -p var
 	touch $@
 
 venv: $(VENV)/.installed

@@ -14,7 +14,7 @@ if env_str("TEST_DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(env_str("TEST_DATABASE_URL"))}
 else:
     # In-memory test database (shared-cache, so live-server threads see it too).
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True  # no collected static files in tests; serve from the finders

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.common.models import Region
 from keqiao.common.validators import normalize_credit_code, validate_credit_code
 
-from .models import Organization, User
+from .models import Membership, Organization, User
 
 SELF_REGISTRATION_KINDS = [
     (k, label) for k, label in Organization.Kind.choices if k not in (Organization.Kind.CITY_BUREAU,)
@@ -111,3 +111,48 @@ class OrganizationRegistrationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class MemberForm(forms.Form):
+    """A colleague's account, opened by an organisation administrator."""
+
+    full_name = forms.CharField(label=_("Name"), max_length=60)
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9_.-]{3,40}$",
+        error_messages={"invalid": _("Use 3–40 letters, digits, dots, hyphens or underscores.")},
+    )
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.STAFF)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput,
+        strip=False,
+        help_text=_("Give it to your colleague; they can change it after signing in."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password"):
+            try:
+                password_validation.validate_password(
+                    cleaned["password"],
+                    User(username=cleaned.get("username", ""), email=cleaned.get("email", "")),
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class OrganizationProfileForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["address", "website", "description", "contact_name", "contact_phone", "contact_email"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -78,3 +78,97 @@ def membership_add(
         organization=organization, actor=by, action="member_added", note=str(user)
     )
     return membership
+
+
+def _require_org_admin(organization: Organization, by) -> None:
+    from .selectors import user_admin_organization_ids
+
+    if organization.pk not in user_admin_organization_ids(by):
+        raise NotPermitted(_("Only administrators of the organisation can manage its members."))
+
+
+@transaction.atomic
+def member_create(
+    *,
+    organization: Organization,
+    by,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    role: str = Membership.Role.STAFF,
+) -> Membership:
+    """An organisation administrator opens an account for a colleague and adds it with a role."""
+    _require_org_admin(organization, by)
+    user = User(username=username, full_name=full_name, email=email)
+    user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(user=user, organization=organization, role=role)
+    OrganizationEvent.objects.create(
+        organization=organization,
+        actor=by,
+        action="member_added",
+        note=f"{user.username} ({membership.get_role_display()})",
+    )
+    return membership
+
+
+@transaction.atomic
+def member_set_role(*, membership: Membership, by, role: str) -> Membership:
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    _require_org_admin(organization, by)
+    if role not in Membership.Role.values:
+        from keqiao.common.errors import DomainError
+
+        raise DomainError(_("Unknown role."))
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        _keep_an_admin(organization, membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    OrganizationEvent.objects.create(
+        organization=organization,
+        actor=by,
+        action="member_role_changed",
+        note=f"{membership.user.username}: {membership.get_role_display()}",
+    )
+    return membership
+
+
+def _keep_an_admin(organization: Organization, leaving: Membership) -> None:
+    others = organization.memberships.filter(role=Membership.Role.ADMIN).exclude(pk=leaving.pk)
+    if not others.exists():
+        from keqiao.common.errors import DomainError
+
+        raise DomainError(_("An organisation needs at least one administrator."))
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership, by) -> None:
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
+    _require_org_admin(organization, by)
+    if membership.role == Membership.Role.ADMIN:
+        _keep_an_admin(organization, membership)
+    username = membership.user.username
+    membership.delete()
+    OrganizationEvent.objects.create(
+        organization=organization, actor=by, action="member_removed", note=username
+    )
+
+
+@transaction.atomic
+def organization_update_profile(*, organization: Organization, by, data: dict) -> Organization:
+    """Administrators keep the public description and contacts up to date (name and code need the bureau)."""
+    _require_org_admin(organization, by)
+    allowed = {"address", "website", "description", "contact_name", "contact_phone", "contact_email"}
+    changed = []
+    for field, value in data.items():
+        if field in allowed and getattr(organization, field) != value:
+            setattr(organization, field, value)
+            changed.append(field)
+    organization.full_clean()
+    organization.save()
+    if changed:
+        OrganizationEvent.objects.create(
+            organization=organization, actor=by, action="profile_edited", note=", ".join(changed)
+        )
+    return organization

@@ -13,8 +13,8 @@ from keqiao.achievements import selectors as achievement_selectors
 from keqiao.common.errors import DomainError
 
 from . import selectors, services
-from .forms import DecisionForm, LoginForm, OrganizationRegistrationForm
-from .models import Organization
+from .forms import DecisionForm, LoginForm, MemberForm, OrganizationProfileForm, OrganizationRegistrationForm
+from .models import Membership, Organization
 
 
 class LoginView(auth_views.LoginView):
@@ -48,6 +48,7 @@ def dashboard(request):
         "organizations": selectors.user_holder_organizations(request.user),
         "recent": achievement_selectors.achievements_of_user(request.user)[:8],
         "is_bureau": is_bureau,
+        "admin_org_ids": selectors.user_admin_organization_ids(request.user),
     }
     if is_bureau:
         context["review_count"] = achievement_selectors.review_queue().count()
@@ -89,3 +90,60 @@ def decide_organization(request, pk: int, decision: str):
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("accounts:pending")
+
+
+def _admin_organization(request, pk: int) -> Organization:
+    if pk not in selectors.user_admin_organization_ids(request.user):
+        raise Http404
+    return get_object_or_404(Organization.objects.select_related("region"), pk=pk)
+
+
+@login_required
+def organization_members(request, pk: int):
+    """Members and profile of an organisation, for its administrators."""
+    organization = _admin_organization(request, pk)
+    member_form = MemberForm(request.POST if "add_member" in request.POST else None)
+    profile_form = OrganizationProfileForm(
+        request.POST if "save_profile" in request.POST else None, instance=organization
+    )
+    if request.method == "POST":
+        try:
+            if "add_member" in request.POST and member_form.is_valid():
+                services.member_create(organization=organization, by=request.user, **member_form.cleaned_data)
+                messages.success(request, _("The member was added."))
+                return redirect("accounts:members", pk=pk)
+            if "save_profile" in request.POST and profile_form.is_valid():
+                services.organization_update_profile(
+                    organization=organization, by=request.user, data=profile_form.cleaned_data
+                )
+                messages.success(request, _("The profile was saved."))
+                return redirect("accounts:members", pk=pk)
+            if "membership" in request.POST:
+                membership = get_object_or_404(
+                    Membership, pk=request.POST["membership"], organization=organization
+                )
+                if request.POST.get("op") == "remove":
+                    services.member_remove(membership=membership, by=request.user)
+                    messages.success(request, _("The member was removed."))
+                else:
+                    services.member_set_role(
+                        membership=membership, by=request.user, role=request.POST.get("role", "")
+                    )
+                    messages.success(request, _("The role was changed."))
+                return redirect("accounts:members", pk=pk)
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    memberships = organization.memberships.select_related("user").order_by("user__username")
+    status = 400 if request.method == "POST" and (member_form.errors or profile_form.errors) else 200
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "org": organization,
+            "memberships": memberships,
+            "member_form": member_form,
+            "profile_form": profile_form,
+            "roles": Membership.Role.choices,
+        },
+        status=status,
+    )
