@@ -154,7 +154,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 20
-FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional setting until Django 6.0 makes https the default
 
 LOGGING = {
     "version": 1,

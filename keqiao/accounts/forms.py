@@ -152,6 +152,8 @@ class MemberForm(forms.Form):
 
 
 class OrganizationProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["address", "website", "description", "contact_name", "contact_phone", "contact_email"]
