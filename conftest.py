@@ -14,11 +14,13 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_search_index():
     # The in-memory index lives per process; each test starts from its own database state.
-    from keqiao.search.index import get_index
+    from keqiao.search.index import all_indexes
 
-    get_index().reset()
+    for index in all_indexes():
+        index.reset()
     yield
-    get_index().reset()
+    for index in all_indexes():
+        index.reset()
 
 
 @pytest.fixture

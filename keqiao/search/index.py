@@ -12,9 +12,10 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from keqiao.achievements.choices import Status
 from keqiao.achievements.models import Achievement
@@ -66,10 +67,25 @@ def _published():
     )
 
 
-class AchievementIndex:
-    """One process's index of published achievements, caught up from the IndexChange log."""
+@dataclass(frozen=True)
+class IndexSpec:
+    """What one kind of listing contributes to search: its published records and their documents."""
 
-    def __init__(self) -> None:
+    kind: str
+    queryset: Callable[[], QuerySet]
+    document: Callable[[object], Document]
+    keywords: Callable[[object], list[str]]
+    facets: tuple[str, ...]
+    sorts: tuple[str, ...]
+    sort_options: tuple[str, ...]
+    field_weights: dict = field(default_factory=lambda: dict(FIELD_WEIGHTS))
+
+
+class ListingIndex:
+    """One process's index of one kind of published listing, caught up from the IndexChange log."""
+
+    def __init__(self, spec: IndexSpec) -> None:
+        self.spec = spec
         self.engine: SearchEngine | None = None
         self.last_change_id = 0
         self._lock = threading.Lock()
@@ -78,43 +94,72 @@ class AchievementIndex:
         with self._lock:
             # Read the log position first: changes committed while we load are re-applied afterwards.
             last = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
-            achievements = list(_published().iterator(chunk_size=2000))
-            text.add_words(kw for a in achievements for kw in a.keywords)
-            engine = SearchEngine(FIELD_WEIGHTS, FACETS, SORTS)
-            engine.build(achievement_document(a) for a in achievements)
+            records = list(self.spec.queryset().iterator(chunk_size=2000))
+            text.add_words(kw for r in records for kw in self.spec.keywords(r))
+            engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)
+            engine.build(self.spec.document(r) for r in records)
             self.engine, self.last_change_id = engine, last
-            return len(achievements)
+            return len(records)
 
     def refresh(self) -> None:
         """Apply committed changes this process has not seen yet."""
         if self.engine is None:
             started = time.perf_counter()
             n = self.rebuild()
-            logger.info("search index built: %d achievements in %.2fs", n, time.perf_counter() - started)
+            logger.info(
+                "%s index built: %d records in %.2fs", self.spec.kind, n, time.perf_counter() - started
+            )
             return
-        changes = list(IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "object_id"))
+        changes = list(
+            IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id")
+        )
         if not changes:
             return
         with self._lock:
-            ids = {object_id for _cid, object_id in changes}
-            fresh = {a.pk: a for a in _published().filter(pk__in=ids)}
+            ids = {object_id for _cid, kind, object_id in changes if kind == self.spec.kind}
+            fresh = {r.pk: r for r in self.spec.queryset().filter(pk__in=ids)} if ids else {}
             for pk in ids:
                 if pk in fresh:
-                    text.add_words(fresh[pk].keywords)
-                    self.engine.upsert(achievement_document(fresh[pk]))
+                    text.add_words(self.spec.keywords(fresh[pk]))
+                    self.engine.upsert(self.spec.document(fresh[pk]))
                 else:
                     self.engine.delete(pk)
-            self.last_change_id = max(self.last_change_id, max(cid for cid, _ in changes))
+            self.last_change_id = max(self.last_change_id, max(cid for cid, _k, _o in changes))
 
     def reset(self) -> None:
         self.engine, self.last_change_id = None, 0
 
 
-_index = AchievementIndex()
+# Kept for callers that name the achievement index explicitly.
+class AchievementIndex(ListingIndex):
+    def __init__(self) -> None:
+        super().__init__(ACHIEVEMENT_SPEC)
 
 
-def get_index() -> AchievementIndex:
-    return _index
+ACHIEVEMENT_SPEC = IndexSpec(
+    kind="achievement",
+    queryset=lambda: _published(),
+    document=lambda a: achievement_document(a),
+    keywords=lambda a: a.keywords,
+    facets=FACETS,
+    sorts=SORTS,
+    sort_options=SORT_OPTIONS,
+)
+_indexes: dict[str, ListingIndex] = {"achievement": ListingIndex(ACHIEVEMENT_SPEC)}
+
+
+def register(spec: IndexSpec) -> ListingIndex:
+    """Register another kind of listing (demands register themselves when their app loads)."""
+    _indexes.setdefault(spec.kind, ListingIndex(spec))
+    return _indexes[spec.kind]
+
+
+def get_index(kind: str = "achievement") -> ListingIndex:
+    return _indexes[kind]
+
+
+def all_indexes() -> list[ListingIndex]:
+    return list(_indexes.values())
 
 
 @dataclass
@@ -135,7 +180,13 @@ class SearchPage:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def search_achievements(
+def search_achievements(query: str = "", **kwargs) -> SearchPage:
+    """Search published achievements: Chinese full text, disjunctive facets, sort and pagination."""
+    return search_listings("achievement", query, **kwargs)
+
+
+def search_listings(
+    kind: str,
     query: str = "",
     *,
     filters: dict[str, list[str]] | None = None,
@@ -143,19 +194,24 @@ def search_achievements(
     page: int = 1,
     per_page: int = 20,
 ) -> SearchPage:
-    """Search published achievements: Chinese full text, disjunctive facets, sort and pagination."""
-    index = get_index()
+    """Search one kind of published listing: Chinese full text, disjunctive facets, sort and pagination."""
+    index = get_index(kind)
     index.refresh()
-    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in FACETS}
+    spec = index.spec
+    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in spec.facets}
     filters = {k: vs for k, vs in filters.items() if vs}
-    if sort not in SORT_OPTIONS:
+    if sort not in spec.sort_options:
         sort = "relevance"
-    engine_sort = sort if sort == "relevance" else sort
-    if sort == "relevance" and not query.strip():
-        engine_sort = "-published"
+    # Without a query there is no relevance: browse newest first.
+    engine_sort = "-published" if sort == "relevance" and not query.strip() else sort
     page = max(1, page)
     result = index.engine.search(
-        query, filters=filters, facets=FACETS, sort=engine_sort, offset=(page - 1) * per_page, limit=per_page
+        query,
+        filters=filters,
+        facets=spec.facets,
+        sort=engine_sort,
+        offset=(page - 1) * per_page,
+        limit=per_page,
     )
     return SearchPage(
         query=query,

@@ -4,13 +4,16 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from keqiao.search.index import get_index
+from keqiao.search.index import all_indexes
 
 
 class Command(BaseCommand):
     help = "Rebuild the in-memory search index from the published achievements and report the figures."
 
     def handle(self, *args, **options):
-        started = time.perf_counter()
-        n = get_index().rebuild()
-        self.stdout.write(f"Indexed {n} published achievements in {time.perf_counter() - started:.2f}s.")
+        for index in all_indexes():
+            started = time.perf_counter()
+            n = index.rebuild()
+            self.stdout.write(
+                f"Indexed {n} published {index.spec.kind} records in {time.perf_counter() - started:.2f}s."
+            )
