@@ -17,6 +17,7 @@ from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
+from keqiao.common.listing import check_transition, expire_due, remind_due
 from keqiao.common.validators import (
     normalize_patent_number,
     validate_patent_number,
@@ -182,14 +183,7 @@ def _lock(achievement: Achievement) -> Achievement:
 
 
 def _transition(achievement: Achievement, action: str) -> tuple[str, str]:
-    """Return (from, to) for `action`, or refuse with a translated error if the table forbids it."""
-    allowed = choices.TRANSITIONS.get(achievement.status, {})
-    if action not in allowed:
-        raise TransitionNotAllowed(
-            _("This action is not possible while the achievement is “%(status)s”.")
-            % {"status": achievement.get_status_display()}
-        )
-    return achievement.status, allowed[action]
+    return check_transition(achievement, action, choices.TRANSITIONS)
 
 
 def _owners(achievement: Achievement) -> list[User]:
@@ -470,53 +464,36 @@ def achievement_set_featured(*, achievement: Achievement, by: User, featured: bo
 
 
 def listings_expire(*, now: datetime.datetime | None = None) -> int:
-    """Expire published listings past their date. Claims rows with a conditional update, so two runs
-    at once never expire (or notify) the same listing twice."""
-    now = now or timezone.now()
-    count = 0
-    for pk in list(
-        Achievement.objects.filter(status=choices.Status.PUBLISHED, expires_at__lte=now).values_list(
-            "pk", flat=True
-        )
-    ):
-        with transaction.atomic():
-            claimed = Achievement.objects.filter(
-                pk=pk, status=choices.Status.PUBLISHED, expires_at__lte=now
-            ).update(status=choices.Status.EXPIRED)
-            if not claimed:
-                continue
-            a = Achievement.objects.select_related("organization").get(pk=pk)
-            _event(a, by=None, action="expired", from_status=choices.Status.PUBLISHED)
-            mark_changed(pk)
-            _notify_owners(a, "achievements/email/expired")
-            count += 1
-    return count
+    """Expire published listings past their date (safe to run concurrently)."""
+
+    def expired(a: Achievement) -> None:
+        _event(a, by=None, action="expired", from_status=choices.Status.PUBLISHED)
+        mark_changed(a.pk)
+        _notify_owners(a, "achievements/email/expired")
+
+    return expire_due(
+        Achievement,
+        now=now or timezone.now(),
+        published=choices.Status.PUBLISHED,
+        expired=choices.Status.EXPIRED,
+        on_claimed=expired,
+    )
 
 
 def listings_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind owners once, `EXPIRY_REMINDER_DAYS` before a listing expires."""
-    now = now or timezone.now()
-    horizon = now + datetime.timedelta(days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"])
-    count = 0
-    for pk in list(
-        Achievement.objects.filter(
-            status=choices.Status.PUBLISHED,
-            expires_at__lte=horizon,
-            expires_at__gt=now,
-            expiry_reminded_at__isnull=True,
-        ).values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            claimed = Achievement.objects.filter(pk=pk, expiry_reminded_at__isnull=True).update(
-                expiry_reminded_at=now
-            )
-            if not claimed:
-                continue
-            a = Achievement.objects.select_related("organization").get(pk=pk)
-            _event(a, by=None, action="reminder_sent", from_status=a.status)
-            _notify_owners(a, "achievements/email/expiring")
-            count += 1
-    return count
+
+    def remind(a: Achievement) -> None:
+        _event(a, by=None, action="reminder_sent", from_status=a.status)
+        _notify_owners(a, "achievements/email/expiring")
+
+    return remind_due(
+        Achievement,
+        now=now or timezone.now(),
+        days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"],
+        published=choices.Status.PUBLISHED,
+        on_claimed=remind,
+    )
 
 
 # --- attachments ----------------------------------------------------------------------------------

@@ -1,0 +1,59 @@
+"""The lifecycle every published listing shares (achievements, demands): transitions and expiry.
+
+A listing model has `status`, `expires_at` and `expiry_reminded_at`; its app supplies the transition
+table and what to do (event, notification, index mark) when a row is claimed.
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .errors import TransitionNotAllowed
+
+
+def check_transition(obj, action: str, table: dict[str, dict[str, str]]) -> tuple[str, str]:
+    """Return (from, to) for `action`, or refuse with a translated error if the table forbids it."""
+    allowed = table.get(obj.status, {})
+    if action not in allowed:
+        raise TransitionNotAllowed(
+            _("This action is not possible while the record is “%(status)s”.")
+            % {"status": obj.get_status_display()}
+        )
+    return obj.status, allowed[action]
+
+
+def expire_due(
+    model, *, now: datetime.datetime, published: str, expired: str, on_claimed: Callable[[object], None]
+) -> int:
+    """Expire listings past their date. Each row is claimed with a conditional update, so two runs at
+    once never expire (or notify) the same listing twice."""
+    count = 0
+    for pk in list(model.objects.filter(status=published, expires_at__lte=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not model.objects.filter(pk=pk, status=published, expires_at__lte=now).update(status=expired):
+                continue
+            on_claimed(model.objects.get(pk=pk))
+            count += 1
+    return count
+
+
+def remind_due(
+    model, *, now: datetime.datetime, days: int, published: str, on_claimed: Callable[[object], None]
+) -> int:
+    """Claim listings expiring within `days` that were not reminded yet, once each."""
+    horizon = now + datetime.timedelta(days=days)
+    count = 0
+    due = model.objects.filter(
+        status=published, expires_at__lte=horizon, expires_at__gt=now, expiry_reminded_at__isnull=True
+    )
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            if not model.objects.filter(pk=pk, expiry_reminded_at__isnull=True).update(
+                expiry_reminded_at=now
+            ):
+                continue
+            on_claimed(model.objects.get(pk=pk))
+            count += 1
+    return count
