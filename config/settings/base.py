@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "keqiao.common",
     "keqiao.accounts",
     "keqiao.achievements",
+    "keqiao.demands",
     "keqiao.search",
     "keqiao.portal",
 ]
@@ -176,4 +177,6 @@ KEQIAO = {
     "EXPIRY_REMINDER_DAYS": env_int("KEQIAO_EXPIRY_REMINDER_DAYS", 14),
     "ATTACHMENT_MAX_BYTES": env_int("KEQIAO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_ACHIEVEMENT": env_int("KEQIAO_ATTACHMENTS_PER_ACHIEVEMENT", 10),
+    # Where search-index snapshots are kept (empty: no snapshots, every process builds its own index).
+    "SEARCH_SNAPSHOT_DIR": env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"),
 }

@@ -10,11 +10,15 @@ process — web workers, Celery workers — answers from the committed state wit
 
 import logging
 import math
+import os
+import pickle
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Max, QuerySet
 
 from keqiao.achievements.choices import Status
@@ -25,6 +29,13 @@ from .engine import Document, SearchEngine
 from .models import IndexChange
 
 logger = logging.getLogger(__name__)
+
+SNAPSHOT_VERSION = 1
+
+
+def snapshots_enabled() -> bool:
+    return bool(settings.KEQIAO.get("SEARCH_SNAPSHOT_DIR"))
+
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
 FACETS = ("field", "trl", "ip", "mode", "region", "holder")
@@ -90,26 +101,85 @@ class ListingIndex:
         self.last_change_id = 0
         self._lock = threading.Lock()
 
-    def rebuild(self) -> int:
+    def rebuild(self, *, save: bool | None = None) -> int:
+        """Build from the database (tokenising every record) and, if enabled, save a snapshot."""
         with self._lock:
             # Read the log position first: changes committed while we load are re-applied afterwards.
             last = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
             records = list(self.spec.queryset().iterator(chunk_size=2000))
-            text.add_words(kw for r in records for kw in self.spec.keywords(r))
+            words = sorted({kw for r in records for kw in self.spec.keywords(r)})
+            text.add_words(words)
             engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)
             engine.build(self.spec.document(r) for r in records)
             self.engine, self.last_change_id = engine, last
+            if save if save is not None else snapshots_enabled():
+                self._save_snapshot(words)
             return len(records)
 
+    # Snapshots: tokenising 100,000 records takes minutes, so every new process (each web worker, each
+    # Celery worker) would stall on its first search. `rebuild_search_index` saves the built arrays and
+    # the domain dictionary; a process loads them in about a second and catches up from the change log.
+    def _snapshot_path(self) -> Path:
+        return Path(settings.KEQIAO["SEARCH_SNAPSHOT_DIR"]) / f"{self.spec.kind}.pickle"
+
+    def _save_snapshot(self, words: list[str]) -> None:
+        path = self._snapshot_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(
+                {
+                    "version": SNAPSHOT_VERSION,
+                    "last_change_id": self.last_change_id,
+                    "words": words,
+                    "state": self.engine._state,
+                },
+                fh,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+        os.replace(tmp, path)
+
+    def _load_snapshot(self) -> bool:
+        path = self._snapshot_path()
+        if not path.exists():
+            return False
+        try:
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)  # noqa: S301 - written by this application into its own var directory
+        except Exception:  # a damaged or foreign file: fall back to a rebuild
+            logger.warning("ignoring unreadable search snapshot %s", path)
+            return False
+        current = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
+        if data.get("version") != SNAPSHOT_VERSION or data["last_change_id"] > current:
+            return False  # another database, or an older format
+        text.add_words(data["words"])
+        engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)
+        engine._state = data["state"]
+        self.engine, self.last_change_id = engine, data["last_change_id"]
+        self._catch_up()
+        if len(self.engine) != self.spec.queryset().count():
+            logger.warning("search snapshot %s disagrees with the database; rebuilding", path)
+            self.engine = None
+            return False
+        return True
+
     def refresh(self) -> None:
-        """Apply committed changes this process has not seen yet."""
+        """Apply committed changes this process has not seen yet (loading or building the index first)."""
         if self.engine is None:
             started = time.perf_counter()
+            if snapshots_enabled() and self._load_snapshot():
+                logger.info(
+                    "%s index loaded from snapshot in %.2fs", self.spec.kind, time.perf_counter() - started
+                )
+                return
             n = self.rebuild()
             logger.info(
                 "%s index built: %d records in %.2fs", self.spec.kind, n, time.perf_counter() - started
             )
             return
+        self._catch_up()
+
+    def _catch_up(self) -> None:
         changes = list(
             IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id")
         )

@@ -69,3 +69,36 @@ def test_word_segmentation_not_substring(make_achievement):
     # "路路" is a substring of "铁路路基" but not a word: a LIKE search would match it, segmentation does not.
     assert ids("路路") == []
     assert len(ids("铁路")) == 1
+
+
+def test_snapshot_round_trip_and_catch_up(make_achievement, owner, settings, tmp_path):
+    from keqiao.search.index import ACHIEVEMENT_SPEC, ListingIndex
+
+    settings.KEQIAO = {**settings.KEQIAO, "SEARCH_SNAPSHOT_DIR": str(tmp_path)}
+    a = make_achievement("published", title="竹纤维增强聚乳酸复合材料")
+    builder = ListingIndex(ACHIEVEMENT_SPEC)
+    assert builder.rebuild() == 1
+    assert (tmp_path / "achievement.pickle").exists()
+    # a change after the snapshot was taken
+    b = make_achievement("published", title="锂离子电池预锂化技术")
+    services.achievement_withdraw(achievement=a, by=owner)
+    reader = ListingIndex(ACHIEVEMENT_SPEC)
+    reader.refresh()  # loads the snapshot, then applies the two changes
+    assert [i for i, _ in reader.engine.retrieve("预锂化", 5)] == [b.pk]
+    assert reader.engine.retrieve("聚乳酸", 5) == []
+
+
+def test_snapshot_of_another_database_is_ignored(make_achievement, settings, tmp_path):
+    from keqiao.search.index import ACHIEVEMENT_SPEC, ListingIndex
+    from keqiao.search.models import IndexChange
+
+    settings.KEQIAO = {**settings.KEQIAO, "SEARCH_SNAPSHOT_DIR": str(tmp_path)}
+    make_achievement("published")
+    ListingIndex(ACHIEVEMENT_SPEC).rebuild()
+    IndexChange.objects.all().delete()  # as if the snapshot came from a database with a longer history
+    from keqiao.achievements.models import Achievement
+
+    Achievement.objects.all().delete()
+    reader = ListingIndex(ACHIEVEMENT_SPEC)
+    reader.refresh()
+    assert len(reader.engine) == 0

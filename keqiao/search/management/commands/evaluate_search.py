@@ -52,7 +52,7 @@ class Command(BaseCommand):
         index = get_index()
         index.reset()
         started = time.perf_counter()
-        index.rebuild()
+        index.rebuild(save=False)
         built = time.perf_counter() - started
         self.stderr.write(f"imported {len(ids)} records in {imported:.1f}s, index built in {built:.1f}s")
 
