@@ -1,5 +1,6 @@
 """Template helpers: query-string toggles for facets and pages, yuan formatting, highlighting."""
 
+import functools
 import re
 from decimal import Decimal
 
@@ -49,14 +50,19 @@ def yuan(value) -> str:
     return _("%(amount)s yuan") % {"amount": f"{amount.quantize(Decimal('0.01')):f}"}
 
 
+@functools.lru_cache(maxsize=512)
+def _highlight_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    words = sorted({escape(t) for t in terms if t and t.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE) if words else None
+
+
 @register.filter
 def highlight(text: str, terms) -> str:
     """Wrap query terms in <mark>; the text is escaped first, so this is safe on user input."""
     escaped = escape(text or "")
-    words = sorted({escape(t) for t in (terms or []) if t and len(t.strip()) > 0}, key=len, reverse=True)
-    if not words:
+    pattern = _highlight_pattern(tuple(terms or ()))
+    if pattern is None:
         return mark_safe(escaped)  # noqa: S308 - escaped above
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
     return mark_safe(pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped))  # noqa: S308
 
 
