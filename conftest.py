@@ -14,12 +14,13 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_search_index():
     # The in-memory index lives per process; each test starts from its own database state.
+    from keqiao.matching.matcher import get_match_index
     from keqiao.search.index import all_indexes
 
-    for index in all_indexes():
+    for index in [*all_indexes(), get_match_index()]:
         index.reset()
     yield
-    for index in all_indexes():
+    for index in [*all_indexes(), get_match_index()]:
         index.reset()
 
 
@@ -85,6 +86,33 @@ def make_achievement(owner, holder_org, bureau):
             return a
         if state == "withdrawn":
             return services.achievement_withdraw(achievement=a, by=owner)
+        raise ValueError(state)
+
+    return make
+
+
+@pytest.fixture
+def make_demand(outsider, other_org, bureau):
+    """A demand of `other_org` (an enterprise; its admin is the `outsider` persona of achievements)."""
+    from keqiao.demands import services
+    from keqiao.testing.factories import demand_data
+
+    def make(state: str = "draft", **overrides):
+        d = services.demand_create(by=outsider, organization=other_org, data=demand_data(**overrides))
+        if state == "draft":
+            return d
+        d = services.demand_submit(demand=d, by=outsider)
+        if state == "submitted":
+            return d
+        if state == "returned":
+            return services.demand_return(demand=d, by=bureau, comment="请补充指标")
+        d = services.demand_approve(demand=d, by=bureau)
+        if state == "published":
+            return d
+        if state == "closed":
+            return services.demand_close(demand=d, by=outsider)
+        if state == "solved":
+            return services.demand_close(demand=d, by=outsider, solved=True)
         raise ValueError(state)
 
     return make

@@ -12,6 +12,8 @@ admin.site.site_title = "科桥 Keqiao"
 urlpatterns = [
     path("", include("keqiao.portal.urls")),
     path("achievements/", include("keqiao.achievements.urls")),
+    path("demands/", include("keqiao.demands.urls")),
+    path("matching/", include("keqiao.matching.urls")),
     path("accounts/", include("keqiao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "keqiao.accounts",
     "keqiao.achievements",
     "keqiao.demands",
+    "keqiao.matching",
     "keqiao.search",
     "keqiao.portal",
 ]
@@ -179,4 +180,7 @@ KEQIAO = {
     "ATTACHMENTS_PER_ACHIEVEMENT": env_int("KEQIAO_ATTACHMENTS_PER_ACHIEVEMENT", 10),
     # Where search-index snapshots are kept (empty: no snapshots, every process builds its own index).
     "SEARCH_SNAPSHOT_DIR": env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"),
+    # Trained suggestion models; an optional sentence-embedding model directory for matching.
+    "MODELS_DIR": env_str("KEQIAO_MODELS_DIR") or str(VAR_DIR / "models"),
+    "DENSE_MODEL_DIR": env_str("KEQIAO_DENSE_MODEL_DIR") or "",
 }

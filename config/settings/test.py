@@ -18,4 +18,4 @@ else:
 AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True  # no collected static files in tests; serve from the finders
-KEQIAO = {**KEQIAO, "SEARCH_SNAPSHOT_DIR": ""}  # tests build indexes from their own database
+KEQIAO = {**KEQIAO, "SEARCH_SNAPSHOT_DIR": "", "MATCHING_BUNDLED_CORPUS": False, "MODELS_DIR": str(VAR_DIR / "test-models")}

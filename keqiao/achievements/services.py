@@ -17,7 +17,7 @@ from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, expire_due, remind_due
+from keqiao.common.listing import check_transition, expire_due, length_errors, remind_due
 from keqiao.common.validators import (
     normalize_patent_number,
     validate_patent_number,
@@ -114,7 +114,7 @@ def validate_achievement_data(data: dict) -> dict:
     Raises ValidationError with a dict of field -> messages so that forms and the API show each message
     next to its field.
     """
-    errors: dict[str, list] = {}
+    errors: dict[str, list] = length_errors(Achievement, data)
     cleaned = dict(data)
     if "keywords" in cleaned:
         try:
@@ -188,6 +188,14 @@ def _transition(achievement: Achievement, action: str) -> tuple[str, str]:
 
 def _owners(achievement: Achievement) -> list[User]:
     return list(User.objects.filter(memberships__organization_id=achievement.organization_id, is_active=True))
+
+
+def _changed(achievement: Achievement) -> None:
+    """Searchable content or visibility changed: mark the index and refresh matches after commit."""
+    mark_changed(achievement.pk)
+    from keqiao.matching.tasks import refresh_matches
+
+    transaction.on_commit(lambda: refresh_matches.delay("achievement", achievement.pk))
 
 
 def _notify_owners(achievement: Achievement, template: str, **extra) -> None:
@@ -395,7 +403,7 @@ def achievement_publish(*, achievement: Achievement, by: User) -> Achievement:
     a.expiry_reminded_at = None
     a.save(update_fields=["status", "published_at", "expires_at", "expiry_reminded_at", "updated_at"])
     _event(a, by=by, action="published", from_status=before)
-    mark_changed(a.pk)
+    _changed(a)
     return a
 
 
@@ -408,7 +416,7 @@ def achievement_withdraw(*, achievement: Achievement, by: User, note: str = "") 
     before, a.status = _transition(a, "withdraw")
     a.save(update_fields=["status", "updated_at"])
     _event(a, by=by, action="withdrawn", from_status=before, note=note)
-    mark_changed(a.pk)
+    _changed(a)
     return a
 
 
@@ -432,7 +440,7 @@ def achievement_renew(*, achievement: Achievement, by: User) -> Achievement:
         from_status=before,
         changes={"expires_at": [None, a.expires_at.isoformat()]},
     )
-    mark_changed(a.pk)
+    _changed(a)
     return a
 
 
@@ -456,7 +464,7 @@ def achievement_set_featured(*, achievement: Achievement, by: User, featured: bo
         a.featured = featured
         a.save(update_fields=["featured", "updated_at"])
         _event(a, by=by, action="featured" if featured else "unfeatured", from_status=a.status)
-        mark_changed(a.pk)
+        _changed(a)
     return a
 
 
@@ -468,7 +476,7 @@ def listings_expire(*, now: datetime.datetime | None = None) -> int:
 
     def expired(a: Achievement) -> None:
         _event(a, by=None, action="expired", from_status=choices.Status.PUBLISHED)
-        mark_changed(a.pk)
+        _changed(a)
         _notify_owners(a, "achievements/email/expired")
 
     return expire_due(

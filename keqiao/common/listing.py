@@ -57,3 +57,21 @@ def remind_due(
             on_claimed(model.objects.get(pk=pk))
             count += 1
     return count
+
+
+def length_errors(model, data: dict) -> dict[str, list]:
+    """Messages for text values longer than their field allows (TextField's max_length is otherwise only
+    enforced by forms, and services are also called from the API and imports)."""
+    errors: dict[str, list] = {}
+    for name, value in data.items():
+        if not isinstance(value, str):
+            continue
+        try:
+            limit = model._meta.get_field(name).max_length
+        except Exception:  # not a model field (e.g. a derived value)
+            continue
+        if limit and len(value) > limit:
+            errors.setdefault(name, []).append(
+                _("At most %(limit)d characters are allowed here (you entered %(count)d).")
+                % {"limit": limit, "count": len(value)})
+    return errors

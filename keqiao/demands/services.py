@@ -15,7 +15,7 @@ from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organiz
 from keqiao.achievements.services import clean_keywords
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, expire_due, remind_due
+from keqiao.common.listing import check_transition, expire_due, length_errors, remind_due
 from keqiao.search.models import mark_changed
 
 from . import choices
@@ -32,7 +32,7 @@ MAX_AMOUNT = Decimal("1e12")
 
 def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> dict:
     """Cross-field rules of a demand; raises ValidationError with messages per field."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list] = length_errors(Demand, data)
     cleaned = dict(data)
     if "keywords" in cleaned:
         try:

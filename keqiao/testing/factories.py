@@ -71,3 +71,27 @@ def achievement_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def demand_data(**overrides) -> dict:
+    import datetime
+    from decimal import Decimal
+
+    data = {
+        "title": "半滑舌鳎良种选育的遗传多样性检测技术需求",
+        "problem": "养殖群体遗传多样性下降，需要基于微卫星标记的快速检测方法，用于亲本选配。",
+        "indicators": "检测周期不超过7天，位点数不少于20个。",
+        "keywords": ["微卫星标记", "遗传多样性"],
+        "tech_field": "agriculture",
+        "cooperation_modes": ["license", "commissioned_dev"],
+        "min_trl": 5,
+        "budget_min": Decimal("100000"),
+        "budget_max": Decimal("300000"),
+        "budget_private": True,
+        "deadline": datetime.date.today() + datetime.timedelta(days=90),
+        "contact_name": "钱经理",
+        "contact_phone": "028-36666666",
+        "contact_email": "demand-contact@example.com",
+    }
+    data.update(overrides)
+    return data

@@ -1,0 +1,190 @@
+"""JSON API for technology demands: the public list, registration and review; matches both ways."""
+
+import datetime
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import django_auth
+
+from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+
+from . import selectors, services
+from .models import Demand
+from .search import FACETS, SORT_OPTIONS
+
+router = Router(tags=["demands"])
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class DemandPublic(Schema):
+    """What anybody may see of a published demand: no contacts, no private budget."""
+
+    id: int
+    title: str
+    organization: OrganizationRef
+    on_behalf_of: str
+    problem: str
+    indicators: str
+    current_state: str
+    keywords: list[str]
+    tech_field: str
+    strategic_industry: str
+    cooperation_modes: list[str]
+    min_trl: int | None
+    budget_min: Decimal | None
+    budget_max: Decimal | None
+    budget_negotiable: bool
+    deadline: datetime.date | None
+    region_code: str = Field(..., alias="region.code")
+    published_at: datetime.datetime | None
+    url: str = Field(..., alias="get_absolute_url")
+
+    @staticmethod
+    def resolve_budget_min(obj):
+        return None if obj.budget_private else obj.budget_min
+
+    @staticmethod
+    def resolve_budget_max(obj):
+        return None if obj.budget_private else obj.budget_max
+
+
+class DemandPrivate(DemandPublic):
+    status: str
+    review_comment: str
+    budget_private: bool
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+
+    @staticmethod
+    def resolve_budget_min(obj):
+        return obj.budget_min
+
+    @staticmethod
+    def resolve_budget_max(obj):
+        return obj.budget_max
+
+
+class DemandSearchOut(Schema):
+    total: int
+    page: int
+    per_page: int
+    num_pages: int
+    terms: list[str]
+    facets: dict[str, dict[str, int]]
+    results: list[DemandPublic]
+
+
+class DemandSearchParams(Schema):
+    q: str = Field("", max_length=200)
+    field: list[str] = []
+    mode: list[str] = []
+    trl: list[str] = []
+    region: list[str] = []
+    holder: list[str] = []
+    sort: str = Field("relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$")
+    page: int = Field(1, ge=1, le=10000)
+    per_page: int = Field(20, ge=1, le=100)
+
+
+@router.get("/demands", response=DemandSearchOut, summary="Search published demands")
+def search(request, params: Query[DemandSearchParams]):
+    from keqiao.search.index import search_listings
+
+    page = search_listings("demand", params.q, filters={n: getattr(params, n) for n in FACETS}, sort=params.sort,
+                           page=params.page, per_page=params.per_page)
+    return {"total": page.total, "page": page.page, "per_page": page.per_page, "num_pages": page.num_pages,
+            "terms": page.terms, "facets": page.facets, "results": selectors.demands_public_by_ids(page.ids)}
+
+
+@router.get("/demands/{demand_id}", response=DemandPublic, summary="A published demand")
+def detail(request, demand_id: int):
+    return get_object_or_404(selectors.demands_public(), pk=demand_id)
+
+
+class DemandIn(Schema):
+    title: str = Field(..., max_length=200)
+    on_behalf_of: str = Field("", max_length=100)
+    problem: str = Field(..., max_length=4000)
+    indicators: str = Field("", max_length=2000)
+    current_state: str = Field("", max_length=2000)
+    keywords: list[str] = []
+    tech_field: str
+    strategic_industry: str = ""
+    cooperation_modes: list[str] = []
+    min_trl: int | None = Field(None, ge=1, le=9)
+    budget_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_negotiable: bool = False
+    budget_private: bool = False
+    deadline: datetime.date | None = None
+    contact_name: str = Field("", max_length=60)
+    contact_phone: str = Field("", max_length=30)
+    contact_email: str = Field("", max_length=254)
+    organization_id: int | None = None
+
+
+class ActionIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+def _private(user, pk: int) -> Demand:
+    d = selectors.demand_visible_to(user, pk)
+    if not selectors.can_see_private(user, d):
+        raise Http404
+    return d
+
+
+@router.post("/me/demands", response={201: DemandPrivate}, auth=django_auth, summary="Register a demand (draft)")
+def create(request, payload: DemandIn):
+    orgs = {o.pk: o for o in user_holder_organizations(request.user)}
+    org_id = payload.organization_id or next(iter(orgs), None)
+    if org_id not in orgs:
+        raise Http404
+    d = services.demand_create(by=request.user, organization=orgs[org_id],
+                               data=payload.dict(exclude={"organization_id"}))
+    return Status(201, selectors.demand_visible_to(request.user, d.pk))
+
+
+@router.get("/me/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands of my organisations")
+def my_list(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+    return list(selectors.demands_of_user(request.user)[offset:offset + limit])
+
+
+@router.get("/me/demands/{demand_id}", response=DemandPrivate, auth=django_auth)
+def my_detail(request, demand_id: int):
+    return _private(request.user, demand_id)
+
+
+ACTIONS = {
+    "submit": lambda d, u, p: services.demand_submit(demand=d, by=u),
+    "approve": lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.note),
+    "return": lambda d, u, p: services.demand_return(demand=d, by=u, comment=p.note),
+    "close": lambda d, u, p: services.demand_close(demand=d, by=u, note=p.note),
+    "solve": lambda d, u, p: services.demand_close(demand=d, by=u, note=p.note, solved=True),
+    "renew": lambda d, u, p: services.demand_renew(demand=d, by=u),
+    "revise": lambda d, u, p: services.demand_revise(demand=d, by=u),
+}
+
+
+@router.post("/me/demands/{demand_id}/{action}", response=DemandPrivate, auth=django_auth,
+             summary="Workflow action: submit, close, solve, renew, revise; approve or return (S&T bureau)")
+def action(request, demand_id: int, action: str, payload: ActionIn | None = None):
+    if action not in ACTIONS:
+        raise Http404
+    ACTIONS[action](_private(request.user, demand_id), request.user, payload or ActionIn())
+    return selectors.demand_visible_to(request.user, demand_id)
+
+
+@router.get("/review/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands awaiting review")
+def review_list(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    return list(selectors.review_queue()[:200])

@@ -1,0 +1,165 @@
+"""HTTP views for technology demands: parse input, call one service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.common.errors import DomainError
+from keqiao.common.pagination import paginate
+from keqiao.search.index import search_listings
+
+from . import selectors, services
+from .choices import Status
+from .facets import facet_groups
+from .forms import DemandForm
+from .search import FACETS
+
+PER_PAGE = 20
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def demand_list(request):
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {name: request.GET.getlist(name) for name in FACETS}
+    page = search_listings("demand", query, filters=filters, sort=request.GET.get("sort", "relevance"),
+                           page=_int(request.GET.get("page"), 1), per_page=PER_PAGE)
+    context = {"page": page, "demands": selectors.demands_public_by_ids(page.ids), "query": query,
+               "facet_groups": facet_groups(page), "has_filters": bool(page.filters)}
+    template = "demands/_results.html" if request.htmx and not request.htmx.boosted else "demands/list.html"
+    return render(request, template, context)
+
+
+def demand_detail(request, pk: int):
+    demand = selectors.demand_visible_to(request.user, pk)
+    private = selectors.can_see_private(request.user, demand)
+    context = {
+        "d": demand, "private": private, "can_edit": selectors.can_edit(request.user, demand),
+        "is_bureau": user_is_bureau(request.user),
+        "events": selectors.demand_events(demand) if private else None,
+    }
+    from keqiao.matching.views import match_context
+
+    context.update(match_context(request, "demand", demand))
+    return render(request, "demands/detail.html", context)
+
+
+@login_required
+def my_demands(request):
+    qs = selectors.demands_of_user(request.user)
+    status = request.GET.get("status", "")
+    if status:
+        qs = qs.filter(status=status)
+    return render(request, "demands/mine.html", {"page_obj": paginate(request, qs, PER_PAGE), "status": status,
+                                                 "statuses": Status.choices})
+
+
+def _save_form(request, demand=None):
+    orgs = list(user_holder_organizations(request.user))
+    if not orgs:
+        messages.error(request, _("You need to belong to an organisation to publish demands."))
+        return redirect("accounts:register")
+    org_id = _int(request.POST.get("organization") if request.method == "POST" else None, orgs[0].pk)
+    organization = next((o for o in orgs if o.pk == org_id), orgs[0])
+    form = DemandForm(request.POST or None, instance=demand,
+                      initial=None if demand else {"region": organization.region_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            if demand is None:
+                demand = services.demand_create(by=request.user, organization=organization, data=form.service_data())
+                messages.success(request, _("The demand was saved as a draft."))
+            else:
+                services.demand_update(demand=demand, by=request.user, data=form.service_data())
+                messages.success(request, _("Your changes were saved."))
+            if "submit" in request.POST:
+                try:
+                    services.demand_submit(demand=demand, by=request.user)
+                except DomainError as exc:
+                    messages.error(request, str(exc.message))
+                    return redirect(demand.get_absolute_url())
+                messages.success(request, _("The demand was submitted to the S&T bureau for review."))
+            return redirect(demand.get_absolute_url())
+        except ValidationError as exc:
+            for field, errs in exc.message_dict.items():
+                for err in errs:
+                    form.add_error(field if field in form.fields else None, err)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "demands/form.html", {"form": form, "demand": demand, "organizations": orgs,
+                                                 "organization": organization},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def demand_create(request):
+    return _save_form(request)
+
+
+@login_required
+def demand_edit(request, pk: int):
+    demand = selectors.demand_visible_to(request.user, pk)
+    if not selectors.can_see_private(request.user, demand):
+        raise Http404
+    if not selectors.can_edit(request.user, demand):
+        messages.error(request, _("This demand cannot be edited in its current state."))
+        return redirect(demand.get_absolute_url())
+    return _save_form(request, demand)
+
+
+ACTIONS = {
+    "submit": (lambda d, u, p: services.demand_submit(demand=d, by=u),
+               gettext_lazy("The demand was submitted to the S&T bureau for review.")),
+    "approve": (lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.get("note", "")),
+                gettext_lazy("The demand was approved and published.")),
+    "return": (lambda d, u, p: services.demand_return(demand=d, by=u, comment=p.get("comment", "")),
+               gettext_lazy("The demand was returned to its owner with your comments.")),
+    "close": (lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", "")),
+              gettext_lazy("The demand was closed.")),
+    "solve": (lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", ""), solved=True),
+              gettext_lazy("The demand is marked as solved.")),
+    "renew": (lambda d, u, p: services.demand_renew(demand=d, by=u), gettext_lazy("The listing was renewed.")),
+    "revise": (lambda d, u, p: services.demand_revise(demand=d, by=u),
+               gettext_lazy("The demand is a draft again; edit it and submit it for review.")),
+}
+
+
+@login_required
+def demand_action(request, pk: int, action: str):
+    if request.method != "POST":
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["POST"])
+    demand = selectors.demand_visible_to(request.user, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if not selectors.can_see_private(request.user, demand):
+        return HttpResponseForbidden()
+    run, success = ACTIONS[action]
+    try:
+        run(demand, request.user, request.POST)
+        messages.success(request, str(success))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = demand.get_absolute_url()
+    return redirect(next_url)
+
+
+@login_required
+def review_queue(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    return render(request, "demands/review_queue.html",
+                  {"page_obj": paginate(request, selectors.review_queue(), PER_PAGE)})

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Notification, Recommendation, Subscription
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "label", "frequency", "created_at"]
+    list_filter = ["kind", "frequency"]
+    list_select_related = ["user"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "verb", "title", "created_at", "read_at", "emailed_at"]
+    list_filter = ["verb"]
+    list_select_related = ["user"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["broker", "achievement", "demand", "direction", "status", "created_at"]
+    list_filter = ["status", "direction"]
+    list_select_related = ["broker", "achievement", "demand"]

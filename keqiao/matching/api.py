@@ -1,0 +1,152 @@
+"""JSON API for matches (with their explanations), suggestions, subscriptions and notifications."""
+
+from django.http import Http404
+from ninja import Field, Router, Schema
+from ninja.security import django_auth
+
+from . import services
+from .models import Notification, Subscription
+
+router = Router(tags=["matching"])
+
+
+class FactorOut(Schema):
+    name: str
+    label: str
+    share: int
+    value: int
+
+
+class MatchOut(Schema):
+    id: int
+    kind: str
+    title: str
+    url: str
+    score: float
+    shared_terms: list[str]
+    shared_concepts: list[str]
+    factors: list[FactorOut]
+
+
+def _rows(kind: str, record) -> list[dict]:
+    from .explain import explanation
+    from .matcher import matches_for
+
+    target = "achievement" if kind == "demand" else "demand"
+    return [{"id": r.record.pk, "kind": target, "title": r.record.title, "url": r.record.get_absolute_url(),
+             "score": round(r.match.score, 4), "shared_terms": r.match.shared_terms,
+             "shared_concepts": r.match.shared_concepts,
+             "factors": [{**f, "label": str(f["label"])} for f in explanation(r.match)]}
+            for r in matches_for(kind, record, k=20)]
+
+
+@router.get("/demands/{demand_id}/matches", response=list[MatchOut], summary="Achievements matching a demand")
+def demand_matches(request, demand_id: int):
+    from keqiao.demands.selectors import demands_public
+
+    demand = demands_public().filter(pk=demand_id).first()
+    if demand is None:
+        raise Http404
+    return _rows("demand", demand)
+
+
+@router.get("/achievements/{achievement_id}/matches", response=list[MatchOut],
+            summary="Demands matching an achievement")
+def achievement_matches(request, achievement_id: int):
+    from keqiao.achievements.selectors import achievements_public
+
+    achievement = achievements_public().filter(pk=achievement_id).first()
+    if achievement is None:
+        raise Http404
+    return _rows("achievement", achievement)
+
+
+class SuggestIn(Schema):
+    text: str = Field(..., min_length=1, max_length=20000)
+
+
+class SuggestOut(Schema):
+    discipline_code: str | None
+    industry_code: str | None
+    tech_field: str | None
+    keywords: list[str]
+
+
+@router.post("/suggest", response=SuggestOut, summary="Suggest classification and keywords for a text")
+def suggest(request, payload: SuggestIn):
+    from keqiao.common.models import Classification
+
+    from .suggest import suggest_for
+
+    s = suggest_for(payload.text)
+    if s is None:
+        return {"discipline_code": None, "industry_code": None, "tech_field": None, "keywords": []}
+    codes = {c.pk: c.code for c in Classification.objects.filter(
+        pk__in=[x[0] for x in (s["discipline"], s["industry"]) if x])}
+    return {"discipline_code": codes.get(s["discipline"][0]) if s["discipline"] else None,
+            "industry_code": codes.get(s["industry"][0]) if s["industry"] else None,
+            "tech_field": s["tech_field"][0] if s["tech_field"] else None, "keywords": s["keywords"]}
+
+
+class SubscriptionIn(Schema):
+    kind: str
+    value: str = Field(..., max_length=200)
+    frequency: str = "daily"
+
+
+class SubscriptionOut(Schema):
+    id: int
+    kind: str
+    value: str
+    label: str
+    frequency: str
+
+
+@router.get("/me/subscriptions", response=list[SubscriptionOut], auth=django_auth)
+def my_subscriptions(request):
+    return list(Subscription.objects.filter(user=request.user))
+
+
+@router.post("/me/subscriptions", response={201: SubscriptionOut}, auth=django_auth)
+def subscribe(request, payload: SubscriptionIn):
+    from ninja import Status
+
+    return Status(201, services.subscription_create(user=request.user, kind=payload.kind, value=payload.value,
+                                                    frequency=payload.frequency))
+
+
+@router.delete("/me/subscriptions/{subscription_id}", response={204: None}, auth=django_auth)
+def unsubscribe(request, subscription_id: int):
+    from ninja import Status
+
+    try:
+        services.subscription_delete(user=request.user, subscription_id=subscription_id)
+    except Exception as exc:
+        raise Http404 from exc
+    return Status(204, None)
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str
+    title: str
+    url: str
+    reason: str
+    created_at: str
+    read: bool
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_read(obj):
+        return obj.read_at is not None
+
+
+@router.get("/me/notifications", response=list[NotificationOut], auth=django_auth)
+def my_notifications(request, unread: bool = False):
+    qs = Notification.objects.filter(user=request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:100])

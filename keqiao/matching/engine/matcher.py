@@ -1,0 +1,539 @@
+"""Supply–demand matcher: lexical (BM25F) + semantic candidates, then a weighted sum of seven factors.
+
+One index per kind ("achievement", "demand"), each made of
+
+* a :class:`keqiao.search.engine.SearchEngine` over the fields title / keywords / body (BM25F,
+  incremental upserts into a delta segment);
+* a row store: the semantic vector of every item (float32 matrix) and its structured fields as numpy
+  columns (codes, TRL, price, budget, mode bit mask, region, organisation), plus a few salient
+  term ids per item for explanations.  Replacing an item appends a row and marks the old one dead;
+  dead rows are compacted away once they are a quarter of the store.
+
+``match(query, target_kind)``:
+
+1. tokenise the query once (jieba search mode), encode it;
+2. candidates = top ``lexical_pool`` by BM25F ∪ top ``semantic_pool`` by cosine, where the semantic
+   query is expanded once with the mean of its ``prf_docs`` nearest items (pseudo-relevance feedback,
+   +0.01 topical P@10 on CSL);
+3. every candidate gets every factor in [0, 1] (text = BM25F / best BM25F in the pool; semantic =
+   cosine / best cosine in the pool, clipped at 0; structured factors see :mod:`.factors`) and the
+   score = Σ weight × value with weights summing to 1.
+
+Long queries (a whole demand description) are pruned to their ``max_query_terms`` most specific
+distinct terms (count × IDF) before BM25F: common terms cost long posting lists and carry little.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection, Iterable
+
+import numpy as np
+
+from keqiao.common import text as text_analysis
+from keqiao.search.engine import Document, SearchEngine
+
+from . import factors as F
+from .semantic import LsaSemanticModel, readable
+from .types import FACTORS, KINDS, Item, Match
+
+__all__ = ["DEFAULT_WEIGHTS", "Matcher"]
+
+# Chosen on the CSL dev evaluation (evaluate.py); see the module docstring of evaluate.py.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "text": 0.20,
+    "semantic": 0.50,
+    "classification": 0.10,
+    "maturity": 0.08,
+    "price": 0.05,
+    "mode": 0.05,
+    "region": 0.02,
+}
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "body": 1.0}
+SIG_TERMS = 16
+_LABEL_KINDS = ("discipline", "industry", "tech_field")
+
+
+class _Store:
+    """Row-oriented columns of one kind (append-only rows, alive mask, id → row)."""
+
+    def __init__(self, dim: int, cap: int = 64) -> None:
+        self.dim = dim
+        self.n = 0
+        self.n_alive = 0
+        self.row_of: dict[int, int] = {}
+        self._alloc(max(cap, 16))
+
+    def _alloc(self, cap: int) -> None:
+        self.cap = cap
+        self.ids = np.zeros(cap, np.int64)
+        self.alive = np.zeros(cap, bool)
+        self.vec = np.zeros((cap, self.dim), np.float32)
+        self.codes = np.full((cap, len(_LABEL_KINDS)), -1, np.int32)
+        self.trl = np.full(cap, np.nan, np.float32)
+        self.price = np.full(cap, np.nan)
+        self.bmin = np.full(cap, np.nan)
+        self.bmax = np.full(cap, np.nan)
+        self.modes = np.zeros(cap, np.uint64)
+        self.county = np.full(cap, -1, np.int32)
+        self.city = np.full(cap, -1, np.int32)
+        self.org = np.full(cap, -1, np.int64)
+        self.sig = np.full((cap, SIG_TERMS), -1, np.int32)
+
+    _COLS = ("ids", "alive", "vec", "codes", "trl", "price", "bmin", "bmax", "modes", "county", "city", "org", "sig")
+
+    def _grow(self, need: int) -> None:
+        if need <= self.cap:
+            return
+        old = {c: getattr(self, c) for c in self._COLS}
+        self._alloc(max(need, int(self.cap * 1.5) + 16))
+        for c, a in old.items():  # new arrays: concurrent readers keep the old ones
+            getattr(self, c)[: self.n] = a[: self.n]
+
+    def add(self, rows: dict[str, np.ndarray]) -> None:
+        """Append rows given as column arrays (same length); replaces ids already present."""
+        m = len(rows["ids"])
+        self._grow(self.n + m)
+        start = self.n
+        for c, a in rows.items():
+            getattr(self, c)[start : start + m] = a
+        self.alive[start : start + m] = True
+        for j, i in enumerate(rows["ids"].tolist()):
+            old = self.row_of.get(i)
+            if old is not None:
+                self.alive[old] = False
+                self.n_alive -= 1
+            self.row_of[i] = start + j
+            self.n_alive += 1
+        self.n = start + m
+
+    def remove(self, item_id: int) -> bool:
+        row = self.row_of.pop(item_id, None)
+        if row is None:
+            return False
+        self.alive[row] = False
+        self.n_alive -= 1
+        return True
+
+    def compacted(self) -> _Store:
+        """A new store holding only the alive rows (readers of this one are unaffected)."""
+        keep = np.flatnonzero(self.alive[: self.n])
+        new = _Store(self.dim, len(keep) + 16)
+        for c in self._COLS:
+            getattr(new, c)[: len(keep)] = getattr(self, c)[keep]
+        new.n = new.n_alive = len(keep)
+        new.row_of = dict(zip(new.ids[: len(keep)].tolist(), range(len(keep)), strict=True))
+        return new
+
+
+class _TokenCache:
+    """Hands the search engine tokens that were computed once already (falls back to tokenising)."""
+
+    def __init__(self, fallback) -> None:
+        self.fallback = fallback
+        self.data: dict[str, list[str]] = {}
+
+    def __call__(self, s: str) -> list[str]:
+        toks = self.data.get(s)
+        return list(toks) if toks is not None else self.fallback(s)
+
+
+class Matcher:
+    """Matches demands to achievements and achievements to demands; see the module docstring."""
+
+    def __init__(
+        self,
+        weights: dict[str, float] | None = None,
+        semantic=None,
+        *,
+        extra_texts: Iterable[str] = (),
+        lexical_pool: int = 200,
+        semantic_pool: int = 200,
+        prf_docs: int = 5,
+        max_query_terms: int = 48,
+        refit_semantic: bool | None = None,
+    ) -> None:
+        w = dict(DEFAULT_WEIGHTS)
+        if weights:
+            unknown = set(weights) - set(FACTORS)
+            if unknown:
+                raise ValueError(f"unknown factors: {sorted(unknown)}")
+            w.update(weights)
+        if any(v < 0 for v in w.values()) or sum(w.values()) <= 0:
+            raise ValueError("weights must be non-negative with a positive sum")
+        total = sum(w.values())
+        self.weights = {f: w[f] / total for f in FACTORS}
+        self.semantic = semantic if semantic is not None else LsaSemanticModel()
+        # An unfitted model is fitted by build() on the items (+ extra_texts); a fitted one is reused
+        # unless refit_semantic=True.
+        self.refit_semantic = refit_semantic
+        self.extra_texts = list(extra_texts)
+        self.lexical_pool = lexical_pool
+        self.semantic_pool = semantic_pool
+        self.prf_docs = prf_docs
+        self.max_query_terms = max_query_terms
+        self._lock = threading.RLock()
+        self._doc_tokens = _TokenCache(text_analysis.tokenize)
+        self._query_tokens = _TokenCache(text_analysis.tokenize_query)
+        self._label_codes: dict[str, dict[str, int]] = {k: {} for k in _LABEL_KINDS}
+        self._region_codes: dict[str, int] = {}
+        self._mode_bits: dict[str, int] = {}
+        self._sig_vocab: dict[str, int] = {}
+        self._sig_terms: list[str] = []
+        self._engines: dict[str, SearchEngine] = {}
+        self._stores: dict[str, _Store] = {}
+        self._reset_indexes()
+
+    # ---------------------------------------------------------------- indexing
+    def _reset_indexes(self) -> None:
+        dim = getattr(self.semantic, "dim", 0) or 1
+        self._engines = {k: self._new_engine() for k in KINDS}
+        self._stores = {k: _Store(dim) for k in KINDS}
+
+    def _new_engine(self) -> SearchEngine:
+        return SearchEngine(FIELD_WEIGHTS, (), (), tokenizer=self._doc_tokens, query_tokenizer=self._query_tokens)
+
+    def __len__(self) -> int:
+        return sum(s.n_alive for s in self._stores.values())
+
+    def build(self, items: Iterable[Item]) -> None:
+        """Replace everything with ``items`` (both kinds); fits the semantic model when needed."""
+        items = list({(it.kind, it.id): it for it in items}.values())
+        for it in items:
+            self._check_kind(it.kind)
+        with self._lock:
+            toks = [self._tokenise(it) for it in items]
+            need_fit = self.refit_semantic or (self.refit_semantic is None and not self._semantic_fitted())
+            if need_fit:
+                texts = [it.text() for it in items] + self.extra_texts
+                all_tokens = [t[0] + t[1] + t[2] for t in toks]
+                if self.extra_texts:
+                    all_tokens += [text_analysis.tokenize(t) for t in self.extra_texts]
+                if hasattr(self.semantic, "fit_tokens"):
+                    self.semantic.fit_tokens(all_tokens, texts)
+                else:
+                    self.semantic.fit(texts)
+            self._reset_indexes()
+            for kind in KINDS:
+                sel = [i for i, it in enumerate(items) if it.kind == kind]
+                k_items = [items[i] for i in sel]
+                k_toks = [toks[i] for i in sel]
+                self._fill_cache(k_items, k_toks)
+                try:
+                    self._engines[kind].build(self._document(it) for it in k_items)
+                finally:
+                    self._doc_tokens.data.clear()
+                store = _Store(self._dim(), len(k_items) + 16)
+                for s in range(0, len(k_items), 4096):  # bounded temporaries for large corpora
+                    store.add(self._rows(k_items[s : s + 4096], k_toks[s : s + 4096]))
+                self._stores[kind] = store
+
+    def upsert(self, item: Item) -> None:
+        """Add or replace one item (cheap: one tokenisation, one encoding, delta-segment insert)."""
+        self._check_kind(item.kind)
+        toks = self._tokenise(item)
+        rows = self._rows([item], [toks])
+        with self._lock:
+            self._fill_cache([item], [toks])
+            try:
+                self._engines[item.kind].upsert(self._document(item))
+            finally:
+                self._doc_tokens.data.clear()
+            store = self._stores[item.kind]
+            store.add(rows)
+            self._maybe_compact(item.kind)
+
+    def delete(self, kind: str, item_id: int) -> None:
+        self._check_kind(kind)
+        with self._lock:
+            self._engines[kind].delete(item_id)
+            if self._stores[kind].remove(item_id):
+                self._maybe_compact(kind)
+
+    def _maybe_compact(self, kind: str) -> None:
+        s = self._stores[kind]
+        dead = s.n - s.n_alive
+        if dead > 256 and dead > s.n // 4:
+            self._stores[kind] = s.compacted()
+
+    @staticmethod
+    def _check_kind(kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+
+    def _semantic_fitted(self) -> bool:
+        return bool(getattr(self.semantic, "is_fitted", False))
+
+    def _dim(self) -> int:
+        d = getattr(self.semantic, "dim", None)
+        if d:
+            return int(d)
+        return int(self.semantic.encode(["维度"]).shape[1])
+
+    @staticmethod
+    def _tokenise(it: Item) -> tuple[list[str], list[str], list[str]]:
+        tk = text_analysis.tokenize
+        return tk(it.title or ""), tk(" ".join(it.keywords)), tk(it.body or "")
+
+    def _fill_cache(self, items, toks) -> None:
+        data = self._doc_tokens.data
+        for it, (t, k, b) in zip(items, toks, strict=True):
+            data[it.title or ""] = t
+            data[" ".join(it.keywords)] = k
+            data[it.body or ""] = b
+
+    @staticmethod
+    def _document(it: Item) -> Document:
+        return Document(it.id, {"title": it.title or "", "keywords": " ".join(it.keywords), "body": it.body or ""})
+
+    def _encode(self, token_lists: list[list[str]], texts: list[str]) -> np.ndarray:
+        if not self._semantic_fitted():
+            raise RuntimeError("the semantic model is not fitted: call build() first")
+        if hasattr(self.semantic, "encode_tokens"):
+            return self.semantic.encode_tokens(token_lists, texts)
+        return np.asarray(self.semantic.encode(texts), np.float32)
+
+    def _code(self, table: dict[str, int], value: str | None) -> int:
+        if value is None or value == "":
+            return -1
+        return table.setdefault(str(value), len(table))
+
+    def _mode_mask(self, modes: Iterable[str]) -> int:
+        mask = 0
+        for m in modes:
+            if m:
+                mask |= 1 << (self._mode_bits.setdefault(str(m), len(self._mode_bits)) % 64)
+        return mask
+
+    def _signature(self, tokens: list[str]) -> list[int]:
+        if hasattr(self.semantic, "salient_terms"):
+            terms = self.semantic.salient_terms(tokens, SIG_TERMS)
+        else:
+            terms = [t for t in dict.fromkeys(tokens) if readable(t)][:SIG_TERMS]
+        out = []
+        for t in terms:
+            i = self._sig_vocab.get(t)
+            if i is None:
+                i = self._sig_vocab[t] = len(self._sig_terms)
+                self._sig_terms.append(t)
+            out.append(i)
+        return out
+
+    def _rows(self, items: list[Item], toks) -> dict[str, np.ndarray]:
+        n = len(items)
+        all_toks = [t + k + b for t, k, b in toks]
+        vec = self._encode(all_toks, [it.text() for it in items])
+        codes = np.array(
+            [[self._code(self._label_codes[lk], getattr(it, lk)) for lk in _LABEL_KINDS] for it in items], np.int32
+        ).reshape(n, len(_LABEL_KINDS))
+        sig = np.full((n, SIG_TERMS), -1, np.int32)
+        for j, tk in enumerate(all_toks):
+            s = self._signature(tk)
+            sig[j, : len(s)] = s
+
+        def num(v):
+            return np.nan if v is None else float(v)
+
+        return {
+            "ids": np.array([it.id for it in items], np.int64),
+            "vec": vec,
+            "codes": codes,
+            "trl": np.array([num(it.trl) for it in items], np.float32),
+            "price": np.array([num(it.price) for it in items]),
+            "bmin": np.array([num(it.budget_min) for it in items]),
+            "bmax": np.array([num(it.budget_max) for it in items]),
+            "modes": np.array([self._mode_mask(it.modes) for it in items], np.uint64),
+            "county": np.array([self._code(self._region_codes, it.region) for it in items], np.int32),
+            "city": np.array(
+                [self._code(self._region_codes, "city:" + it.region[:4]) if it.region else -1 for it in items],
+                np.int32,
+            ),
+            "org": np.array([-1 if it.organization_id is None else it.organization_id for it in items], np.int64),
+            "sig": sig,
+        }
+
+    # ---------------------------------------------------------------- matching
+    def _query_terms(self, tokens: list[str]) -> list[str]:
+        """Prune a long query to its most specific distinct terms (repeats kept for BM25 weighting)."""
+        counts: dict[str, int] = {}
+        for t in tokens:
+            counts[t] = counts.get(t, 0) + 1
+        if len(counts) <= self.max_query_terms:
+            return tokens
+        vocab = getattr(self.semantic, "vocab_", None)
+        idf = getattr(self.semantic, "idf_", None)
+        if vocab is None or idf is None:
+            return tokens
+        top_idf = float(idf.max()) if len(idf) else 1.0
+        ranked = sorted(
+            counts, key=lambda t: (-(counts[t] ** 0.5) * (float(idf[vocab[t]]) if t in vocab else top_idf), t)
+        )
+        keep = set(ranked[: self.max_query_terms])
+        return [t for t in tokens if t in keep]
+
+    def match(
+        self, query: Item, target_kind: str, k: int = 20, exclude_ids: Collection[int] = ()
+    ) -> list[Match]:
+        """The ``k`` best items of ``target_kind`` for ``query``, best first (ties by id)."""
+        self._check_kind(target_kind)
+        if k <= 0:
+            return []
+        engine = self._engines[target_kind]
+        store = self._stores[target_kind]  # snapshot: a concurrent compaction swaps in a new store
+        n = store.n
+        if store.n_alive == 0 or not self._semantic_fitted():
+            return []
+        exclude = set(exclude_ids)
+        t, kw, b = self._tokenise(query)
+        # Title and keywords of the query count twice (they state the topic), like their field weights.
+        q_tokens = t + t + kw + kw + b
+        qvec = self._encode([t + kw + b], [query.text()])[0]
+
+        # lexical candidates
+        lex: dict[int, float] = {}
+        qkey = "\x00q:" + query.text()
+        pruned = self._query_terms(q_tokens)
+        if pruned:
+            self._query_tokens.data[qkey] = pruned
+            try:
+                hits = engine.retrieve(qkey, max(self.lexical_pool * 5, k) + len(exclude))
+            finally:
+                self._query_tokens.data.pop(qkey, None)
+            lex = {i: s for i, s in hits if i not in exclude}
+        # semantic candidates (+ one round of pseudo-relevance feedback)
+        vecs = store.vec[:n]
+        valid = store.alive[:n].copy()
+        for i in exclude:
+            r = store.row_of.get(i)
+            if r is not None and r < n:
+                valid[r] = False
+        sims = vecs @ qvec
+        sims[~valid] = -np.inf
+        n_valid = int(valid.sum())
+        if n_valid == 0:
+            return []
+        if self.prf_docs and np.any(qvec) and n_valid > self.prf_docs:
+            top = np.argpartition(-sims, self.prf_docs - 1)[: self.prf_docs]
+            q2 = qvec + vecs[top].mean(axis=0)
+            nrm = np.linalg.norm(q2)
+            if nrm > 0:
+                qsem = (q2 / nrm).astype(np.float32)
+                sims = vecs @ qsem
+                sims[~valid] = -np.inf
+        pool = min(self.semantic_pool, n_valid)
+        sem_rows = np.argpartition(-sims, pool - 1)[:pool] if pool < n_valid else np.flatnonzero(valid)
+        lex_top = sorted(lex.items(), key=lambda p: (-p[1], p[0]))[: self.lexical_pool]
+        lex_rows = [store.row_of[i] for i, _s in lex_top if i in store.row_of]
+        rows = np.unique(np.concatenate([sem_rows, np.asarray(lex_rows, np.int64)]).astype(np.int64))
+        rows = rows[valid[rows]]
+        if not len(rows):
+            return []
+        ids = store.ids[rows]
+        values = self._factor_values(query, target_kind, store, rows, ids, sims[rows], lex)
+        w = np.array([self.weights[f] for f in FACTORS])
+        mat = np.stack([values[f] for f in FACTORS], axis=1)  # (c, 7)
+        scores = mat @ w
+        order = np.lexsort((ids, -scores))[:k]
+        out = []
+        q_sig_terms = None
+        for j in order:
+            score = float(scores[j])
+            contrib = mat[j] * w
+            shares = {f: (float(c / score) if score > 0 else 0.0) for f, c in zip(FACTORS, contrib, strict=True)}
+            m = Match(
+                id=int(ids[j]),
+                score=min(1.0, max(0.0, score)),
+                factors=shares,
+                factor_scores={f: float(v) for f, v in zip(FACTORS, mat[j], strict=True)},
+            )
+            if lex.get(m.id, 0.0) > 0:
+                m.shared_terms = self._shared_terms(engine, qkey, pruned, m.id)
+            if q_sig_terms is None:
+                q_sig_terms = [self._sig_terms[i] for i in self._signature(t + kw + b)]
+            m.shared_concepts = self._concepts(query, qvec, q_sig_terms, store, int(rows[j]))
+            out.append(m)
+        return out
+
+    def _factor_values(self, query, target_kind, store, rows, ids, sims, lex) -> dict[str, np.ndarray]:
+        c = len(rows)
+        best_lex = max(lex.values()) if lex else 0.0
+        text = np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64)
+        text = text / best_lex if best_lex > 0 else np.zeros(c)
+        sem = np.maximum(sims.astype(np.float64), 0.0)
+        best_sem = float(sem.max()) if c else 0.0
+        sem = sem / best_sem if best_sem > 0 else np.zeros(c)
+        q_codes = [self._label_codes[lk].get(str(getattr(query, lk)), -2) if getattr(query, lk) else -1
+                   for lk in _LABEL_KINDS]  # fmt: skip
+        # a query label never seen in the index (-2) disagrees with every known label
+        q_codes = [(10**9 if qc == -2 else qc) for qc in q_codes]
+        cls = F.classification(q_codes, [store.codes[rows, j] for j in range(len(_LABEL_KINDS))])
+
+        def num(v):
+            return np.nan if v is None else float(v)
+
+        q_trl = np.full(c, num(query.trl))
+        if target_kind == "achievement":  # query is the demand (or another achievement)
+            a_trl, d_trl = store.trl[rows], q_trl
+            price = F.price(store.price[rows], np.full(c, num(query.budget_min)), np.full(c, num(query.budget_max)))
+        else:
+            a_trl, d_trl = q_trl, store.trl[rows]
+            price = F.price(np.full(c, num(query.price)), store.bmin[rows], store.bmax[rows])
+        if query.kind == target_kind:  # like-for-like (e.g. similar achievements): no side is the demand
+            maturity = np.full(c, F.NEUTRAL)
+            price = np.full(c, F.NEUTRAL)
+        else:
+            maturity = F.maturity(a_trl, d_trl)
+        q_mask = 0
+        for m in query.modes:
+            bit = self._mode_bits.get(str(m))
+            q_mask |= (1 << (bit % 64)) if bit is not None else 0
+        mode = F.mode(q_mask, store.modes[rows]) if query.modes else np.full(c, F.NEUTRAL)
+        if query.modes and not q_mask:  # modes the index has never seen: no overlap possible
+            mode = np.where(store.modes[rows] == 0, F.NEUTRAL, 0.0)
+        county = self._region_codes.get(query.region, -2) if query.region else -1
+        city = self._region_codes.get("city:" + query.region[:4], -2) if query.region else -1
+        region = F.region(county if county != -2 else 10**9, city if city != -2 else 10**9,
+                          store.county[rows], store.city[rows])  # fmt: skip
+        return {"text": text, "semantic": sem, "classification": cls, "maturity": maturity, "price": price,
+                "mode": mode, "region": region}  # fmt: skip
+
+    def _shared_terms(self, engine: SearchEngine, qkey: str, pruned: list[str], item_id: int, n: int = 10):
+        self._query_tokens.data[qkey] = pruned
+        try:
+            contrib = engine.explain(qkey, item_id)
+        finally:
+            self._query_tokens.data.pop(qkey, None)
+        ranked = [t for t, s in sorted(contrib.items(), key=lambda p: (-p[1], p[0])) if s > 0]
+        out: list[str] = []
+        for term in sorted(ranked, key=lambda x: (-len(x), ranked.index(x))):  # whole words before their parts
+            if any(term in longer for longer in out):
+                continue
+            if len(term) < 2 and not term.isascii():
+                continue
+            out.append(term)
+        out.sort(key=ranked.index)
+        return out[:n]
+
+    def _concepts(self, query: Item, qvec, q_terms: list[str], store: _Store, row: int, n: int = 5) -> list[str]:
+        item_terms = [self._sig_terms[i] for i in store.sig[row] if i >= 0]
+        if hasattr(self.semantic, "related_terms"):
+            return self.semantic.related_terms(qvec, store.vec[row], q_terms + item_terms, n)
+        try:
+            return list(self.semantic.concepts(query.text(), " ".join(item_terms), n))
+        except Exception:  # noqa: BLE001 -- an explanation must never break matching
+            return []
+
+    def top_organizations(self, query: Item, k: int = 5, pool: int = 50) -> list[tuple[int, float]]:
+        """Organisations whose achievements match ``query`` best: sum of their matches' scores
+        among the top ``pool`` achievement matches (an achievement query excludes itself)."""
+        exclude = (query.id,) if query.kind == "achievement" else ()
+        totals: dict[int, float] = {}
+        store = self._stores["achievement"]
+        for m in self.match(query, "achievement", k=pool, exclude_ids=exclude):
+            row = store.row_of.get(m.id)
+            if row is None:
+                continue
+            org = int(store.org[row])
+            if org >= 0 and (query.organization_id is None or org != query.organization_id or query.kind == "demand"):
+                totals[org] = totals.get(org, 0.0) + m.score
+        return sorted(totals.items(), key=lambda p: (-p[1], p[0]))[:k]

@@ -1,0 +1,183 @@
+"""Django glue of the matching engine: records → items, one matcher per process kept fresh.
+
+Like the search index, the matcher follows the IndexChange log, so every process matches against the
+committed state. Private demand budgets never enter the matcher (so no score or explanation can leak
+them); contacts and confidential details are never part of an item.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max
+
+from keqiao.achievements.models import Achievement
+from keqiao.common import text
+from keqiao.demands.models import Demand
+from keqiao.search.models import IndexChange
+
+from .engine import Item, Match, Matcher
+
+logger = logging.getLogger(__name__)
+
+
+def _county(region) -> str | None:
+    if region is None:
+        return None
+    return region.parent.code if region.kind == "park" and region.parent_id else region.code
+
+
+def achievement_item(a: Achievement) -> Item:
+    return Item(
+        id=a.pk, kind="achievement", title=a.title, keywords=tuple(a.keywords),
+        body="\n".join(filter(None, [a.summary, a.application])),
+        discipline=a.discipline.code if a.discipline_id else None,
+        industry=a.industry.code if a.industry_id else None,
+        tech_field=a.tech_field or None, trl=a.trl,
+        price=float(a.price) if a.price is not None and not a.price_negotiable else None,
+        modes=tuple(a.transfer_modes), region=_county(a.organization.region), organization_id=a.organization_id,
+    )
+
+
+def demand_item(d: Demand) -> Item:
+    from keqiao.demands.choices import MODE_COMPATIBILITY
+
+    # Demands speak of cooperation modes, achievements of transfer modes: translate once, here.
+    modes = sorted({m for mode in d.cooperation_modes for m in MODE_COMPATIBILITY.get(mode, ())})
+    private_budget = d.budget_private or d.budget_negotiable
+    return Item(
+        id=d.pk, kind="demand", title=d.title, keywords=tuple(d.keywords),
+        body="\n".join(filter(None, [d.problem, d.indicators, d.current_state])),
+        discipline=d.discipline.code if d.discipline_id else None,
+        industry=d.industry.code if d.industry_id else None,
+        tech_field=d.tech_field or None, trl=d.min_trl,
+        budget_min=None if private_budget or d.budget_min is None else float(d.budget_min),
+        budget_max=None if private_budget or d.budget_max is None else float(d.budget_max),
+        modes=tuple(modes), region=_county(d.region), organization_id=d.organization_id,
+    )
+
+
+def published_achievements():
+    return Achievement.objects.filter(status=Achievement.Status.PUBLISHED).select_related(
+        "organization__region__parent", "discipline", "industry")
+
+
+def published_demands():
+    return Demand.objects.filter(status=Demand.Status.PUBLISHED).select_related(
+        "region__parent", "discipline", "industry", "organization")
+
+
+KINDS = {"achievement": (published_achievements, achievement_item),
+         "demand": (published_demands, demand_item)}
+
+
+def _semantic_training_texts() -> list[str]:
+    """Extra text for the offline semantic model: the bundled real research records."""
+    from keqiao.achievements.demo.loader import read_records
+
+    if not settings.KEQIAO.get("MATCHING_BUNDLED_CORPUS", True):
+        return []
+    return [f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}" for r in read_records()]
+
+
+class MatchIndex:
+    """One process's matcher over published achievements and demands."""
+
+    def __init__(self) -> None:
+        self.matcher: Matcher | None = None
+        self.last_change_id = 0
+        self.empty = True
+        self._lock = threading.Lock()
+
+    def rebuild(self) -> int:
+        with self._lock:
+            last = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
+            items = []
+            for queryset, to_item in KINDS.values():
+                for record in queryset().iterator(chunk_size=2000):
+                    items.append(to_item(record))
+            text.add_words(kw for item in items for kw in item.keywords)
+            extra = _semantic_training_texts()
+            matcher = Matcher(extra_texts=extra)
+            # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
+            # listing is published; refresh() then rebuilds instead of updating.
+            if items or extra:
+                matcher.build(items)
+            self.matcher, self.last_change_id, self.empty = matcher, last, not (items or extra)
+            return len(items)
+
+    def refresh(self) -> None:
+        if self.matcher is None:
+            started = time.perf_counter()
+            n = self.rebuild()
+            logger.info("matcher built: %d items in %.2fs", n, time.perf_counter() - started)
+            return
+        changes = list(IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id"))
+        if not changes:
+            return
+        if self.empty:
+            self.rebuild()
+            return
+        with self._lock:
+            for kind, (queryset, to_item) in KINDS.items():
+                ids = {oid for _c, k, oid in changes if k == kind}
+                if not ids:
+                    continue
+                fresh = {r.pk: r for r in queryset().filter(pk__in=ids)}
+                for pk in ids:
+                    if pk in fresh:
+                        self.matcher.upsert(to_item(fresh[pk]))
+                    else:
+                        self.matcher.delete(kind, pk)
+            self.last_change_id = max(self.last_change_id, max(c for c, _k, _o in changes))
+
+    def reset(self) -> None:
+        self.matcher, self.last_change_id, self.empty = None, 0, True
+
+
+_index = MatchIndex()
+
+
+def get_match_index() -> MatchIndex:
+    return _index
+
+
+@dataclass
+class MatchRow:
+    """A matched record with its explanation, ready for a page, the API or an alert."""
+
+    record: object
+    match: Match
+
+    @property
+    def percent(self) -> int:
+        return round(self.match.score * 100)
+
+
+def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
+    """Best matches of the other kind for `record` (published records only), best first."""
+    index = get_match_index()
+    index.refresh()
+    if index.empty:
+        return []
+    item = KINDS[kind][1](record)
+    target = "achievement" if kind == "demand" else "demand"
+    matches = index.matcher.match(item, target, k=k, exclude_ids=(record.pk,) if kind == target else ())
+    queryset = KINDS[target][0]()
+    records = {r.pk: r for r in queryset.filter(pk__in=[m.id for m in matches])}
+    return [MatchRow(records[m.id], m) for m in matches if m.id in records]
+
+
+def active_organizations(kind: str, record, k: int = 5):
+    from keqiao.accounts.models import Organization
+
+    index = get_match_index()
+    index.refresh()
+    if index.empty:
+        return []
+    ranked = index.matcher.top_organizations(KINDS[kind][1](record), k=k)
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[oid for oid, _s in ranked],
+                                                          status=Organization.Status.VERIFIED)}
+    return [(orgs[oid], score) for oid, score in ranked if oid in orgs]

@@ -1,0 +1,257 @@
+"""Writes for matching: subscriptions, alerts on new matches, digests, and brokers' recommendations."""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.accounts.models import User
+from keqiao.accounts.selectors import user_organization_ids
+from keqiao.common import text
+from keqiao.common.emails import send_to_users
+from keqiao.common.errors import DomainError, NotPermitted
+
+from .models import Frequency, Notification, Recommendation, Subscription
+
+ALERT_THRESHOLD = 0.35  # match score from which a new match is worth a notification
+UNSUBSCRIBE_SALT = "keqiao.unsubscribe"
+
+
+# --- subscriptions --------------------------------------------------------------------------------
+
+def subscription_label(kind: str, value: str) -> str:
+    from keqiao.accounts.models import Organization
+    from keqiao.achievements.models import Achievement
+    from keqiao.common.choices import TechField
+    from keqiao.demands.models import Demand
+
+    if kind == Subscription.Kind.FIELD:
+        return str(dict(TechField.choices).get(value, value))
+    lookups = {"organization": Organization, "achievement": Achievement, "demand": Demand}
+    if kind in lookups:
+        obj = lookups[kind].objects.filter(pk=value).first()
+        return str(obj) if obj else value
+    return value
+
+
+def subscription_create(*, user: User, kind: str, value: str, frequency: str = Frequency.DAILY) -> Subscription:
+    """Follow something; following twice keeps one subscription (its frequency is updated)."""
+    from keqiao.common.choices import TechField
+
+    value = (value or "").strip()
+    if kind not in Subscription.Kind.values:
+        raise DomainError(_("Unknown kind of subscription."))
+    if frequency not in Frequency.values:
+        raise DomainError(_("Unknown e-mail frequency."))
+    if kind == Subscription.Kind.FIELD and value not in TechField.values:
+        raise DomainError(_("Unknown technology field."))
+    if kind == Subscription.Kind.QUERY and not text.tokenize(value):
+        raise DomainError(_("Give at least one meaningful word to follow."))
+    if kind != Subscription.Kind.QUERY and kind != Subscription.Kind.FIELD and not value.isdigit():
+        raise DomainError(_("Unknown record."))
+    if len(value) > 200:
+        raise DomainError(_("The query is too long."))
+    subscription, created = Subscription.objects.get_or_create(
+        user=user, kind=kind, value=value,
+        defaults={"frequency": frequency, "label": subscription_label(kind, value)[:200]},
+    )
+    if not created and subscription.frequency != frequency:
+        subscription.frequency = frequency
+        subscription.save(update_fields=["frequency"])
+    return subscription
+
+
+def subscription_delete(*, user: User, subscription_id: int) -> None:
+    deleted, _rows = Subscription.objects.filter(user=user, pk=subscription_id).delete()
+    if not deleted:
+        raise NotPermitted(_("This subscription is not yours."))
+
+
+def is_following(user, kind: str, value) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and Subscription.objects.filter(
+        user=user, kind=kind, value=str(value)).exists()
+
+
+# --- unsubscribe ----------------------------------------------------------------------------------
+
+def unsubscribe_token(user: User) -> str:
+    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(user: User) -> str:
+    from django.urls import reverse
+
+    return settings.SITE_URL + reverse("matching:unsubscribe", args=[unsubscribe_token(user)])
+
+
+def unsubscribe_all(token: str) -> User:
+    """One click from any e-mail: stop every e-mail to this user (in-app notifications go on)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=datetime.timedelta(days=365))
+    except signing.BadSignature as exc:
+        raise DomainError(_("This unsubscribe link is not valid.")) from exc
+    user = User.objects.get(pk=data["u"])
+    User.objects.filter(pk=user.pk).update(email_opt_out=True)
+    Subscription.objects.filter(user=user).update(frequency=Frequency.NEVER)
+    return user
+
+
+# --- alerts -----------------------------------------------------------------------------------------
+
+def _notify(user_ids_reasons: dict[int, tuple[str, Subscription | None]], *, verb: str, title: str, url: str,
+            key: str) -> list[Notification]:
+    created = []
+    for user_id, (reason, subscription) in user_ids_reasons.items():
+        try:
+            with transaction.atomic():
+                created.append(Notification.objects.create(
+                    user_id=user_id, verb=verb, title=title[:300], url=url, reason=reason[:300],
+                    subscription=subscription, key=key[:120]))
+        except IntegrityError:
+            continue  # already notified of this very event
+    instant = [n for n in created if n.subscription is None or n.subscription.frequency == Frequency.INSTANT]
+    if instant:
+        ids = [n.pk for n in instant]
+        transaction.on_commit(lambda: send_instant(ids))
+    return created
+
+
+def alert_new_listing(kind: str, record) -> int:
+    """A listing was published or changed: notify followers of its field, organisation or a matching
+    query, and followers of the listings it now matches. Returns the number of notifications."""
+    from .matcher import matches_for
+
+    total = 0
+    title = str(_("New %(kind)s: %(title)s") % {"kind": KIND_LABELS[kind], "title": record.title})
+    tokens = set(text.tokenize(" ".join([record.title, " ".join(record.keywords)]))) | set(
+        text.tokenize(getattr(record, "summary", "") or getattr(record, "problem", "")))
+    recipients: dict[int, tuple[str, Subscription | None]] = {}
+    for sub in Subscription.objects.filter(
+        Q(kind=Subscription.Kind.FIELD, value=record.tech_field)
+        | Q(kind=Subscription.Kind.ORGANIZATION, value=str(record.organization_id))
+        | Q(kind=Subscription.Kind.QUERY)
+    ).select_related("user"):
+        if sub.kind == Subscription.Kind.QUERY and not set(text.tokenize(sub.value)) <= tokens:
+            continue
+        if not sub.user.is_active:
+            continue
+        recipients.setdefault(sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub))
+    recipients.pop(getattr(record, "created_by_id", None), None)
+    total += len(_notify(recipients, verb=Notification.Verb.NEW_MATCH, title=title,
+                         url=record.get_absolute_url(), key=f"new:{kind}:{record.pk}"))
+
+    # Listings this record matches well: tell whoever follows them (their owners usually do).
+    for row in matches_for(kind, record, k=20):
+        if row.match.score < ALERT_THRESHOLD:
+            continue
+        other = row.record
+        other_kind = "demand" if kind == "achievement" else "achievement"
+        followers = {
+            s.user_id: (str(_("It matches “%(title)s”, which you follow") % {"title": other.title}), s)
+            for s in Subscription.objects.filter(kind=other_kind, value=str(other.pk)).select_related("user")
+        }
+        title = str(_("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title})
+        total += len(_notify(followers, verb=Notification.Verb.NEW_MATCH, title=title,
+                             url=record.get_absolute_url(), key=f"match:{other_kind}:{other.pk}:{kind}:{record.pk}"))
+    return total
+
+
+KIND_LABELS = {"achievement": _("achievement"), "demand": _("demand")}
+
+
+def send_instant(notification_ids: list[int]) -> int:
+    """E-mail notifications now (claimed with a conditional update so nothing is sent twice)."""
+    sent = 0
+    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("user"):
+        if not Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+            continue
+        sent += send_to_users([n.user], "matching/email/notification", {"notifications": [n]})
+    return sent
+
+
+def send_digests(*, frequency: str, now: datetime.datetime | None = None) -> int:
+    """Send one e-mail per user with the notifications of their `frequency` subscriptions not yet e-mailed."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(emailed_at__isnull=True, subscription__frequency=frequency)
+    sent = 0
+    for user_id in set(pending.values_list("user_id", flat=True)):
+        with transaction.atomic():
+            ids = list(pending.filter(user_id=user_id).values_list("pk", flat=True))
+            claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
+            if not claimed:
+                continue
+            user = User.objects.get(pk=user_id)
+            notifications = list(Notification.objects.filter(pk__in=ids).order_by("-created_at"))
+            sent += send_to_users([user], "matching/email/notification", {"notifications": notifications})
+    return sent
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- brokers' recommendations ---------------------------------------------------------------------
+
+def user_is_broker(user) -> bool:
+    from keqiao.accounts.models import Organization
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_broker:
+        return True
+    return user.memberships.filter(organization__kind=Organization.Kind.AGENCY,
+                                   organization__status=Organization.Status.VERIFIED).exists()
+
+
+@transaction.atomic
+def recommendation_push(*, broker: User, achievement, demand, direction: str, note: str) -> Recommendation:
+    """A broker recommends an achievement to a demand's publisher (or the reverse), with a note."""
+    if not user_is_broker(broker):
+        raise NotPermitted(_("Only technology brokers and service agencies can push recommendations."))
+    if not (achievement.is_public and demand.is_public):
+        raise DomainError(_("Both listings must be published."))
+    if direction not in ("demand", "achievement"):
+        raise DomainError(_("Unknown recipient."))
+    note = (note or "").strip()
+    if not note:
+        raise DomainError(_("Add a note saying why this is a good match."), field="note")
+    try:
+        with transaction.atomic():
+            rec = Recommendation.objects.create(broker=broker, achievement=achievement, demand=demand,
+                                                direction=direction, note=note[:2000])
+    except IntegrityError as exc:
+        raise DomainError(_("You have already sent this recommendation.")) from exc
+    target_org = demand.organization_id if direction == "demand" else achievement.organization_id
+    pushed = achievement if direction == "demand" else demand
+    recipients = {
+        u.pk: (str(_("Recommended by %(broker)s") % {"broker": broker}), None)
+        for u in User.objects.filter(memberships__organization_id=target_org, is_active=True)
+    }
+    _notify(recipients, verb=Notification.Verb.RECOMMENDATION,
+            title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
+            url=f"/matching/recommendations/#rec-{rec.pk}", key=f"rec:{rec.pk}")
+    return rec
+
+
+@transaction.atomic
+def recommendation_respond(*, recommendation: Recommendation, by: User, acted: bool, note: str = "") -> Recommendation:
+    """The recipient dismisses the recommendation or takes it up; the broker is told the outcome."""
+    rec = Recommendation.objects.select_for_update().select_related("achievement", "demand").get(pk=recommendation.pk)
+    if rec.recipient_organization_id not in user_organization_ids(by):
+        raise NotPermitted(_("This recommendation was not sent to your organisation."))
+    if rec.status != Recommendation.Status.SENT:
+        raise DomainError(_("This recommendation has already been answered."))
+    rec.status = Recommendation.Status.ACTED if acted else Recommendation.Status.DISMISSED
+    rec.response_note, rec.responded_at, rec.responded_by = (note or "")[:500], timezone.now(), by
+    rec.save(update_fields=["status", "response_note", "responded_at", "responded_by"])
+    _notify({rec.broker_id: ("", None)}, verb=Notification.Verb.RECOMMENDATION_OUTCOME,
+            title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),
+            url=f"/matching/recommendations/#rec-{rec.pk}", key=f"rec-outcome:{rec.pk}")
+    return rec

@@ -1,0 +1,98 @@
+"""Suggested classification and keywords for a text being registered (achievement or demand).
+
+The discipline model is trained from the bundled real records plus the platform's own records whose
+discipline a user confirmed; `manage.py train_classifier` retrains it. The discipline then gives the
+GB/T 13745 code, a GB/T 4754 division and the technology field through keqiao.matching.taxonomy.
+"""
+
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from keqiao.common import text as text_analysis
+from keqiao.common.choices import TechField
+
+from .engine.classify import Classifier, suggest_keywords
+from .taxonomy import CSL_DISCIPLINES, LABEL_FOR_CODE
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_model: Classifier | None = None
+
+
+def model_path() -> Path:
+    return Path(settings.KEQIAO["MODELS_DIR"]) / "discipline.pickle"
+
+
+def training_data() -> tuple[list[str], list[str]]:
+    from keqiao.achievements.demo.loader import read_records
+    from keqiao.achievements.models import Achievement
+    from keqiao.demands.models import Demand
+
+    texts, labels = [], []
+    for r in read_records():
+        texts.append(f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}")
+        labels.append(r["discipline"])
+    # Records whose discipline a user confirmed (imported records carry the bundled label already).
+    for a in Achievement.objects.filter(discipline__isnull=False).exclude(events__action="imported").values(
+            "title", "keywords", "summary", "discipline__code"):
+        if a["discipline__code"] in LABEL_FOR_CODE:
+            texts.append(f"{a['title']} {' '.join(a['keywords'])} {a['summary']}")
+            labels.append(LABEL_FOR_CODE[a["discipline__code"]])
+    for d in Demand.objects.filter(discipline__isnull=False).values("title", "keywords", "problem",
+                                                                      "discipline__code"):
+        if d["discipline__code"] in LABEL_FOR_CODE:
+            texts.append(f"{d['title']} {' '.join(d['keywords'])} {d['problem']}")
+            labels.append(LABEL_FOR_CODE[d["discipline__code"]])
+    return texts, labels
+
+
+def train(*, save: bool = True) -> Classifier:
+    global _model
+    texts, labels = training_data()
+    model = Classifier()
+    model.fit(texts, labels)
+    if save:
+        path = model_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        model.save(str(path))
+    with _lock:
+        _model = model
+    return model
+
+
+def get_classifier() -> Classifier:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None and model_path().exists():
+                try:
+                    _model = Classifier.load(str(model_path()))
+                except Exception:  # an unreadable or older model file: retrain below
+                    logger.warning("could not load %s; retraining", model_path())
+        if _model is None:
+            train(save=True)
+    return _model
+
+
+def suggest_for(text: str) -> dict | None:
+    """{discipline: (pk, label), industry: (pk, label), tech_field: (code, label), keywords: [...]}."""
+    from keqiao.common.models import Classification
+
+    if len(text_analysis.tokenize(text)) < 3:
+        return None
+    (label, _p), *_rest = get_classifier().predict(text, k=1)
+    code, division, field = CSL_DISCIPLINES.get(label, (None, None, None))
+    found = {(c.scheme, c.code): c for c in Classification.objects.filter(
+        scheme__in=["gbt13745", "gbt4754"], code__in=[x for x in (code, division) if x])}
+    discipline = found.get(("gbt13745", code))
+    industry = found.get(("gbt4754", division))
+    return {
+        "label": label,
+        "discipline": (discipline.pk, str(discipline)) if discipline else None,
+        "industry": (industry.pk, str(industry)) if industry else None,
+        "tech_field": (field, str(dict(TechField.choices)[field])) if field else None,
+        "keywords": suggest_keywords(text, k=5),
+    }

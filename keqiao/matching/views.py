@@ -1,0 +1,188 @@
+"""Views for matches, following, notifications, recommendations and classification suggestions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from keqiao.accounts.selectors import user_organization_ids
+from keqiao.common.errors import DomainError
+from keqiao.common.pagination import paginate
+
+from . import services
+from .explain import explanation
+from .models import Frequency, Notification, Recommendation, Subscription
+
+
+def match_context(request, kind: str, record) -> dict:
+    """Context for the matches panel of a listing's detail page (only published listings are matched)."""
+    from .matcher import active_organizations, matches_for
+
+    target = "achievement" if kind == "demand" else "demand"
+    context = {"match_target": target, "matches_available": record.is_public,
+               "following": services.is_following(request.user, kind, record.pk),
+               "is_broker": services.user_is_broker(request.user)}
+    if record.is_public:
+        rows = matches_for(kind, record, k=10)
+        for row in rows:
+            row.explanation = explanation(row.match)
+            pair = (row.record.pk, record.pk) if kind == "demand" else (record.pk, row.record.pk)
+            row.push_url = reverse("matching:push") + f"?achievement={pair[0]}&demand={pair[1]}"
+        context["match_rows"] = rows
+        context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
+    return context
+
+
+def _next(request, default: str) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else default
+
+
+@login_required
+@require_POST
+def follow(request):
+    kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
+    try:
+        if request.POST.get("unfollow"):
+            Subscription.objects.filter(user=request.user, kind=kind, value=value).delete()
+            messages.success(request, _("You no longer follow this."))
+        else:
+            services.subscription_create(user=request.user, kind=kind, value=value,
+                                         frequency=request.POST.get("frequency", Frequency.DAILY))
+            messages.success(request, _("You follow this now: new matches will reach you."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect(_next(request, reverse("matching:subscriptions")))
+
+
+@login_required
+def subscriptions(request):
+    from keqiao.common.choices import TechField
+
+    if request.method == "POST":
+        try:
+            if "delete" in request.POST:
+                services.subscription_delete(user=request.user, subscription_id=int(request.POST["delete"]))
+                messages.success(request, _("Subscription removed."))
+            elif "update" in request.POST:
+                sub = get_object_or_404(Subscription, pk=request.POST["update"], user=request.user)
+                services.subscription_create(user=request.user, kind=sub.kind, value=sub.value,
+                                             frequency=request.POST.get("frequency", sub.frequency))
+                messages.success(request, _("Subscription updated."))
+            else:
+                services.subscription_create(user=request.user, kind=request.POST.get("kind", ""),
+                                             value=request.POST.get("value", ""),
+                                             frequency=request.POST.get("frequency", Frequency.DAILY))
+                messages.success(request, _("You follow this now: new matches will reach you."))
+            return redirect("matching:subscriptions")
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", _("Invalid request."))))
+    return render(request, "matching/subscriptions.html", {
+        "subscriptions": Subscription.objects.filter(user=request.user).order_by("kind", "label"),
+        "frequencies": Frequency.choices, "fields": TechField.choices, "entered": request.POST,
+        "opted_out": request.user.email_opt_out,
+    })
+
+
+def unsubscribe(request, token: str):
+    """One click from an e-mail: stops every e-mail to the user (the link is signed, no login needed)."""
+    if request.method == "POST" or request.GET.get("confirm") == "1":
+        try:
+            services.unsubscribe_all(token)
+        except DomainError as exc:
+            return render(request, "matching/unsubscribed.html", {"error": exc.message}, status=400)
+        return render(request, "matching/unsubscribed.html", {"done": True})
+    return render(request, "matching/unsubscribed.html", {"token": token})
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        return redirect("matching:notifications")
+    qs = Notification.objects.filter(user=request.user)
+    return render(request, "matching/notifications.html", {"page_obj": paginate(request, qs, 30)})
+
+
+@login_required
+def recommendations(request):
+    org_ids = user_organization_ids(request.user)
+    received = Recommendation.objects.filter(
+        (_q("demand", org_ids)) | (_q("achievement", org_ids))
+    ).select_related("achievement", "demand", "broker")
+    sent = Recommendation.objects.filter(broker=request.user).select_related("achievement", "demand")
+    if request.method == "POST":
+        rec = get_object_or_404(received, pk=request.POST.get("recommendation"))
+        try:
+            services.recommendation_respond(recommendation=rec, by=request.user,
+                                            acted=request.POST.get("answer") == "act",
+                                            note=request.POST.get("note", ""))
+            messages.success(request, _("Your answer was sent to the broker."))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("matching:recommendations")
+    return render(request, "matching/recommendations.html", {"received": received[:100], "sent": sent[:100]})
+
+
+def _q(direction: str, org_ids):
+    from django.db.models import Q
+
+    field = "demand__organization_id__in" if direction == "demand" else "achievement__organization_id__in"
+    return Q(direction=direction, **{field: org_ids})
+
+
+@login_required
+def push(request):
+    """A broker writes a recommendation for one achievement–demand pair."""
+    from keqiao.achievements.selectors import achievements_public
+    from keqiao.demands.selectors import demands_public
+
+    if not services.user_is_broker(request.user):
+        raise Http404
+    achievement = get_object_or_404(achievements_public(), pk=request.GET.get("achievement") or
+                                    request.POST.get("achievement"))
+    demand = get_object_or_404(demands_public(), pk=request.GET.get("demand") or request.POST.get("demand"))
+    if request.method == "POST":
+        try:
+            services.recommendation_push(broker=request.user, achievement=achievement, demand=demand,
+                                         direction=request.POST.get("direction", "demand"),
+                                         note=request.POST.get("note", ""))
+            messages.success(request, _("The recommendation was sent."))
+            return redirect("matching:recommendations")
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+    return render(request, "matching/push.html", {"achievement": achievement, "demand": demand,
+                                                  "entered": request.POST},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def broker(request):
+    """Brokers' desk: recent published demands and their best achievement matches."""
+    from keqiao.demands.selectors import demands_public
+
+    from .matcher import matches_for
+
+    if not services.user_is_broker(request.user):
+        raise Http404
+    page_obj = paginate(request, demands_public().order_by("-published_at"), 10)
+    rows = []
+    for demand in page_obj:
+        matches = matches_for("demand", demand, k=3)
+        for row in matches:
+            row.explanation = explanation(row.match)
+        rows.append((demand, matches))
+    return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
+
+
+@require_POST
+def suggest(request):
+    """Suggested discipline, industry, technology field and keywords for the text typed so far (htmx)."""
+    from .suggest import suggest_for
+
+    text = " ".join(request.POST.get(k, "") for k in ("title", "problem", "indicators", "summary", "application"))
+    return render(request, "matching/_suggestions.html", {"s": suggest_for(text[:20000])})
