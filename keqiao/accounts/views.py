@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.common.errors import DomainError
+from keqiao.matching.services import user_is_broker
 
 from . import selectors, services
 from .forms import DecisionForm, LoginForm, MemberForm, OrganizationProfileForm, OrganizationRegistrationForm
@@ -49,6 +50,7 @@ def dashboard(request):
         "recent": achievement_selectors.achievements_of_user(request.user)[:8],
         "is_bureau": is_bureau,
         "admin_org_ids": selectors.user_admin_organization_ids(request.user),
+        "is_broker": user_is_broker(request.user),
     }
     if is_bureau:
         context["review_count"] = achievement_selectors.review_queue().count()

@@ -4,4 +4,13 @@ from django.conf import settings
 
 
 def platform(request):
-    return {"SITE_URL": settings.SITE_URL}
+    context = {"SITE_URL": settings.SITE_URL}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from keqiao.matching.models import Notification
+
+        # Evaluated only if the page shows it (one COUNT query).
+        context["unread_notifications"] = lambda: Notification.objects.filter(
+            user=user, read_at__isnull=True
+        ).count()
+    return context

@@ -26,8 +26,13 @@ def send_to_users(users, template: str, context: dict) -> int:
             ctx = {**context, "user": user, "SITE_URL": settings.SITE_URL}
             subject = render_to_string(f"{template}_subject.txt", ctx).strip()
             body = render_to_string(f"{template}_body.txt", ctx)
-            body += "\n--\n" + str(_("Stop all e-mail from Keqiao with one click: %(url)s") % {
-                "url": unsubscribe_url(user)}) + "\n"
+            body += (
+                "\n--\n"
+                + str(
+                    _("Stop all e-mail from Keqiao with one click: %(url)s") % {"url": unsubscribe_url(user)}
+                )
+                + "\n"
+            )
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
         sent += 1
     return sent

@@ -66,12 +66,15 @@ def length_errors(model, data: dict) -> dict[str, list]:
     for name, value in data.items():
         if not isinstance(value, str):
             continue
+        from django.core.exceptions import FieldDoesNotExist
+
         try:
             limit = model._meta.get_field(name).max_length
-        except Exception:  # not a model field (e.g. a derived value)
-            continue
+        except FieldDoesNotExist:  # not a model field (e.g. a derived value)
+            limit = None
         if limit and len(value) > limit:
             errors.setdefault(name, []).append(
                 _("At most %(limit)d characters are allowed here (you entered %(count)d).")
-                % {"limit": limit, "count": len(value)})
+                % {"limit": limit, "count": len(value)}
+            )
     return errors

@@ -21,7 +21,15 @@ class DemandAdmin(admin.ModelAdmin):
     list_filter = ["status", "tech_field"]
     search_fields = ["title", "organization__name", "on_behalf_of"]
     list_select_related = ["organization"]
-    readonly_fields = ["status", "submitted_at", "published_at", "expires_at", "expiry_reminded_at", "created_by",
-                       "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "submitted_at",
+        "published_at",
+        "expires_at",
+        "expiry_reminded_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     raw_id_fields = ["organization", "industry", "discipline", "region"]
     inlines = [EventInline]

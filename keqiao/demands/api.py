@@ -89,7 +89,9 @@ class DemandSearchParams(Schema):
     trl: list[str] = []
     region: list[str] = []
     holder: list[str] = []
-    sort: str = Field("relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$")
+    sort: str = Field(
+        "relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$"
+    )
     page: int = Field(1, ge=1, le=10000)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -98,10 +100,23 @@ class DemandSearchParams(Schema):
 def search(request, params: Query[DemandSearchParams]):
     from keqiao.search.index import search_listings
 
-    page = search_listings("demand", params.q, filters={n: getattr(params, n) for n in FACETS}, sort=params.sort,
-                           page=params.page, per_page=params.per_page)
-    return {"total": page.total, "page": page.page, "per_page": page.per_page, "num_pages": page.num_pages,
-            "terms": page.terms, "facets": page.facets, "results": selectors.demands_public_by_ids(page.ids)}
+    page = search_listings(
+        "demand",
+        params.q,
+        filters={n: getattr(params, n) for n in FACETS},
+        sort=params.sort,
+        page=params.page,
+        per_page=params.per_page,
+    )
+    return {
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "num_pages": page.num_pages,
+        "terms": page.terms,
+        "facets": page.facets,
+        "results": selectors.demands_public_by_ids(page.ids),
+    }
 
 
 @router.get("/demands/{demand_id}", response=DemandPublic, summary="A published demand")
@@ -142,20 +157,25 @@ def _private(user, pk: int) -> Demand:
     return d
 
 
-@router.post("/me/demands", response={201: DemandPrivate}, auth=django_auth, summary="Register a demand (draft)")
+@router.post(
+    "/me/demands", response={201: DemandPrivate}, auth=django_auth, summary="Register a demand (draft)"
+)
 def create(request, payload: DemandIn):
     orgs = {o.pk: o for o in user_holder_organizations(request.user)}
     org_id = payload.organization_id or next(iter(orgs), None)
     if org_id not in orgs:
         raise Http404
-    d = services.demand_create(by=request.user, organization=orgs[org_id],
-                               data=payload.dict(exclude={"organization_id"}))
+    d = services.demand_create(
+        by=request.user, organization=orgs[org_id], data=payload.dict(exclude={"organization_id"})
+    )
     return Status(201, selectors.demand_visible_to(request.user, d.pk))
 
 
-@router.get("/me/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands of my organisations")
+@router.get(
+    "/me/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands of my organisations"
+)
 def my_list(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
-    return list(selectors.demands_of_user(request.user)[offset:offset + limit])
+    return list(selectors.demands_of_user(request.user)[offset : offset + limit])
 
 
 @router.get("/me/demands/{demand_id}", response=DemandPrivate, auth=django_auth)
@@ -174,8 +194,12 @@ ACTIONS = {
 }
 
 
-@router.post("/me/demands/{demand_id}/{action}", response=DemandPrivate, auth=django_auth,
-             summary="Workflow action: submit, close, solve, renew, revise; approve or return (S&T bureau)")
+@router.post(
+    "/me/demands/{demand_id}/{action}",
+    response=DemandPrivate,
+    auth=django_auth,
+    summary="Workflow action: submit, close, solve, renew, revise; approve or return (S&T bureau)",
+)
 def action(request, demand_id: int, action: str, payload: ActionIn | None = None):
     if action not in ACTIONS:
         raise Http404
@@ -183,7 +207,9 @@ def action(request, demand_id: int, action: str, payload: ActionIn | None = None
     return selectors.demand_visible_to(request.user, demand_id)
 
 
-@router.get("/review/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands awaiting review")
+@router.get(
+    "/review/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands awaiting review"
+)
 def review_list(request):
     if not user_is_bureau(request.user):
         raise Http404

@@ -19,8 +19,12 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Status.DRAFT: {"submit": Status.SUBMITTED},
     Status.RETURNED: {"submit": Status.SUBMITTED},
     Status.SUBMITTED: {"return": Status.RETURNED, "approve": Status.PUBLISHED},
-    Status.PUBLISHED: {"close": Status.CLOSED, "solve": Status.SOLVED, "expire": Status.EXPIRED,
-                       "renew": Status.PUBLISHED},
+    Status.PUBLISHED: {
+        "close": Status.CLOSED,
+        "solve": Status.SOLVED,
+        "expire": Status.EXPIRED,
+        "renew": Status.PUBLISHED,
+    },
     Status.CLOSED: {"revise": Status.DRAFT},
     Status.EXPIRED: {"renew": Status.PUBLISHED, "revise": Status.DRAFT},
 }

@@ -13,24 +13,60 @@ from .models import Demand
 
 
 class DemandForm(forms.ModelForm):
-    keywords = forms.CharField(label=_("Keywords"), max_length=200, required=False,
-                               help_text=_("Up to 5 keywords, separated by commas or spaces."))
-    cooperation_modes = forms.MultipleChoiceField(label=_("Cooperation modes accepted"),
-                                                  choices=choices.CooperationMode.choices,
-                                                  widget=forms.CheckboxSelectMultiple)
-    min_trl = forms.TypedChoiceField(label=_("Minimum readiness needed (TRL)"), coerce=int, empty_value=None,
-                                     required=False, choices=[("", _("Any")), *TRL_CHOICES])
-    industry = ClassificationChoiceField(label=_("Industry (GB/T 4754)"), required=False,
-                                         queryset=Classification.objects.filter(scheme="gbt4754", level="division"))
-    discipline = ClassificationChoiceField(label=_("Discipline (GB/T 13745)"), required=False,
-                                           queryset=Classification.objects.filter(scheme="gbt13745", level="first"))
+    keywords = forms.CharField(
+        label=_("Keywords"),
+        max_length=200,
+        required=False,
+        help_text=_("Up to 5 keywords, separated by commas or spaces."),
+    )
+    cooperation_modes = forms.MultipleChoiceField(
+        label=_("Cooperation modes accepted"),
+        choices=choices.CooperationMode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_trl = forms.TypedChoiceField(
+        label=_("Minimum readiness needed (TRL)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", _("Any")), *TRL_CHOICES],
+    )
+    industry = ClassificationChoiceField(
+        label=_("Industry (GB/T 4754)"),
+        required=False,
+        queryset=Classification.objects.filter(scheme="gbt4754", level="division"),
+    )
+    discipline = ClassificationChoiceField(
+        label=_("Discipline (GB/T 13745)"),
+        required=False,
+        queryset=Classification.objects.filter(scheme="gbt13745", level="first"),
+    )
 
     class Meta:
         model = Demand
-        fields = ["title", "on_behalf_of", "problem", "indicators", "current_state", "keywords", "tech_field",
-                  "strategic_industry", "industry", "discipline", "cooperation_modes", "min_trl", "budget_min",
-                  "budget_max", "budget_negotiable", "budget_private", "deadline", "region", "contact_name",
-                  "contact_phone", "contact_email"]
+        fields = [
+            "title",
+            "on_behalf_of",
+            "problem",
+            "indicators",
+            "current_state",
+            "keywords",
+            "tech_field",
+            "strategic_industry",
+            "industry",
+            "discipline",
+            "cooperation_modes",
+            "min_trl",
+            "budget_min",
+            "budget_max",
+            "budget_negotiable",
+            "budget_private",
+            "deadline",
+            "region",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+        ]
         widgets = {
             "problem": forms.Textarea(attrs={"rows": 6, "maxlength": 4000}),
             "indicators": forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
@@ -47,8 +83,13 @@ class DemandForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            validated = services.validate_demand_data({k: cleaned.get(k) for k in (
-                "keywords", "title", "problem", "budget_min", "budget_max", "deadline") if k in cleaned})
+            validated = services.validate_demand_data(
+                {
+                    k: cleaned.get(k)
+                    for k in ("keywords", "title", "problem", "budget_min", "budget_max", "deadline")
+                    if k in cleaned
+                }
+            )
             cleaned.update({k: validated[k] for k in validated if k in cleaned})
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():

@@ -16,10 +16,16 @@ class Demand(models.Model):
     Status = choices.Status
 
     title = models.CharField(_("demand title"), max_length=200)
-    organization = models.ForeignKey("accounts.Organization", verbose_name=_("publishing organisation"),
-                                     on_delete=models.PROTECT, related_name="demands")
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("publishing organisation"),
+        on_delete=models.PROTECT,
+        related_name="demands",
+    )
     on_behalf_of = models.CharField(
-        _("enterprise represented"), max_length=100, blank=True,
+        _("enterprise represented"),
+        max_length=100,
+        blank=True,
         help_text=_("When a county bureau or park collects the demand on behalf of an enterprise."),
     )
     problem = models.TextField(_("problem to solve"), max_length=4000)
@@ -27,24 +33,52 @@ class Demand(models.Model):
     current_state = models.TextField(_("current state"), max_length=2000, blank=True)
     keywords = models.JSONField(_("keywords"), default=list, blank=True)
     tech_field = models.CharField(_("technology field"), max_length=30, choices=TechField.choices)
-    strategic_industry = models.CharField(_("strategic emerging industry"), max_length=30, blank=True,
-                                          choices=StrategicIndustry.choices)
-    industry = models.ForeignKey("common.Classification", verbose_name=_("industry (GB/T 4754)"), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name="+")
-    discipline = models.ForeignKey("common.Classification", verbose_name=_("discipline (GB/T 13745)"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    strategic_industry = models.CharField(
+        _("strategic emerging industry"), max_length=30, blank=True, choices=StrategicIndustry.choices
+    )
+    industry = models.ForeignKey(
+        "common.Classification",
+        verbose_name=_("industry (GB/T 4754)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    discipline = models.ForeignKey(
+        "common.Classification",
+        verbose_name=_("discipline (GB/T 13745)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     cooperation_modes = models.JSONField(_("cooperation modes accepted"), default=list, blank=True)
     min_trl = models.PositiveSmallIntegerField(
-        _("minimum readiness needed (TRL)"), null=True, blank=True,
+        _("minimum readiness needed (TRL)"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
-    budget_min = models.DecimalField(_("budget from (yuan)"), max_digits=14, decimal_places=2, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
-    budget_max = models.DecimalField(_("budget up to (yuan)"), max_digits=14, decimal_places=2, null=True,
-                                     blank=True, validators=[MinValueValidator(0)])
+    budget_min = models.DecimalField(
+        _("budget from (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_max = models.DecimalField(
+        _("budget up to (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     budget_negotiable = models.BooleanField(_("budget negotiable"), default=False)
     budget_private = models.BooleanField(
-        _("keep the budget private"), default=False,
+        _("keep the budget private"),
+        default=False,
         help_text=_("Only your organisation and the S&T bureau see the budget; matching still uses it."),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
@@ -53,15 +87,25 @@ class Demand(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
-    status = models.CharField(_("status"), max_length=12, choices=choices.Status.choices,
-                              default=choices.Status.DRAFT, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=choices.Status.choices,
+        default=choices.Status.DRAFT,
+        db_index=True,
+    )
     review_comment = models.TextField(_("review comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     expiry_reminded_at = models.DateTimeField(_("expiry reminder sent at"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -71,7 +115,8 @@ class Demand(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(budget_min__isnull=True) | models.Q(budget_max__isnull=True)
+                condition=models.Q(budget_min__isnull=True)
+                | models.Q(budget_max__isnull=True)
                 | models.Q(budget_min__lte=models.F("budget_max")),
                 name="demand_budget_range_ordered",
             ),
@@ -101,9 +146,17 @@ class Demand(models.Model):
 class DemandEvent(models.Model):
     """One state change or edit of a demand: who, when, what."""
 
-    demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action = models.CharField(_("action"), max_length=30)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)

@@ -10,8 +10,9 @@ from .models import Demand, DemandEvent
 
 
 def _base() -> QuerySet[Demand]:
-    return Demand.objects.select_related("organization", "organization__region", "region", "industry",
-                                         "discipline")
+    return Demand.objects.select_related(
+        "organization", "organization__region", "region", "industry", "discipline"
+    )
 
 
 def demands_public() -> QuerySet[Demand]:

@@ -22,9 +22,27 @@ from . import choices
 from .models import Demand, DemandEvent
 
 EDITABLE_FIELDS = (
-    "title", "on_behalf_of", "problem", "indicators", "current_state", "keywords", "tech_field",
-    "strategic_industry", "industry", "discipline", "cooperation_modes", "min_trl", "budget_min", "budget_max",
-    "budget_negotiable", "budget_private", "deadline", "region", "contact_name", "contact_phone", "contact_email",
+    "title",
+    "on_behalf_of",
+    "problem",
+    "indicators",
+    "current_state",
+    "keywords",
+    "tech_field",
+    "strategic_industry",
+    "industry",
+    "discipline",
+    "cooperation_modes",
+    "min_trl",
+    "budget_min",
+    "budget_max",
+    "budget_negotiable",
+    "budget_private",
+    "deadline",
+    "region",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
 )
 _HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 MAX_AMOUNT = Decimal("1e12")
@@ -42,7 +60,9 @@ def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> d
     for field in ("title", "problem"):
         value = cleaned.get(field)
         if value is not None and not _HAS_WORD.search(value):
-            errors.setdefault(field, []).append(_("Please write this in words; punctuation alone is not enough."))
+            errors.setdefault(field, []).append(
+                _("Please write this in words; punctuation alone is not enough.")
+            )
     low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
     for field, value in (("budget_min", low), ("budget_max", high)):
         if value is not None and Decimal(value) < 0:
@@ -59,7 +79,8 @@ def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> d
         unknown = [m for m in modes if m not in choices.CooperationMode.values]
         if unknown:
             errors.setdefault("cooperation_modes", []).append(
-                _("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)})
+                _("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)}
+            )
         cleaned["cooperation_modes"] = list(dict.fromkeys(modes))
     if errors:
         raise ValidationError(errors)
@@ -70,11 +91,18 @@ def _is_member(user, demand: Demand) -> bool:
     return demand.organization_id in user_organization_ids(user)
 
 
-def _event(demand: Demand, *, by, action: str, from_status: str = "", note: str = "",
-           changes: dict | None = None) -> DemandEvent:
-    return DemandEvent.objects.create(demand=demand, actor=by if getattr(by, "pk", None) else None,
-                                      action=action, from_status=from_status, to_status=demand.status,
-                                      note=note, changes=changes or {})
+def _event(
+    demand: Demand, *, by, action: str, from_status: str = "", note: str = "", changes: dict | None = None
+) -> DemandEvent:
+    return DemandEvent.objects.create(
+        demand=demand,
+        actor=by if getattr(by, "pk", None) else None,
+        action=action,
+        from_status=from_status,
+        to_status=demand.status,
+        note=note,
+        changes=changes or {},
+    )
 
 
 def _lock(demand: Demand) -> Demand:
@@ -82,7 +110,9 @@ def _lock(demand: Demand) -> Demand:
 
 
 def _notify_owners(demand: Demand, template: str) -> None:
-    recipients = list(User.objects.filter(memberships__organization_id=demand.organization_id, is_active=True))
+    recipients = list(
+        User.objects.filter(memberships__organization_id=demand.organization_id, is_active=True)
+    )
     transaction.on_commit(lambda: send_to_users(recipients, template, {"demand": demand}))
 
 
@@ -123,7 +153,8 @@ def demand_update(*, demand: Demand, by: User, data: dict) -> Demand:
         raise NotPermitted(_("Only members of the publishing organisation can edit this demand."))
     if not d.is_editable:
         raise TransitionNotAllowed(
-            _("This demand cannot be edited while it is “%(status)s”.") % {"status": d.get_status_display()})
+            _("This demand cannot be edited while it is “%(status)s”.") % {"status": d.get_status_display()}
+        )
     cleaned = validate_demand_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     changes = {}
     for field, value in cleaned.items():
@@ -143,7 +174,9 @@ def demand_submit(*, demand: Demand, by: User) -> Demand:
     if not _is_member(by, d):
         raise NotPermitted(_("Only members of the publishing organisation can submit this demand."))
     if d.organization.status != Organization.Status.VERIFIED:
-        raise DomainError(_("Your organisation must be verified by the S&T bureau before it can submit listings."))
+        raise DomainError(
+            _("Your organisation must be verified by the S&T bureau before it can submit listings.")
+        )
     before, d.status = check_transition(d, "submit", choices.TRANSITIONS)
     if not d.cooperation_modes:
         raise DomainError(_("Choose at least one cooperation mode."), field="cooperation_modes")
@@ -188,8 +221,16 @@ def demand_approve(*, demand: Demand, by: User, note: str = "") -> Demand:
     before, d.status = check_transition(d, "approve", choices.TRANSITIONS)
     now = timezone.now()
     d.published_at, d.expires_at, d.expiry_reminded_at, d.review_comment = now, _validity(now), None, ""
-    d.save(update_fields=["status", "published_at", "expires_at", "expiry_reminded_at", "review_comment",
-                          "updated_at"])
+    d.save(
+        update_fields=[
+            "status",
+            "published_at",
+            "expires_at",
+            "expiry_reminded_at",
+            "review_comment",
+            "updated_at",
+        ]
+    )
     _event(d, by=by, action="approved", from_status=before, note=note)
     _changed(d)
     _notify_owners(d, "demands/email/published")
@@ -246,8 +287,13 @@ def demands_expire(*, now: datetime.datetime | None = None) -> int:
         _changed(d)
         _notify_owners(d, "demands/email/expired")
 
-    return expire_due(Demand, now=now or timezone.now(), published=choices.Status.PUBLISHED,
-                      expired=choices.Status.EXPIRED, on_claimed=expired)
+    return expire_due(
+        Demand,
+        now=now or timezone.now(),
+        published=choices.Status.PUBLISHED,
+        expired=choices.Status.EXPIRED,
+        on_claimed=expired,
+    )
 
 
 def demands_remind(*, now: datetime.datetime | None = None) -> int:
@@ -255,5 +301,10 @@ def demands_remind(*, now: datetime.datetime | None = None) -> int:
         _event(d, by=None, action="reminder_sent", from_status=d.status)
         _notify_owners(d, "demands/email/expiring")
 
-    return remind_due(Demand, now=now or timezone.now(), days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"],
-                      published=choices.Status.PUBLISHED, on_claimed=remind)
+    return remind_due(
+        Demand,
+        now=now or timezone.now(),
+        days=settings.KEQIAO["EXPIRY_REMINDER_DAYS"],
+        published=choices.Status.PUBLISHED,
+        on_claimed=remind,
+    )

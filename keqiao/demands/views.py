@@ -33,10 +33,21 @@ def _int(value, default: int) -> int:
 def demand_list(request):
     query = request.GET.get("q", "").strip()[:200]
     filters = {name: request.GET.getlist(name) for name in FACETS}
-    page = search_listings("demand", query, filters=filters, sort=request.GET.get("sort", "relevance"),
-                           page=_int(request.GET.get("page"), 1), per_page=PER_PAGE)
-    context = {"page": page, "demands": selectors.demands_public_by_ids(page.ids), "query": query,
-               "facet_groups": facet_groups(page), "has_filters": bool(page.filters)}
+    page = search_listings(
+        "demand",
+        query,
+        filters=filters,
+        sort=request.GET.get("sort", "relevance"),
+        page=_int(request.GET.get("page"), 1),
+        per_page=PER_PAGE,
+    )
+    context = {
+        "page": page,
+        "demands": selectors.demands_public_by_ids(page.ids),
+        "query": query,
+        "facet_groups": facet_groups(page),
+        "has_filters": bool(page.filters),
+    }
     template = "demands/_results.html" if request.htmx and not request.htmx.boosted else "demands/list.html"
     return render(request, template, context)
 
@@ -45,7 +56,9 @@ def demand_detail(request, pk: int):
     demand = selectors.demand_visible_to(request.user, pk)
     private = selectors.can_see_private(request.user, demand)
     context = {
-        "d": demand, "private": private, "can_edit": selectors.can_edit(request.user, demand),
+        "d": demand,
+        "private": private,
+        "can_edit": selectors.can_edit(request.user, demand),
         "is_bureau": user_is_bureau(request.user),
         "events": selectors.demand_events(demand) if private else None,
     }
@@ -61,8 +74,11 @@ def my_demands(request):
     status = request.GET.get("status", "")
     if status:
         qs = qs.filter(status=status)
-    return render(request, "demands/mine.html", {"page_obj": paginate(request, qs, PER_PAGE), "status": status,
-                                                 "statuses": Status.choices})
+    return render(
+        request,
+        "demands/mine.html",
+        {"page_obj": paginate(request, qs, PER_PAGE), "status": status, "statuses": Status.choices},
+    )
 
 
 def _save_form(request, demand=None):
@@ -72,12 +88,15 @@ def _save_form(request, demand=None):
         return redirect("accounts:register")
     org_id = _int(request.POST.get("organization") if request.method == "POST" else None, orgs[0].pk)
     organization = next((o for o in orgs if o.pk == org_id), orgs[0])
-    form = DemandForm(request.POST or None, instance=demand,
-                      initial=None if demand else {"region": organization.region_id})
+    form = DemandForm(
+        request.POST or None, instance=demand, initial=None if demand else {"region": organization.region_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if demand is None:
-                demand = services.demand_create(by=request.user, organization=organization, data=form.service_data())
+                demand = services.demand_create(
+                    by=request.user, organization=organization, data=form.service_data()
+                )
                 messages.success(request, _("The demand was saved as a draft."))
             else:
                 services.demand_update(demand=demand, by=request.user, data=form.service_data())
@@ -96,9 +115,12 @@ def _save_form(request, demand=None):
                     form.add_error(field if field in form.fields else None, err)
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "demands/form.html", {"form": form, "demand": demand, "organizations": orgs,
-                                                 "organization": organization},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "demands/form.html",
+        {"form": form, "demand": demand, "organizations": orgs, "organization": organization},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -118,19 +140,34 @@ def demand_edit(request, pk: int):
 
 
 ACTIONS = {
-    "submit": (lambda d, u, p: services.demand_submit(demand=d, by=u),
-               gettext_lazy("The demand was submitted to the S&T bureau for review.")),
-    "approve": (lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.get("note", "")),
-                gettext_lazy("The demand was approved and published.")),
-    "return": (lambda d, u, p: services.demand_return(demand=d, by=u, comment=p.get("comment", "")),
-               gettext_lazy("The demand was returned to its owner with your comments.")),
-    "close": (lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", "")),
-              gettext_lazy("The demand was closed.")),
-    "solve": (lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", ""), solved=True),
-              gettext_lazy("The demand is marked as solved.")),
-    "renew": (lambda d, u, p: services.demand_renew(demand=d, by=u), gettext_lazy("The listing was renewed.")),
-    "revise": (lambda d, u, p: services.demand_revise(demand=d, by=u),
-               gettext_lazy("The demand is a draft again; edit it and submit it for review.")),
+    "submit": (
+        lambda d, u, p: services.demand_submit(demand=d, by=u),
+        gettext_lazy("The demand was submitted to the S&T bureau for review."),
+    ),
+    "approve": (
+        lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.get("note", "")),
+        gettext_lazy("The demand was approved and published."),
+    ),
+    "return": (
+        lambda d, u, p: services.demand_return(demand=d, by=u, comment=p.get("comment", "")),
+        gettext_lazy("The demand was returned to its owner with your comments."),
+    ),
+    "close": (
+        lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", "")),
+        gettext_lazy("The demand was closed."),
+    ),
+    "solve": (
+        lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", ""), solved=True),
+        gettext_lazy("The demand is marked as solved."),
+    ),
+    "renew": (
+        lambda d, u, p: services.demand_renew(demand=d, by=u),
+        gettext_lazy("The listing was renewed."),
+    ),
+    "revise": (
+        lambda d, u, p: services.demand_revise(demand=d, by=u),
+        gettext_lazy("The demand is a draft again; edit it and submit it for review."),
+    ),
 }
 
 
@@ -161,5 +198,8 @@ def demand_action(request, pk: int, action: str):
 def review_queue(request):
     if not user_is_bureau(request.user):
         raise Http404
-    return render(request, "demands/review_queue.html",
-                  {"page_obj": paginate(request, selectors.review_queue(), PER_PAGE)})
+    return render(
+        request,
+        "demands/review_queue.html",
+        {"page_obj": paginate(request, selectors.review_queue(), PER_PAGE)},
+    )

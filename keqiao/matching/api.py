@@ -33,11 +33,19 @@ def _rows(kind: str, record) -> list[dict]:
     from .matcher import matches_for
 
     target = "achievement" if kind == "demand" else "demand"
-    return [{"id": r.record.pk, "kind": target, "title": r.record.title, "url": r.record.get_absolute_url(),
-             "score": round(r.match.score, 4), "shared_terms": r.match.shared_terms,
-             "shared_concepts": r.match.shared_concepts,
-             "factors": [{**f, "label": str(f["label"])} for f in explanation(r.match)]}
-            for r in matches_for(kind, record, k=20)]
+    return [
+        {
+            "id": r.record.pk,
+            "kind": target,
+            "title": r.record.title,
+            "url": r.record.get_absolute_url(),
+            "score": round(r.match.score, 4),
+            "shared_terms": r.match.shared_terms,
+            "shared_concepts": r.match.shared_concepts,
+            "factors": [{**f, "label": str(f["label"])} for f in explanation(r.match)],
+        }
+        for r in matches_for(kind, record, k=20)
+    ]
 
 
 @router.get("/demands/{demand_id}/matches", response=list[MatchOut], summary="Achievements matching a demand")
@@ -50,8 +58,11 @@ def demand_matches(request, demand_id: int):
     return _rows("demand", demand)
 
 
-@router.get("/achievements/{achievement_id}/matches", response=list[MatchOut],
-            summary="Demands matching an achievement")
+@router.get(
+    "/achievements/{achievement_id}/matches",
+    response=list[MatchOut],
+    summary="Demands matching an achievement",
+)
 def achievement_matches(request, achievement_id: int):
     from keqiao.achievements.selectors import achievements_public
 
@@ -81,11 +92,16 @@ def suggest(request, payload: SuggestIn):
     s = suggest_for(payload.text)
     if s is None:
         return {"discipline_code": None, "industry_code": None, "tech_field": None, "keywords": []}
-    codes = {c.pk: c.code for c in Classification.objects.filter(
-        pk__in=[x[0] for x in (s["discipline"], s["industry"]) if x])}
-    return {"discipline_code": codes.get(s["discipline"][0]) if s["discipline"] else None,
-            "industry_code": codes.get(s["industry"][0]) if s["industry"] else None,
-            "tech_field": s["tech_field"][0] if s["tech_field"] else None, "keywords": s["keywords"]}
+    codes = {
+        c.pk: c.code
+        for c in Classification.objects.filter(pk__in=[x[0] for x in (s["discipline"], s["industry"]) if x])
+    }
+    return {
+        "discipline_code": codes.get(s["discipline"][0]) if s["discipline"] else None,
+        "industry_code": codes.get(s["industry"][0]) if s["industry"] else None,
+        "tech_field": s["tech_field"][0] if s["tech_field"] else None,
+        "keywords": s["keywords"],
+    }
 
 
 class SubscriptionIn(Schema):
@@ -111,8 +127,12 @@ def my_subscriptions(request):
 def subscribe(request, payload: SubscriptionIn):
     from ninja import Status
 
-    return Status(201, services.subscription_create(user=request.user, kind=payload.kind, value=payload.value,
-                                                    frequency=payload.frequency))
+    return Status(
+        201,
+        services.subscription_create(
+            user=request.user, kind=payload.kind, value=payload.value, frequency=payload.frequency
+        ),
+    )
 
 
 @router.delete("/me/subscriptions/{subscription_id}", response={204: None}, auth=django_auth)

@@ -16,8 +16,12 @@ FACTOR_LABELS = {
 def explanation(match) -> list[dict]:
     """[{name, label, share (percent of the score), value (0–100)}], largest share first."""
     rows = [
-        {"name": name, "label": FACTOR_LABELS.get(name, name), "share": round(share * 100),
-         "value": round(match.factor_scores.get(name, 0.0) * 100)}
+        {
+            "name": name,
+            "label": FACTOR_LABELS.get(name, name),
+            "share": round(share * 100),
+            "value": round(match.factor_scores.get(name, 0.0) * 100),
+        }
         for name, share in match.factors.items()
         if share > 0.005
     ]

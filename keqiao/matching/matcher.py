@@ -9,12 +9,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Max
 
 from keqiao.achievements.models import Achievement
-from keqiao.common import text
+from keqiao.common import snapshots, text
 from keqiao.demands.models import Demand
 from keqiao.search.models import IndexChange
 
@@ -31,13 +32,19 @@ def _county(region) -> str | None:
 
 def achievement_item(a: Achievement) -> Item:
     return Item(
-        id=a.pk, kind="achievement", title=a.title, keywords=tuple(a.keywords),
+        id=a.pk,
+        kind="achievement",
+        title=a.title,
+        keywords=tuple(a.keywords),
         body="\n".join(filter(None, [a.summary, a.application])),
         discipline=a.discipline.code if a.discipline_id else None,
         industry=a.industry.code if a.industry_id else None,
-        tech_field=a.tech_field or None, trl=a.trl,
+        tech_field=a.tech_field or None,
+        trl=a.trl,
         price=float(a.price) if a.price is not None and not a.price_negotiable else None,
-        modes=tuple(a.transfer_modes), region=_county(a.organization.region), organization_id=a.organization_id,
+        modes=tuple(a.transfer_modes),
+        region=_county(a.organization.region),
+        organization_id=a.organization_id,
     )
 
 
@@ -48,29 +55,39 @@ def demand_item(d: Demand) -> Item:
     modes = sorted({m for mode in d.cooperation_modes for m in MODE_COMPATIBILITY.get(mode, ())})
     private_budget = d.budget_private or d.budget_negotiable
     return Item(
-        id=d.pk, kind="demand", title=d.title, keywords=tuple(d.keywords),
+        id=d.pk,
+        kind="demand",
+        title=d.title,
+        keywords=tuple(d.keywords),
         body="\n".join(filter(None, [d.problem, d.indicators, d.current_state])),
         discipline=d.discipline.code if d.discipline_id else None,
         industry=d.industry.code if d.industry_id else None,
-        tech_field=d.tech_field or None, trl=d.min_trl,
+        tech_field=d.tech_field or None,
+        trl=d.min_trl,
         budget_min=None if private_budget or d.budget_min is None else float(d.budget_min),
         budget_max=None if private_budget or d.budget_max is None else float(d.budget_max),
-        modes=tuple(modes), region=_county(d.region), organization_id=d.organization_id,
+        modes=tuple(modes),
+        region=_county(d.region),
+        organization_id=d.organization_id,
     )
 
 
 def published_achievements():
     return Achievement.objects.filter(status=Achievement.Status.PUBLISHED).select_related(
-        "organization__region__parent", "discipline", "industry")
+        "organization__region__parent", "discipline", "industry"
+    )
 
 
 def published_demands():
     return Demand.objects.filter(status=Demand.Status.PUBLISHED).select_related(
-        "region__parent", "discipline", "industry", "organization")
+        "region__parent", "discipline", "industry", "organization"
+    )
 
 
-KINDS = {"achievement": (published_achievements, achievement_item),
-         "demand": (published_demands, demand_item)}
+KINDS = {
+    "achievement": (published_achievements, achievement_item),
+    "demand": (published_demands, demand_item),
+}
 
 
 def _semantic_training_texts() -> list[str]:
@@ -82,14 +99,59 @@ def _semantic_training_texts() -> list[str]:
     return [f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}" for r in read_records()]
 
 
+SNAPSHOT_VERSION = 1
+
+
 class MatchIndex:
-    """One process's matcher over published achievements and demands."""
+    """One process's matcher over published achievements and demands (snapshotted like the search index)."""
 
     def __init__(self) -> None:
         self.matcher: Matcher | None = None
         self.last_change_id = 0
         self.empty = True
-        self._lock = threading.Lock()
+        self.words: list[str] = []
+        self._lock = threading.RLock()
+
+    def _snapshot_path(self) -> Path:
+        return Path(settings.KEQIAO["SEARCH_SNAPSHOT_DIR"]) / "matcher.pickle"
+
+    def save_snapshot(self) -> None:
+        if not settings.KEQIAO.get("SEARCH_SNAPSHOT_DIR") or self.matcher is None:
+            return
+        with self._lock:
+            snapshots.save(
+                {
+                    "version": SNAPSHOT_VERSION,
+                    "last_change_id": self.last_change_id,
+                    "empty": self.empty,
+                    "matcher": self.matcher,
+                    "words": self.words,
+                },
+                self._snapshot_path(),
+            )
+
+    def _load_snapshot(self) -> bool:
+        path = self._snapshot_path()
+        if not settings.KEQIAO.get("SEARCH_SNAPSHOT_DIR") or not path.exists():
+            return False
+        try:
+            data = snapshots.load(path)
+        except Exception:  # damaged, or written by another version: rebuild instead
+            logger.warning("ignoring unreadable matcher snapshot %s", path)
+            return False
+        current = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
+        if data.get("version") != SNAPSHOT_VERSION or data["last_change_id"] > current:
+            return False
+        text.add_words(data["words"])
+        self.matcher, self.last_change_id, self.empty = data["matcher"], data["last_change_id"], data["empty"]
+        self.words = data["words"]
+        expected = published_achievements().count() + published_demands().count()
+        self._catch_up()
+        if len(self.matcher) != expected and not self.empty:
+            logger.warning("matcher snapshot disagrees with the database; rebuilding")
+            self.matcher = None
+            return False
+        return True
 
     def rebuild(self) -> int:
         with self._lock:
@@ -98,7 +160,8 @@ class MatchIndex:
             for queryset, to_item in KINDS.values():
                 for record in queryset().iterator(chunk_size=2000):
                     items.append(to_item(record))
-            text.add_words(kw for item in items for kw in item.keywords)
+            self.words = sorted({kw for item in items for kw in item.keywords})
+            text.add_words(self.words)
             extra = _semantic_training_texts()
             matcher = Matcher(extra_texts=extra)
             # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
@@ -111,10 +174,18 @@ class MatchIndex:
     def refresh(self) -> None:
         if self.matcher is None:
             started = time.perf_counter()
+            if self._load_snapshot():
+                logger.info("matcher loaded from snapshot in %.2fs", time.perf_counter() - started)
+                return
             n = self.rebuild()
             logger.info("matcher built: %d items in %.2fs", n, time.perf_counter() - started)
             return
-        changes = list(IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id"))
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        changes = list(
+            IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id")
+        )
         if not changes:
             return
         if self.empty:
@@ -178,6 +249,10 @@ def active_organizations(kind: str, record, k: int = 5):
     if index.empty:
         return []
     ranked = index.matcher.top_organizations(KINDS[kind][1](record), k=k)
-    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[oid for oid, _s in ranked],
-                                                          status=Organization.Status.VERIFIED)}
+    orgs = {
+        o.pk: o
+        for o in Organization.objects.filter(
+            pk__in=[oid for oid, _s in ranked], status=Organization.Status.VERIFIED
+        )
+    }
     return [(orgs[oid], score) for oid, score in ranked if oid in orgs]

@@ -22,13 +22,18 @@ class Subscription(models.Model):
         ACHIEVEMENT = "achievement", _("Achievement")
         DEMAND = "demand", _("Demand")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=200)
     label = models.CharField(_("label"), max_length=200, blank=True)
-    frequency = models.CharField(_("e-mail frequency"), max_length=10, choices=Frequency.choices,
-                                 default=Frequency.DAILY)
+    frequency = models.CharField(
+        _("e-mail frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -49,14 +54,19 @@ class Notification(models.Model):
         RECOMMENDATION = "recommendation", _("Recommendation from a broker")
         RECOMMENDATION_OUTCOME = "recommendation_outcome", _("Outcome of your recommendation")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
-                             related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     verb = models.CharField(_("kind"), max_length=30, choices=Verb.choices)
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    subscription = models.ForeignKey(Subscription, verbose_name=_("subscription"), null=True, blank=True,
-                                     on_delete=models.SET_NULL)
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     # de-duplication: one notification per user and event key (e.g. "match:demand:5:achievement:9")
     key = models.CharField(_("key"), max_length=120)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -82,29 +92,49 @@ class Recommendation(models.Model):
         DISMISSED = "dismissed", _("Dismissed")
         ACTED = "acted", _("Taken up")
 
-    broker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("broker"), on_delete=models.PROTECT,
-                               related_name="recommendations_sent")
-    achievement = models.ForeignKey("achievements.Achievement", verbose_name=_("achievement"),
-                                    on_delete=models.CASCADE, related_name="recommendations")
-    demand = models.ForeignKey("demands.Demand", verbose_name=_("demand"), on_delete=models.CASCADE,
-                               related_name="recommendations")
-    direction = models.CharField(_("sent to"), max_length=12,
-                                 choices=[("demand", _("the demand's publisher")),
-                                          ("achievement", _("the achievement's holder"))])
+    broker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("broker"),
+        on_delete=models.PROTECT,
+        related_name="recommendations_sent",
+    )
+    achievement = models.ForeignKey(
+        "achievements.Achievement",
+        verbose_name=_("achievement"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    demand = models.ForeignKey(
+        "demands.Demand", verbose_name=_("demand"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    direction = models.CharField(
+        _("sent to"),
+        max_length=12,
+        choices=[("demand", _("the demand's publisher")), ("achievement", _("the achievement's holder"))],
+    )
     note = models.TextField(_("note"), max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
     response_note = models.CharField(_("response"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("responded by"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["broker", "achievement", "demand", "direction"],
-                                               name="recommendation_uniq")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["broker", "achievement", "demand", "direction"], name="recommendation_uniq"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.achievement_id} ⇄ {self.demand_id} ({self.broker})"

@@ -23,6 +23,7 @@ UNSUBSCRIBE_SALT = "keqiao.unsubscribe"
 
 # --- subscriptions --------------------------------------------------------------------------------
 
+
 def subscription_label(kind: str, value: str) -> str:
     from keqiao.accounts.models import Organization
     from keqiao.achievements.models import Achievement
@@ -38,7 +39,9 @@ def subscription_label(kind: str, value: str) -> str:
     return value
 
 
-def subscription_create(*, user: User, kind: str, value: str, frequency: str = Frequency.DAILY) -> Subscription:
+def subscription_create(
+    *, user: User, kind: str, value: str, frequency: str = Frequency.DAILY
+) -> Subscription:
     """Follow something; following twice keeps one subscription (its frequency is updated)."""
     from keqiao.common.choices import TechField
 
@@ -56,7 +59,9 @@ def subscription_create(*, user: User, kind: str, value: str, frequency: str = F
     if len(value) > 200:
         raise DomainError(_("The query is too long."))
     subscription, created = Subscription.objects.get_or_create(
-        user=user, kind=kind, value=value,
+        user=user,
+        kind=kind,
+        value=value,
         defaults={"frequency": frequency, "label": subscription_label(kind, value)[:200]},
     )
     if not created and subscription.frequency != frequency:
@@ -72,11 +77,14 @@ def subscription_delete(*, user: User, subscription_id: int) -> None:
 
 
 def is_following(user, kind: str, value) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and Subscription.objects.filter(
-        user=user, kind=kind, value=str(value)).exists()
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and Subscription.objects.filter(user=user, kind=kind, value=str(value)).exists()
+    )
 
 
 # --- unsubscribe ----------------------------------------------------------------------------------
+
 
 def unsubscribe_token(user: User) -> str:
     return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
@@ -102,15 +110,25 @@ def unsubscribe_all(token: str) -> User:
 
 # --- alerts -----------------------------------------------------------------------------------------
 
-def _notify(user_ids_reasons: dict[int, tuple[str, Subscription | None]], *, verb: str, title: str, url: str,
-            key: str) -> list[Notification]:
+
+def _notify(
+    user_ids_reasons: dict[int, tuple[str, Subscription | None]], *, verb: str, title: str, url: str, key: str
+) -> list[Notification]:
     created = []
     for user_id, (reason, subscription) in user_ids_reasons.items():
         try:
             with transaction.atomic():
-                created.append(Notification.objects.create(
-                    user_id=user_id, verb=verb, title=title[:300], url=url, reason=reason[:300],
-                    subscription=subscription, key=key[:120]))
+                created.append(
+                    Notification.objects.create(
+                        user_id=user_id,
+                        verb=verb,
+                        title=title[:300],
+                        url=url,
+                        reason=reason[:300],
+                        subscription=subscription,
+                        key=key[:120],
+                    )
+                )
         except IntegrityError:
             continue  # already notified of this very event
     instant = [n for n in created if n.subscription is None or n.subscription.frequency == Frequency.INSTANT]
@@ -128,7 +146,8 @@ def alert_new_listing(kind: str, record) -> int:
     total = 0
     title = str(_("New %(kind)s: %(title)s") % {"kind": KIND_LABELS[kind], "title": record.title})
     tokens = set(text.tokenize(" ".join([record.title, " ".join(record.keywords)]))) | set(
-        text.tokenize(getattr(record, "summary", "") or getattr(record, "problem", "")))
+        text.tokenize(getattr(record, "summary", "") or getattr(record, "problem", ""))
+    )
     recipients: dict[int, tuple[str, Subscription | None]] = {}
     for sub in Subscription.objects.filter(
         Q(kind=Subscription.Kind.FIELD, value=record.tech_field)
@@ -139,10 +158,19 @@ def alert_new_listing(kind: str, record) -> int:
             continue
         if not sub.user.is_active:
             continue
-        recipients.setdefault(sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub))
+        recipients.setdefault(
+            sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub)
+        )
     recipients.pop(getattr(record, "created_by_id", None), None)
-    total += len(_notify(recipients, verb=Notification.Verb.NEW_MATCH, title=title,
-                         url=record.get_absolute_url(), key=f"new:{kind}:{record.pk}"))
+    total += len(
+        _notify(
+            recipients,
+            verb=Notification.Verb.NEW_MATCH,
+            title=title,
+            url=record.get_absolute_url(),
+            key=f"new:{kind}:{record.pk}",
+        )
+    )
 
     # Listings this record matches well: tell whoever follows them (their owners usually do).
     for row in matches_for(kind, record, k=20):
@@ -155,8 +183,15 @@ def alert_new_listing(kind: str, record) -> int:
             for s in Subscription.objects.filter(kind=other_kind, value=str(other.pk)).select_related("user")
         }
         title = str(_("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title})
-        total += len(_notify(followers, verb=Notification.Verb.NEW_MATCH, title=title,
-                             url=record.get_absolute_url(), key=f"match:{other_kind}:{other.pk}:{kind}:{record.pk}"))
+        total += len(
+            _notify(
+                followers,
+                verb=Notification.Verb.NEW_MATCH,
+                title=title,
+                url=record.get_absolute_url(),
+                key=f"match:{other_kind}:{other.pk}:{kind}:{record.pk}",
+            )
+        )
     return total
 
 
@@ -166,8 +201,12 @@ KIND_LABELS = {"achievement": _("achievement"), "demand": _("demand")}
 def send_instant(notification_ids: list[int]) -> int:
     """E-mail notifications now (claimed with a conditional update so nothing is sent twice)."""
     sent = 0
-    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related("user"):
-        if not Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
+        "user"
+    ):
+        if not Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        ):
             continue
         sent += send_to_users([n.user], "matching/email/notification", {"notifications": [n]})
     return sent
@@ -199,6 +238,7 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 
 # --- brokers' recommendations ---------------------------------------------------------------------
 
+
 def user_is_broker(user) -> bool:
     from keqiao.accounts.models import Organization
 
@@ -206,8 +246,9 @@ def user_is_broker(user) -> bool:
         return False
     if user.is_broker:
         return True
-    return user.memberships.filter(organization__kind=Organization.Kind.AGENCY,
-                                   organization__status=Organization.Status.VERIFIED).exists()
+    return user.memberships.filter(
+        organization__kind=Organization.Kind.AGENCY, organization__status=Organization.Status.VERIFIED
+    ).exists()
 
 
 @transaction.atomic
@@ -224,8 +265,9 @@ def recommendation_push(*, broker: User, achievement, demand, direction: str, no
         raise DomainError(_("Add a note saying why this is a good match."), field="note")
     try:
         with transaction.atomic():
-            rec = Recommendation.objects.create(broker=broker, achievement=achievement, demand=demand,
-                                                direction=direction, note=note[:2000])
+            rec = Recommendation.objects.create(
+                broker=broker, achievement=achievement, demand=demand, direction=direction, note=note[:2000]
+            )
     except IntegrityError as exc:
         raise DomainError(_("You have already sent this recommendation.")) from exc
     target_org = demand.organization_id if direction == "demand" else achievement.organization_id
@@ -234,16 +276,26 @@ def recommendation_push(*, broker: User, achievement, demand, direction: str, no
         u.pk: (str(_("Recommended by %(broker)s") % {"broker": broker}), None)
         for u in User.objects.filter(memberships__organization_id=target_org, is_active=True)
     }
-    _notify(recipients, verb=Notification.Verb.RECOMMENDATION,
-            title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
-            url=f"/matching/recommendations/#rec-{rec.pk}", key=f"rec:{rec.pk}")
+    _notify(
+        recipients,
+        verb=Notification.Verb.RECOMMENDATION,
+        title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
+        url=f"/matching/recommendations/#rec-{rec.pk}",
+        key=f"rec:{rec.pk}",
+    )
     return rec
 
 
 @transaction.atomic
-def recommendation_respond(*, recommendation: Recommendation, by: User, acted: bool, note: str = "") -> Recommendation:
+def recommendation_respond(
+    *, recommendation: Recommendation, by: User, acted: bool, note: str = ""
+) -> Recommendation:
     """The recipient dismisses the recommendation or takes it up; the broker is told the outcome."""
-    rec = Recommendation.objects.select_for_update().select_related("achievement", "demand").get(pk=recommendation.pk)
+    rec = (
+        Recommendation.objects.select_for_update()
+        .select_related("achievement", "demand")
+        .get(pk=recommendation.pk)
+    )
     if rec.recipient_organization_id not in user_organization_ids(by):
         raise NotPermitted(_("This recommendation was not sent to your organisation."))
     if rec.status != Recommendation.Status.SENT:
@@ -251,7 +303,11 @@ def recommendation_respond(*, recommendation: Recommendation, by: User, acted: b
     rec.status = Recommendation.Status.ACTED if acted else Recommendation.Status.DISMISSED
     rec.response_note, rec.responded_at, rec.responded_by = (note or "")[:500], timezone.now(), by
     rec.save(update_fields=["status", "response_note", "responded_at", "responded_by"])
-    _notify({rec.broker_id: ("", None)}, verb=Notification.Verb.RECOMMENDATION_OUTCOME,
-            title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),
-            url=f"/matching/recommendations/#rec-{rec.pk}", key=f"rec-outcome:{rec.pk}")
+    _notify(
+        {rec.broker_id: ("", None)},
+        verb=Notification.Verb.RECOMMENDATION_OUTCOME,
+        title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),
+        url=f"/matching/recommendations/#rec-{rec.pk}",
+        key=f"rec-outcome:{rec.pk}",
+    )
     return rec

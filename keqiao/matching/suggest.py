@@ -36,13 +36,17 @@ def training_data() -> tuple[list[str], list[str]]:
         texts.append(f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}")
         labels.append(r["discipline"])
     # Records whose discipline a user confirmed (imported records carry the bundled label already).
-    for a in Achievement.objects.filter(discipline__isnull=False).exclude(events__action="imported").values(
-            "title", "keywords", "summary", "discipline__code"):
+    for a in (
+        Achievement.objects.filter(discipline__isnull=False)
+        .exclude(events__action="imported")
+        .values("title", "keywords", "summary", "discipline__code")
+    ):
         if a["discipline__code"] in LABEL_FOR_CODE:
             texts.append(f"{a['title']} {' '.join(a['keywords'])} {a['summary']}")
             labels.append(LABEL_FOR_CODE[a["discipline__code"]])
-    for d in Demand.objects.filter(discipline__isnull=False).values("title", "keywords", "problem",
-                                                                      "discipline__code"):
+    for d in Demand.objects.filter(discipline__isnull=False).values(
+        "title", "keywords", "problem", "discipline__code"
+    ):
         if d["discipline__code"] in LABEL_FOR_CODE:
             texts.append(f"{d['title']} {' '.join(d['keywords'])} {d['problem']}")
             labels.append(LABEL_FOR_CODE[d["discipline__code"]])
@@ -85,8 +89,12 @@ def suggest_for(text: str) -> dict | None:
         return None
     (label, _p), *_rest = get_classifier().predict(text, k=1)
     code, division, field = CSL_DISCIPLINES.get(label, (None, None, None))
-    found = {(c.scheme, c.code): c for c in Classification.objects.filter(
-        scheme__in=["gbt13745", "gbt4754"], code__in=[x for x in (code, division) if x])}
+    found = {
+        (c.scheme, c.code): c
+        for c in Classification.objects.filter(
+            scheme__in=["gbt13745", "gbt4754"], code__in=[x for x in (code, division) if x]
+        )
+    }
     discipline = found.get(("gbt13745", code))
     industry = found.get(("gbt4754", division))
     return {

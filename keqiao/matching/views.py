@@ -23,9 +23,12 @@ def match_context(request, kind: str, record) -> dict:
     from .matcher import active_organizations, matches_for
 
     target = "achievement" if kind == "demand" else "demand"
-    context = {"match_target": target, "matches_available": record.is_public,
-               "following": services.is_following(request.user, kind, record.pk),
-               "is_broker": services.user_is_broker(request.user)}
+    context = {
+        "match_target": target,
+        "matches_available": record.is_public,
+        "following": services.is_following(request.user, kind, record.pk),
+        "is_broker": services.user_is_broker(request.user),
+    }
     if record.is_public:
         rows = matches_for(kind, record, k=10)
         for row in rows:
@@ -51,8 +54,12 @@ def follow(request):
             Subscription.objects.filter(user=request.user, kind=kind, value=value).delete()
             messages.success(request, _("You no longer follow this."))
         else:
-            services.subscription_create(user=request.user, kind=kind, value=value,
-                                         frequency=request.POST.get("frequency", Frequency.DAILY))
+            services.subscription_create(
+                user=request.user,
+                kind=kind,
+                value=value,
+                frequency=request.POST.get("frequency", Frequency.DAILY),
+            )
             messages.success(request, _("You follow this now: new matches will reach you."))
     except DomainError as exc:
         messages.error(request, str(exc.message))
@@ -70,22 +77,35 @@ def subscriptions(request):
                 messages.success(request, _("Subscription removed."))
             elif "update" in request.POST:
                 sub = get_object_or_404(Subscription, pk=request.POST["update"], user=request.user)
-                services.subscription_create(user=request.user, kind=sub.kind, value=sub.value,
-                                             frequency=request.POST.get("frequency", sub.frequency))
+                services.subscription_create(
+                    user=request.user,
+                    kind=sub.kind,
+                    value=sub.value,
+                    frequency=request.POST.get("frequency", sub.frequency),
+                )
                 messages.success(request, _("Subscription updated."))
             else:
-                services.subscription_create(user=request.user, kind=request.POST.get("kind", ""),
-                                             value=request.POST.get("value", ""),
-                                             frequency=request.POST.get("frequency", Frequency.DAILY))
+                services.subscription_create(
+                    user=request.user,
+                    kind=request.POST.get("kind", ""),
+                    value=request.POST.get("value", ""),
+                    frequency=request.POST.get("frequency", Frequency.DAILY),
+                )
                 messages.success(request, _("You follow this now: new matches will reach you."))
             return redirect("matching:subscriptions")
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", _("Invalid request."))))
-    return render(request, "matching/subscriptions.html", {
-        "subscriptions": Subscription.objects.filter(user=request.user).order_by("kind", "label"),
-        "frequencies": Frequency.choices, "fields": TechField.choices, "entered": request.POST,
-        "opted_out": request.user.email_opt_out,
-    })
+    return render(
+        request,
+        "matching/subscriptions.html",
+        {
+            "subscriptions": Subscription.objects.filter(user=request.user).order_by("kind", "label"),
+            "frequencies": Frequency.choices,
+            "fields": TechField.choices,
+            "entered": request.POST,
+            "opted_out": request.user.email_opt_out,
+        },
+    )
 
 
 def unsubscribe(request, token: str):
@@ -118,9 +138,12 @@ def recommendations(request):
     if request.method == "POST":
         rec = get_object_or_404(received, pk=request.POST.get("recommendation"))
         try:
-            services.recommendation_respond(recommendation=rec, by=request.user,
-                                            acted=request.POST.get("answer") == "act",
-                                            note=request.POST.get("note", ""))
+            services.recommendation_respond(
+                recommendation=rec,
+                by=request.user,
+                acted=request.POST.get("answer") == "act",
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, _("Your answer was sent to the broker."))
         except DomainError as exc:
             messages.error(request, str(exc.message))
@@ -143,21 +166,29 @@ def push(request):
 
     if not services.user_is_broker(request.user):
         raise Http404
-    achievement = get_object_or_404(achievements_public(), pk=request.GET.get("achievement") or
-                                    request.POST.get("achievement"))
+    achievement = get_object_or_404(
+        achievements_public(), pk=request.GET.get("achievement") or request.POST.get("achievement")
+    )
     demand = get_object_or_404(demands_public(), pk=request.GET.get("demand") or request.POST.get("demand"))
     if request.method == "POST":
         try:
-            services.recommendation_push(broker=request.user, achievement=achievement, demand=demand,
-                                         direction=request.POST.get("direction", "demand"),
-                                         note=request.POST.get("note", ""))
+            services.recommendation_push(
+                broker=request.user,
+                achievement=achievement,
+                demand=demand,
+                direction=request.POST.get("direction", "demand"),
+                note=request.POST.get("note", ""),
+            )
             messages.success(request, _("The recommendation was sent."))
             return redirect("matching:recommendations")
         except DomainError as exc:
             messages.error(request, str(exc.message))
-    return render(request, "matching/push.html", {"achievement": achievement, "demand": demand,
-                                                  "entered": request.POST},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "matching/push.html",
+        {"achievement": achievement, "demand": demand, "entered": request.POST},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -184,5 +215,7 @@ def suggest(request):
     """Suggested discipline, industry, technology field and keywords for the text typed so far (htmx)."""
     from .suggest import suggest_for
 
-    text = " ".join(request.POST.get(k, "") for k in ("title", "problem", "indicators", "summary", "application"))
+    text = " ".join(
+        request.POST.get(k, "") for k in ("title", "problem", "indicators", "summary", "application")
+    )
     return render(request, "matching/_suggestions.html", {"s": suggest_for(text[:20000])})

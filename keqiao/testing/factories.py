@@ -77,6 +77,8 @@ def demand_data(**overrides) -> dict:
     import datetime
     from decimal import Decimal
 
+    from django.utils import timezone
+
     data = {
         "title": "半滑舌鳎良种选育的遗传多样性检测技术需求",
         "problem": "养殖群体遗传多样性下降，需要基于微卫星标记的快速检测方法，用于亲本选配。",
@@ -88,7 +90,7 @@ def demand_data(**overrides) -> dict:
         "budget_min": Decimal("100000"),
         "budget_max": Decimal("300000"),
         "budget_private": True,
-        "deadline": datetime.date.today() + datetime.timedelta(days=90),
+        "deadline": timezone.localdate() + datetime.timedelta(days=90),
         "contact_name": "钱经理",
         "contact_phone": "028-36666666",
         "contact_email": "demand-contact@example.com",

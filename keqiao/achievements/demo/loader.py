@@ -91,6 +91,25 @@ ORGANIZATIONS = [
         "技术转移服务机构，提供成果评价、技术经纪、知识产权与融资对接服务。",
     ),
 ]
+DEMAND_ORGANIZATIONS = [
+    (
+        "paocai",
+        "郑厂长",
+        "东坡示范泡菜食品有限公司（演示）",
+        "enterprise",
+        "511402",
+        "泡菜及调味品生产企业，关注发酵工艺、食品安全与废水处理。",
+    ),
+    (
+        "renshou",
+        "冯科长",
+        "仁寿县科学技术局（演示）",
+        "county_bureau",
+        "511421",
+        "县级科技主管部门，代辖区企业和合作社征集技术需求。",
+    ),
+]
+ORGANIZATIONS = ORGANIZATIONS + DEMAND_ORGANIZATIONS
 PENDING_ORG = (
     "newco",
     "孙经理",
@@ -361,4 +380,86 @@ def load(limit: int | None = None, stdout=None) -> dict:
         if step == 5:
             a = services.achievement_withdraw(achievement=a, by=owner, note="与企业已达成独家许可意向。")
         counts[a.status] = counts.get(a.status, 0) + 1
+    counts.update(load_demands(users, orgs, regions))
     return {"skipped": False, "counts": counts}
+
+
+def load_demands(users, orgs, regions) -> dict:
+    """Demands through the real workflow, what their owners follow, and a broker's recommendation."""
+    from keqiao.demands import services as demand_services
+    from keqiao.demands.demo import DEMANDS
+    from keqiao.matching import services as matching_services
+
+    today = timezone.localdate()
+    demands = []
+    for i, (
+        owner,
+        behalf,
+        title,
+        problem,
+        indicators,
+        keywords,
+        field,
+        modes,
+        trl,
+        low,
+        high,
+        private,
+        region,
+    ) in enumerate(DEMANDS):
+        data = {
+            "title": title,
+            "on_behalf_of": behalf,
+            "problem": problem,
+            "indicators": indicators,
+            "keywords": keywords,
+            "tech_field": field,
+            "cooperation_modes": modes,
+            "min_trl": trl,
+            "budget_min": Decimal(low) if low else None,
+            "budget_max": Decimal(high) if high else None,
+            "budget_negotiable": low is None and high is None,
+            "budget_private": private,
+            "deadline": today + datetime.timedelta(days=60 + 15 * i),
+            "region": regions[region],
+            "contact_name": users[owner].full_name,
+            "contact_phone": f"028-3{8100000 + i}",
+            "contact_email": users[owner].email,
+        }
+        d = demand_services.demand_create(by=users[owner], organization=orgs[owner], data=data)
+        if i < len(DEMANDS) - 2:
+            d = demand_services.demand_submit(demand=d, by=users[owner])
+            d = demand_services.demand_approve(demand=d, by=users["bureau"])
+        elif i == len(DEMANDS) - 2:
+            d = demand_services.demand_submit(demand=d, by=users[owner])
+        demands.append(d)
+        matching_services.subscription_create(
+            user=users[owner], kind="demand", value=str(d.pk), frequency="instant"
+        )
+    matching_services.subscription_create(user=users["materials"], kind="field", value="new_materials")
+    matching_services.subscription_create(user=users["agri"], kind="query", value="泡菜 乳酸菌")
+    return {"demands": len(demands)}
+
+
+def load_recommendation() -> bool:
+    """The demo broker recommends the best achievement for the first published demand."""
+    from keqiao.demands.models import Demand
+    from keqiao.matching import services as matching_services
+    from keqiao.matching.matcher import matches_for
+    from keqiao.matching.models import Recommendation
+
+    demand = Demand.objects.filter(status="published").order_by("pk").first()
+    broker = User.objects.filter(username="agency").first()
+    if demand is None or broker is None or Recommendation.objects.exists():
+        return False
+    rows = matches_for("demand", demand, k=1)
+    if not rows:
+        return False
+    matching_services.recommendation_push(
+        broker=broker,
+        achievement=rows[0].record,
+        demand=demand,
+        direction="demand",
+        note="该成果的检测方法与贵公司需求高度相关，持有方可提供小试数据，建议安排技术对接。",
+    )
+    return True

@@ -19,6 +19,12 @@ class Command(BaseCommand):
         # Demo notifications (approval e-mails and the like) are not worth printing to the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             result = loader.load(limit=limit)
+            if not result["skipped"]:
+                loader.load_recommendation()
+                # The matcher built while loading is saved, so the server need not build it again.
+                from keqiao.matching.matcher import get_match_index
+
+                get_match_index().save_snapshot()
         if result["skipped"]:
             self.stdout.write("Demo data already loaded.")
         else:

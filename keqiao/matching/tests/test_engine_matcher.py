@@ -1,0 +1,182 @@
+"""Matcher factors one by one, explanations, updates, both directions (no database)."""
+
+import math
+
+import pytest
+
+from keqiao.matching.engine import FACTORS, Item, LsaSemanticModel, Matcher
+
+BATTERY = "一种锂电池正极材料的制备方法，提高锂离子电池循环寿命和能量密度，适用于储能电站。"
+OTHERS = [
+    ("水稻抗病品种选育", ("水稻", "抗病育种"), "利用分子标记辅助选择培育抗稻瘟病水稻新品种，提高产量。"),
+    ("污水处理生物膜工艺", ("污水处理", "生物膜"), "采用移动床生物膜反应器处理城镇生活污水，降低能耗。"),
+    ("中药材种植技术", ("中药材", "种植"), "川芎规范化种植技术与病虫害绿色防控方法。"),
+    ("机器人视觉定位", ("机器视觉", "机器人"), "基于深度学习的工业机器人视觉定位与抓取系统。"),
+    ("茶叶加工工艺", ("茶叶", "加工"), "绿茶连续化加工生产线及其品质控制方法。"),
+    ("桥梁健康监测", ("桥梁", "监测"), "基于光纤传感的桥梁结构健康监测与预警平台。"),
+]
+
+
+def ach(i, **kw):
+    base = dict(id=i, kind="achievement", title="锂电池正极材料制备技术", keywords=("锂电池", "正极材料"), body=BATTERY)
+    base.update(kw)
+    return Item(**base)
+
+
+def demand(i=1000, **kw):
+    base = dict(id=i, kind="demand", title="需要锂电池正极材料技术", keywords=("锂电池",),
+                body="我公司生产储能电池，需要提高锂电池正极材料的循环寿命。")
+    base.update(kw)
+    return Item(**base)
+
+
+def corpus(*extra):
+    items = [Item(id=100 + j, kind="achievement", title=t, keywords=k, body=b) for j, (t, k, b) in enumerate(OTHERS)]
+    items += [Item(id=200 + j, kind="demand", title=t, keywords=k, body=b) for j, (t, k, b) in enumerate(OTHERS)]
+    return items + list(extra)
+
+
+def build(*extra, **kw):
+    m = Matcher(**kw)
+    m.build(corpus(*extra))
+    return m
+
+
+def by_id(matches):
+    return {m.id: m for m in matches}
+
+
+def rank(matches, i):
+    return [m.id for m in matches].index(i)
+
+
+def test_maturity_meets_minimum_beats_below():
+    m = build(ach(1, trl=8), ach(2, trl=3))
+    res = m.match(demand(trl=7), "achievement")
+    assert rank(res, 1) < rank(res, 2)
+    got = by_id(res)
+    assert got[1].factor_scores["maturity"] == 1.0
+    assert got[2].factor_scores["maturity"] < 0.5
+    # unknown TRL is neutral
+    assert by_id(m.match(demand(trl=None), "achievement"))[1].factor_scores["maturity"] == 0.5
+
+
+def test_price_within_budget_beats_above():
+    m = build(ach(1, price=50_000.0), ach(2, price=500_000.0))
+    res = m.match(demand(budget_min=10_000.0, budget_max=100_000.0), "achievement")
+    assert rank(res, 1) < rank(res, 2)
+    assert by_id(res)[1].factor_scores["price"] == 1.0
+    assert by_id(res)[2].factor_scores["price"] == 0.0
+    # negotiable price is neutral
+    m2 = build(ach(3, price=None))
+    assert by_id(m2.match(demand(budget_max=1.0), "achievement"))[3].factor_scores["price"] == 0.5
+
+
+def test_mode_overlap_beats_none():
+    m = build(ach(1, modes=("许可", "转让")), ach(2, modes=("作价投资",)))
+    res = m.match(demand(modes=("转让",)), "achievement")
+    assert rank(res, 1) < rank(res, 2)
+    assert by_id(res)[1].factor_scores["mode"] == 1.0 and by_id(res)[2].factor_scores["mode"] == 0.0
+
+
+def test_same_region_beats_other():
+    m = build(ach(1, region="511402"), ach(2, region="510104"), ach(3, region="511421"))
+    res = m.match(demand(region="511402"), "achievement")
+    assert rank(res, 1) < rank(res, 3) < rank(res, 2)
+    got = by_id(res)
+    assert got[1].factor_scores["region"] == 1.0
+    assert got[3].factor_scores["region"] == 0.75  # same prefecture (5114)
+    assert got[2].factor_scores["region"] == 0.5
+
+
+def test_classification_agreement():
+    m = build(ach(1, discipline="480", tech_field="新材料"), ach(2, discipline="210", tech_field="现代农业"))
+    res = m.match(demand(discipline="480", tech_field="新材料"), "achievement")
+    assert rank(res, 1) < rank(res, 2)
+    assert by_id(res)[1].factor_scores["classification"] == 1.0
+    assert by_id(res)[2].factor_scores["classification"] == 0.0
+    assert by_id(m.match(demand(), "achievement"))[1].factor_scores["classification"] == 0.5
+
+
+def test_shares_sum_to_one_and_score_is_weighted_sum():
+    m = build(ach(1, trl=5, price=1e5, modes=("转让",), region="511402"))
+    for match in m.match(demand(trl=4, budget_max=2e5, modes=("转让",), region="511402"), "achievement"):
+        assert set(match.factors) == set(FACTORS) == set(match.factor_scores)
+        assert 0.0 <= match.score <= 1.0
+        if match.score > 0:
+            assert math.isclose(sum(match.factors.values()), 1.0, rel_tol=1e-9)
+        expected = sum(m.weights[f] * match.factor_scores[f] for f in FACTORS)
+        assert math.isclose(match.score, expected, rel_tol=1e-6)
+        assert all(0.0 <= v <= 1.0 for v in match.factor_scores.values())
+
+
+def test_relevant_text_ranks_first_and_shared_terms():
+    m = build(ach(1))
+    res = m.match(demand(), "achievement")
+    assert res[0].id == 1
+    assert res[0].factor_scores["text"] == 1.0
+    assert "锂电池" in res[0].shared_terms
+    assert res[0].shared_concepts and all(isinstance(c, str) for c in res[0].shared_concepts)
+
+
+def test_upsert_replaces_and_delete_removes():
+    m = build(ach(1))
+    n = len(m)
+    assert m.match(demand(), "achievement")[0].id == 1
+    m.upsert(ach(1, title="茶叶加工设备", keywords=("茶叶",), body="绿茶揉捻机的改进设计。"))
+    assert len(m) == n
+    res = m.match(demand(), "achievement")
+    assert res[0].id != 1 or res[0].factor_scores["text"] < 1.0
+    assert 1 in by_id(m.match(Item(id=9, kind="demand", title="茶叶揉捻机", keywords=(), body="绿茶揉捻"), "achievement"))
+    m.upsert(ach(2))  # new item
+    assert len(m) == n + 1 and m.match(demand(), "achievement")[0].id == 2
+    m.delete("achievement", 2)
+    assert len(m) == n and 2 not in by_id(m.match(demand(), "achievement"))
+    m.delete("achievement", 12345)  # absent: no error
+    assert len(m) == n
+
+
+def test_exclude_ids():
+    m = build(ach(1), ach(2))
+    assert 1 not in by_id(m.match(demand(), "achievement", exclude_ids={1}))
+
+
+def test_achievement_to_demand_direction():
+    d_ok = demand(2001, trl=5, budget_max=1e6, modes=("转让",))
+    d_bad = demand(2002, trl=9, budget_max=1e3, modes=("作价投资",))
+    m = build(ach(1), d_ok, d_bad)
+    res = m.match(ach(1, trl=6, price=5e5, modes=("转让",)), "demand")
+    assert {2001, 2002} <= set(by_id(res))
+    assert rank(res, 2001) < rank(res, 2002)
+    got = by_id(res)
+    assert got[2001].factor_scores["maturity"] == 1.0 and got[2002].factor_scores["maturity"] == 0.25
+    assert got[2001].factor_scores["price"] == 1.0 and got[2002].factor_scores["price"] == 0.0
+    assert all(r.id >= 200 for r in res)  # only demands come back
+
+
+def test_top_organizations():
+    m = build(ach(1, organization_id=7), ach(2, organization_id=7), ach(3, organization_id=8),
+              Item(id=4, kind="achievement", title="茶叶加工", keywords=("茶叶",), body="绿茶加工工艺。", organization_id=9))
+    top = m.top_organizations(demand(), k=2)
+    assert [org for org, _s in top] == [7, 8]
+    assert top[0][1] > top[1][1] > 0
+
+
+def test_weights_validation_and_normalisation():
+    with pytest.raises(ValueError):
+        Matcher(weights={"bogus": 1.0})
+    m = Matcher(weights={f: 1.0 for f in FACTORS})
+    assert math.isclose(sum(m.weights.values()), 1.0)
+
+
+def test_prefitted_semantic_model_is_reused_and_roundtrips(tmp_path):
+    model = LsaSemanticModel(n_components=8)
+    model.fit([b for _t, _k, b in OTHERS] + [BATTERY])
+    path = tmp_path / "lsa.pickle"
+    model.save(str(path))
+    loaded = LsaSemanticModel.load(str(path))
+    texts = [BATTERY, OTHERS[0][2]]
+    assert (loaded.encode(texts) == model.encode(texts)).all()
+    m = Matcher(semantic=loaded)
+    m.build(corpus(ach(1)))
+    assert m.semantic is loaded and m.match(demand(), "achievement")[0].id == 1
