@@ -15,8 +15,9 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_expert = models.BooleanField(_("expert"), default=False)
     is_broker = models.BooleanField(_("technology broker"), default=False)
-    email_opt_out = models.BooleanField(_("no e-mail"), default=False,
-                                        help_text=_("Set by the unsubscribe link in every e-mail."))
+    email_opt_out = models.BooleanField(
+        _("no e-mail"), default=False, help_text=_("Set by the unsubscribe link in every e-mail.")
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -77,6 +77,9 @@ def achievement_detail(request, pk: int):
         "attachment_form": AttachmentForm(),
         "note_form": NoteForm(),
     }
+    from keqiao.matching.views import match_context
+
+    context.update(match_context(request, "achievement", achievement))
     return render(request, "achievements/detail.html", context)
 
 

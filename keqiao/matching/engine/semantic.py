@@ -70,6 +70,8 @@ class LsaSemanticModel:
         char_weight: float = 1.0,
         char_ngrams: tuple[int, int] = (2, 3),
         max_fit_docs: int = 30_000,
+        max_words: int = 60_000,
+        max_chars: int = 60_000,
         random_state: int = 0,
     ) -> None:
         self.n_components = n_components
@@ -77,6 +79,8 @@ class LsaSemanticModel:
         self.char_weight = char_weight
         self.char_ngrams = tuple(char_ngrams)
         self.max_fit_docs = max_fit_docs
+        self.max_words = max_words
+        self.max_chars = max_chars
         self.random_state = random_state
         self.vocab_: dict[str, int] | None = None
         self.idf_: np.ndarray | None = None
@@ -117,7 +121,10 @@ class LsaSemanticModel:
         for toks in token_lists:
             for t in set(toks):
                 df[t] = df.get(t, 0) + 1
-        terms = sorted(t for t, c in df.items() if c >= min_df)
+        terms = [t for t, c in df.items() if c >= min_df]
+        if len(terms) > self.max_words:  # the SVD's cost grows with the feature count: keep the commonest
+            terms = sorted(terms, key=lambda t: (-df[t], t))[: self.max_words]
+        terms = sorted(terms)
         if not terms:
             terms = sorted(df) or ["_"]
         self.vocab_ = {t: i for i, t in enumerate(terms)}
@@ -133,11 +140,13 @@ class LsaSemanticModel:
                 ngram_range=self.char_ngrams,
                 preprocessor=_char_preprocess,
                 min_df=min_df,
+                max_features=self.max_chars,
                 sublinear_tf=True,
                 dtype=np.float32,
             )
             try:
                 xc = cv.fit_transform(texts)
+                cv.stop_words_ = None  # the pruned n-grams: large and never needed
                 self.char_vectorizer_ = cv
                 blocks.append(xc * self.char_weight)
             except ValueError:  # empty vocabulary (texts without n-grams)
