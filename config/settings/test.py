@@ -7,7 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = None
+CELERY_BROKER_URL = "memory://"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "test-media"
 if env_str("TEST_DATABASE_URL"):
@@ -18,4 +18,9 @@ else:
 AXES_ENABLED = env_bool("AXES_ENABLED_IN_TESTS", True)
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True  # no collected static files in tests; serve from the finders
-KEQIAO = {**KEQIAO, "SEARCH_SNAPSHOT_DIR": "", "MATCHING_BUNDLED_CORPUS": False, "MODELS_DIR": str(VAR_DIR / "test-models")}
+KEQIAO = {
+    **KEQIAO,
+    "SEARCH_SNAPSHOT_DIR": "",
+    "MATCHING_BUNDLED_CORPUS": False,
+    "MODELS_DIR": str(VAR_DIR / "test-models"),
+}

@@ -227,7 +227,10 @@ class MatchRow:
         return round(self.match.score * 100)
 
 
-def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
+MIN_SCORE = 0.25  # below this a "match" is mostly neutral factors and misleads more than it helps
+
+
+def matches_for(kind: str, record, k: int = 10, min_score: float = MIN_SCORE) -> list[MatchRow]:
     """Best matches of the other kind for `record` (published records only), best first."""
     index = get_match_index()
     index.refresh()
@@ -235,7 +238,11 @@ def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
         return []
     item = KINDS[kind][1](record)
     target = "achievement" if kind == "demand" else "demand"
-    matches = index.matcher.match(item, target, k=k, exclude_ids=(record.pk,) if kind == target else ())
+    matches = [
+        m
+        for m in index.matcher.match(item, target, k=k, exclude_ids=(record.pk,) if kind == target else ())
+        if m.score >= min_score
+    ]
     queryset = KINDS[target][0]()
     records = {r.pk: r for r in queryset.filter(pk__in=[m.id for m in matches])}
     return [MatchRow(records[m.id], m) for m in matches if m.id in records]

@@ -130,3 +130,33 @@ def discipline_accuracy(records: Sequence[dict], classifier_factory: Callable[[]
             "labels": len(set(labels))}  # fmt: skip
 
 
+
+
+def main(argv: Sequence[str] | None = None) -> dict:
+    """``python -m keqiao.matching.engine.evaluate [--data csl_dev.jsonl] [--no-baseline]``: all figures, JSON."""
+    import argparse
+    import time
+
+    from .classify import Classifier
+    from .matcher import Matcher
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default="/work/shared/data/csl/csl_dev.jsonl")
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args(argv)
+    records = load_records(args.data)
+    out: dict = {}
+    t = time.perf_counter()
+    out["matcher"] = topical_precision_at_10(records, Matcher)
+    out["matcher"]["seconds"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    out["classifier"] = discipline_accuracy(records, Classifier)
+    out["classifier"]["seconds"] = round(time.perf_counter() - t, 1)
+    if not args.no_baseline:
+        out["bm25s_jieba_baseline_p_at_10"] = bm25_baseline_p10(records)
+    print(json.dumps(out, ensure_ascii=False))
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -14,5 +14,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         texts, _labels = suggest.training_data()
         suggest.train(save=True)
-        self.stdout.write(f"Trained on {len(texts)} records in {time.perf_counter() - started:.1f}s; "
-                          f"saved to {suggest.model_path()}.")
+        self.stdout.write(
+            f"Trained on {len(texts)} records in {time.perf_counter() - started:.1f}s; "
+            f"saved to {suggest.model_path()}."
+        )
