@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
+from keqiao.demands import services as demand_services
+
 from . import services
 
 
 @shared_task
 def run_listing_maintenance() -> dict:
-    """Expire overdue listings and send expiry reminders; safe to run concurrently."""
-    return {"expired": services.listings_expire(), "reminded": services.listings_remind()}
+    """Expire overdue listings and send expiry reminders, achievements and demands; safe to run concurrently."""
+    return {
+        "achievements_expired": services.listings_expire(),
+        "achievements_reminded": services.listings_remind(),
+        "demands_expired": demand_services.demands_expire(),
+        "demands_reminded": demand_services.demands_remind(),
+    }

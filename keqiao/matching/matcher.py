@@ -102,6 +102,17 @@ def _semantic_training_texts() -> list[str]:
 SNAPSHOT_VERSION = 1
 
 
+def _semantic_model():
+    """The operator's sentence-embedding model when KEQIAO_DENSE_MODEL_DIR names one (needs the optional
+    `dense` extra); otherwise None, i.e. the engine's offline LSA model fitted on the platform's corpus."""
+    model_dir = settings.KEQIAO.get("DENSE_MODEL_DIR")
+    if not model_dir:
+        return None
+    from .engine import DenseSemanticModel
+
+    return DenseSemanticModel(model_dir)
+
+
 class MatchIndex:
     """One process's matcher over published achievements and demands (snapshotted like the search index)."""
 
@@ -163,7 +174,7 @@ class MatchIndex:
             self.words = sorted({kw for item in items for kw in item.keywords})
             text.add_words(self.words)
             extra = _semantic_training_texts()
-            matcher = Matcher(extra_texts=extra)
+            matcher = Matcher(semantic=_semantic_model(), extra_texts=extra)
             # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
             # listing is published; refresh() then rebuilds instead of updating.
             if items or extra:

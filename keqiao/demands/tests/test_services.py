@@ -89,3 +89,21 @@ def test_expiry(make_demand):
     assert services.demands_expire(now=timezone.now() + datetime.timedelta(days=366)) == 1
     d.refresh_from_db()
     assert d.status == "expired"
+
+
+def test_maintenance_command_expires_demands_and_achievements(make_demand, make_achievement):
+    from io import StringIO
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    d = make_demand("published")
+    a = make_achievement("published")
+    out = StringIO()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=366)):
+        call_command("maintain_listings", stdout=out)
+    d.refresh_from_db()
+    a.refresh_from_db()
+    assert d.status == "expired" and a.status == "expired"
+    assert "demands_expired=1" in out.getvalue()

@@ -230,3 +230,19 @@ def test_suggestions(client):
         content_type="application/json",
     ).json()
     assert api["tech_field"] and len(api["keywords"]) <= 5
+
+
+def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
+    from keqiao.matching import matcher as glue
+
+    settings.KEQIAO = {**settings.KEQIAO, "DENSE_MODEL_DIR": str(tmp_path)}
+    created = []
+
+    class FakeDense:
+        def __init__(self, model_dir):
+            created.append(model_dir)
+
+    monkeypatch.setattr("keqiao.matching.engine.DenseSemanticModel", FakeDense)
+    assert isinstance(glue._semantic_model(), FakeDense) and created == [str(tmp_path)]
+    settings.KEQIAO = {**settings.KEQIAO, "DENSE_MODEL_DIR": ""}
+    assert glue._semantic_model() is None

@@ -1,14 +1,19 @@
-"""Expire overdue listings and remind owners before expiry (cron calls this in the embedded mode)."""
+"""Expire overdue listings and remind owners before expiry (cron calls this hourly in the embedded mode)."""
 
 from django.core.management.base import BaseCommand
 
 from keqiao.achievements import services
+from keqiao.demands import services as demand_services
 
 
 class Command(BaseCommand):
-    help = "Expire listings past their date and send 14-day expiry reminders."
+    help = "Expire achievements and demands past their date and send 14-day expiry reminders."
 
     def handle(self, *args, **options):
-        expired = services.listings_expire()
-        reminded = services.listings_remind()
-        self.stdout.write(f"expired={expired} reminded={reminded}")
+        counts = {
+            "achievements_expired": services.listings_expire(),
+            "achievements_reminded": services.listings_remind(),
+            "demands_expired": demand_services.demands_expire(),
+            "demands_reminded": demand_services.demands_remind(),
+        }
+        self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
