@@ -191,17 +191,20 @@ def main() -> None:
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--json", type=str, default=None)
     args = ap.parse_args()
-    res = run(args)
+    measured = []
     if not args.build_only:
-        for k, v in res.items():
-            print(f"{k:32s} {v}")
+        # Smaller points first, while this process is still small: Linux children inherit the
+        # parent's ru_maxrss high-water mark at fork, which would poison their peak-RSS figure.
         pts = [int(p) for p in args.points.split(",") if p] if args.points else ([args.n // 10] if args.n >= 20000 else [])
-        measured = []
         for p in pts:
             cp = subprocess.run(  # noqa: S603 -- this very script
                 [sys.executable, __file__, "--n", str(p), "--demands", str(args.demands), "--build-only",
                  "--seed", str(args.seed)], capture_output=True, text=True, check=True)  # fmt: skip
             measured.append(json.loads(cp.stdout.strip().splitlines()[-1]))
+    res = run(args)
+    if not args.build_only:
+        for k, v in res.items():
+            print(f"{k:32s} {v}")
         res["points"] = measured
         if measured:
             small = measured[0]

@@ -181,7 +181,11 @@ KEQIAO = {
     "ATTACHMENT_MAX_BYTES": env_int("KEQIAO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_ACHIEVEMENT": env_int("KEQIAO_ATTACHMENTS_PER_ACHIEVEMENT", 10),
     # Where search-index snapshots are kept (empty: no snapshots, every process builds its own index).
-    "SEARCH_SNAPSHOT_DIR": env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"),
+    "SEARCH_SNAPSHOT_DIR": (env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"))
+    if env_bool("KEQIAO_SEARCH_SNAPSHOTS", True)
+    else "",
+    # Fit the offline semantic model on the bundled research records too (more vocabulary, better matches).
+    "MATCHING_BUNDLED_CORPUS": env_bool("KEQIAO_MATCHING_BUNDLED_CORPUS", True),
     # Trained suggestion models; an optional sentence-embedding model directory for matching.
     "MODELS_DIR": env_str("KEQIAO_MODELS_DIR") or str(VAR_DIR / "models"),
     "DENSE_MODEL_DIR": env_str("KEQIAO_DENSE_MODEL_DIR") or "",

@@ -21,6 +21,17 @@ class _Pickler(pickle.Pickler):
     }
 
 
+def code_version(*modules) -> str:
+    """A fingerprint of the modules whose classes are pickled: a snapshot written by other code is rebuilt."""
+    import hashlib
+    import inspect
+
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(inspect.getfile(module)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def save(obj, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

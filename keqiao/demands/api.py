@@ -183,6 +183,32 @@ def my_detail(request, demand_id: int):
     return _private(request.user, demand_id)
 
 
+class DemandPatch(Schema):
+    """Fields to change while the demand is a draft or returned; omitted fields keep their value."""
+
+    title: str | None = Field(None, max_length=200)
+    problem: str | None = Field(None, max_length=4000)
+    indicators: str | None = Field(None, max_length=2000)
+    current_state: str | None = Field(None, max_length=2000)
+    keywords: list[str] | None = None
+    tech_field: str | None = None
+    cooperation_modes: list[str] | None = None
+    min_trl: int | None = Field(None, ge=1, le=9)
+    budget_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_negotiable: bool | None = None
+    budget_private: bool | None = None
+    deadline: datetime.date | None = None
+
+
+@router.patch("/me/demands/{demand_id}", response=DemandPrivate, auth=django_auth)
+def update(request, demand_id: int, payload: DemandPatch):
+    services.demand_update(
+        demand=_private(request.user, demand_id), by=request.user, data=payload.dict(exclude_unset=True)
+    )
+    return selectors.demand_visible_to(request.user, demand_id)
+
+
 ACTIONS = {
     "submit": lambda d, u, p: services.demand_submit(demand=d, by=u),
     "approve": lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.note),

@@ -79,7 +79,7 @@ class Demand(models.Model):
     budget_private = models.BooleanField(
         _("keep the budget private"),
         default=False,
-        help_text=_("Only your organisation and the S&T bureau see the budget; matching still uses it."),
+        help_text=_("Only your organisation and the S&T bureau see the budget; it is not used for matching."),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     region = models.ForeignKey("common.Region", verbose_name=_("region"), on_delete=models.PROTECT)

@@ -63,6 +63,9 @@ def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> d
             errors.setdefault(field, []).append(
                 _("Please write this in words; punctuation alone is not enough.")
             )
+    if cleaned.get("budget_negotiable"):
+        # "面议" means no figures: drop amounts typed before the box was ticked.
+        cleaned["budget_min"] = cleaned["budget_max"] = None
     low, high = cleaned.get("budget_min"), cleaned.get("budget_max")
     for field, value in (("budget_min", low), ("budget_max", high)):
         if value is not None and Decimal(value) < 0:

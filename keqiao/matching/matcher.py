@@ -99,7 +99,10 @@ def _semantic_training_texts() -> list[str]:
     return [f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}" for r in read_records()]
 
 
-SNAPSHOT_VERSION = 1
+def _snapshot_version() -> str:
+    from .engine import classify, factors, matcher, semantic, types
+
+    return snapshots.code_version(matcher, semantic, factors, types, classify)
 
 
 def _semantic_model():
@@ -132,7 +135,7 @@ class MatchIndex:
         with self._lock:
             snapshots.save(
                 {
-                    "version": SNAPSHOT_VERSION,
+                    "version": _snapshot_version(),
                     "last_change_id": self.last_change_id,
                     "empty": self.empty,
                     "matcher": self.matcher,
@@ -151,7 +154,7 @@ class MatchIndex:
             logger.warning("ignoring unreadable matcher snapshot %s", path)
             return False
         current = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
-        if data.get("version") != SNAPSHOT_VERSION or data["last_change_id"] > current:
+        if data.get("version") != _snapshot_version() or data["last_change_id"] > current:
             return False
         text.add_words(data["words"])
         self.matcher, self.last_change_id, self.empty = data["matcher"], data["last_change_id"], data["empty"]

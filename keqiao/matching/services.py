@@ -108,6 +108,11 @@ def unsubscribe_all(token: str) -> User:
     return user
 
 
+def email_resume(*, user: User) -> None:
+    """Undo the unsubscribe link (the user's subscriptions keep their in-platform-only frequency)."""
+    User.objects.filter(pk=user.pk).update(email_opt_out=False)
+
+
 # --- alerts -----------------------------------------------------------------------------------------
 
 

@@ -72,6 +72,10 @@ def subscriptions(request):
 
     if request.method == "POST":
         try:
+            if "email_again" in request.POST:
+                services.email_resume(user=request.user)
+                messages.success(request, _("You will receive e-mail again."))
+                return redirect("matching:subscriptions")
             if "delete" in request.POST:
                 services.subscription_delete(user=request.user, subscription_id=int(request.POST["delete"]))
                 messages.success(request, _("Subscription removed."))

@@ -8,6 +8,7 @@ from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
+from keqiao.matching.services import is_following
 from keqiao.search.index import search_achievements
 
 
@@ -41,5 +42,6 @@ def holder_detail(request, pk: int):
             "org": organization,
             "page_obj": paginate(request, achievements.order_by("-published_at"), 20),
             "stats": stats,
+            "following": is_following(request.user, "organization", organization.pk),
         },
     )

@@ -30,7 +30,12 @@ from .models import IndexChange
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_VERSION = 1
+def _snapshot_version() -> str:
+    from keqiao.common import snapshots
+
+    from . import engine
+
+    return snapshots.code_version(engine)
 
 
 def snapshots_enabled() -> bool:
@@ -129,7 +134,7 @@ class ListingIndex:
         with open(tmp, "wb") as fh:
             pickle.dump(
                 {
-                    "version": SNAPSHOT_VERSION,
+                    "version": _snapshot_version(),
                     "last_change_id": self.last_change_id,
                     "words": words,
                     "state": self.engine._state,
@@ -150,7 +155,7 @@ class ListingIndex:
             logger.warning("ignoring unreadable search snapshot %s", path)
             return False
         current = IndexChange.objects.aggregate(m=Max("id"))["m"] or 0
-        if data.get("version") != SNAPSHOT_VERSION or data["last_change_id"] > current:
+        if data.get("version") != _snapshot_version() or data["last_change_id"] > current:
             return False  # another database, or an older format
         text.add_words(data["words"])
         engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)

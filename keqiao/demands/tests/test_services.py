@@ -107,3 +107,10 @@ def test_maintenance_command_expires_demands_and_achievements(make_demand, make_
     a.refresh_from_db()
     assert d.status == "expired" and a.status == "expired"
     assert "demands_expired=1" in out.getvalue()
+
+
+def test_negotiable_budget_carries_no_figures(outsider, other_org):
+    d = services.demand_create(
+        by=outsider, organization=other_org, data=demand_data(budget_negotiable=True, budget_private=False)
+    )
+    assert d.budget_min is None and d.budget_max is None

@@ -246,3 +246,20 @@ def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
     assert isinstance(glue._semantic_model(), FakeDense) and created == [str(tmp_path)]
     settings.KEQIAO = {**settings.KEQIAO, "DENSE_MODEL_DIR": ""}
     assert glue._semantic_model() is None
+
+
+def test_email_can_be_resumed_after_unsubscribing(client, owner):
+    services.unsubscribe_all(services.unsubscribe_token(owner))
+    client.force_login(owner)
+    assert "email_again" in client.get(reverse("matching:subscriptions")).content.decode()
+    client.post(reverse("matching:subscriptions"), {"email_again": "1"})
+    owner.refresh_from_db()
+    assert not owner.email_opt_out
+
+
+def test_follow_an_organisation_from_its_page(client, outsider, holder_org):
+    client.force_login(outsider)
+    page = client.get(reverse("portal:holder", args=[holder_org.pk])).content.decode()
+    assert 'name="kind" value="organization"' in page
+    client.post(reverse("matching:follow"), {"kind": "organization", "value": holder_org.pk})
+    assert Subscription.objects.filter(user=outsider, kind="organization", value=str(holder_org.pk)).exists()
