@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import StrategicIndustry, TechField
+from keqiao.common.models import ListingEvent
 
 from . import choices
 
@@ -230,38 +231,21 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class AchievementEvent(models.Model):
+class AchievementEvent(ListingEvent):
     """One state change or edit of an achievement: who, when, what (visible to the bureau)."""
+
+    EVENT_LABELS = choices.EVENT_LABELS
 
     achievement = models.ForeignKey(
         Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ListingEvent.Meta):
         verbose_name = _("achievement event")
         verbose_name_plural = _("achievement events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.achievement_id} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(choices.EVENT_LABELS.get(self.action, self.action))
 
 
 class RegistrationCounter(models.Model):

@@ -21,10 +21,12 @@ def achievements_public() -> QuerySet[Achievement]:
 
 def achievements_public_by_ids(ids: list[int], *, with_ip_items: bool = True) -> list[Achievement]:
     """Published achievements in the order of `ids` (search hits), optionally with IP items (2 queries)."""
-    qs = achievements_public().filter(pk__in=ids)
+    # Look the page up by primary key only: with a status condition too, SQLite may walk the status
+    # index over every published row (all of them) instead of fetching 20 rows by key.
+    qs = _base().filter(pk__in=ids).order_by()
     if with_ip_items:
         qs = qs.prefetch_related("ip_items")
-    objects = {a.pk: a for a in qs}
+    objects = {a.pk: a for a in qs if a.status == Status.PUBLISHED}
     return [objects[i] for i in ids if i in objects]
 
 

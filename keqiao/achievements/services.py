@@ -17,7 +17,7 @@ from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, expire_due, length_errors, remind_due
+from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
 from keqiao.common.validators import (
     normalize_patent_number,
     validate_patent_number,
@@ -217,16 +217,6 @@ def _set_ip_items(achievement: Achievement, items: list[dict]) -> None:
     )
 
 
-def _describe(value) -> object:
-    if hasattr(value, "pk"):
-        return str(value)
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    if isinstance(value, str) and len(value) > 200:
-        return value[:200] + "…"
-    return value
-
-
 # --- registration and editing ---------------------------------------------------------------------
 
 
@@ -267,7 +257,7 @@ def achievement_update(
     for field, value in cleaned.items():
         old = getattr(locked, field)
         if old != value:
-            changes[field] = [_describe(old), _describe(value)]
+            changes[field] = [describe_value(old), describe_value(value)]
             setattr(locked, field, value)
     locked.full_clean(exclude=["registration_number"])
     locked.save()

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.common.views import perform_listing_action
 from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
 
 from . import selectors, services
@@ -249,20 +249,9 @@ ACTIONS = {
 def achievement_action(request, pk: int, action: str):
     """One POST endpoint per transition; the service decides whether the user may perform it."""
     achievement = selectors.achievement_visible_to(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    if not selectors.can_see_private(request.user, achievement):
-        return HttpResponseForbidden()
-    run, success = ACTIONS[action]
-    try:
-        run(achievement, request.user, request.POST)
-        messages.success(request, str(success))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = achievement.get_absolute_url()
-    return redirect(next_url)
+    return perform_listing_action(
+        request, achievement, action, ACTIONS, may_act=selectors.can_see_private(request.user, achievement)
+    )
 
 
 @login_required

@@ -78,3 +78,15 @@ def length_errors(model, data: dict) -> dict[str, list]:
                 % {"limit": limit, "count": len(value)}
             )
     return errors
+
+
+def describe_value(value):
+    """How a changed field's value is recorded in the audit trail: JSON-safe, long texts shortened."""
+    import datetime as _dt
+    from decimal import Decimal
+
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, _dt.date | Decimal):
+        return str(value)
+    return value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value

@@ -62,3 +62,35 @@ class Classification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ListingEvent(models.Model):
+    """Base of the audit rows of every kind of listing: who changed what, when, from which state to which.
+
+    Subclasses add the foreign key to their listing and `EVENT_LABELS` for the translated action names.
+    """
+
+    EVENT_LABELS: dict = {}
+
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        return str(self.EVENT_LABELS.get(self.action, self.action))

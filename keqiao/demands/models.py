@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import StrategicIndustry, TechField
+from keqiao.common.models import ListingEvent
 
 from . import choices
 
@@ -143,35 +144,18 @@ class Demand(models.Model):
         return [str(labels.get(v, v)) for v in self.cooperation_modes]
 
 
-class DemandEvent(models.Model):
+class DemandEvent(ListingEvent):
     """One state change or edit of a demand: who, when, what."""
+
+    EVENT_LABELS = choices.EVENT_LABELS
 
     demand = models.ForeignKey(
         Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(ListingEvent.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.demand_id} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(choices.EVENT_LABELS.get(self.action, self.action))

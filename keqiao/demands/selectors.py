@@ -20,7 +20,8 @@ def demands_public() -> QuerySet[Demand]:
 
 
 def demands_public_by_ids(ids: list[int]) -> list[Demand]:
-    objects = {d.pk: d for d in demands_public().filter(pk__in=ids)}
+    # By primary key only (see achievements_public_by_ids), filtered on status in Python.
+    objects = {d.pk: d for d in _base().filter(pk__in=ids).order_by() if d.status == Status.PUBLISHED}
     return [objects[i] for i in ids if i in objects]
 
 

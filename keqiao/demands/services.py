@@ -15,7 +15,7 @@ from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organiz
 from keqiao.achievements.services import clean_keywords
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, expire_due, length_errors, remind_due
+from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
 from keqiao.search.models import mark_changed
 
 from . import choices
@@ -141,14 +141,6 @@ def demand_create(*, by: User, organization: Organization, data: dict) -> Demand
     return demand
 
 
-def _describe(value):
-    if hasattr(value, "pk"):
-        return str(value)
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    return value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value
-
-
 @transaction.atomic
 def demand_update(*, demand: Demand, by: User, data: dict) -> Demand:
     d = _lock(demand)
@@ -162,7 +154,7 @@ def demand_update(*, demand: Demand, by: User, data: dict) -> Demand:
     changes = {}
     for field, value in cleaned.items():
         if getattr(d, field) != value:
-            changes[field] = [_describe(getattr(d, field)), _describe(value)]
+            changes[field] = [describe_value(getattr(d, field)), describe_value(value)]
             setattr(d, field, value)
     d.full_clean()
     d.save()

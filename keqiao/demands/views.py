@@ -3,15 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.common.views import perform_listing_action
 from keqiao.search.index import search_listings
 
 from . import selectors, services
@@ -172,26 +173,12 @@ ACTIONS = {
 
 
 @login_required
+@require_POST
 def demand_action(request, pk: int, action: str):
-    if request.method != "POST":
-        from django.http import HttpResponseNotAllowed
-
-        return HttpResponseNotAllowed(["POST"])
     demand = selectors.demand_visible_to(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    if not selectors.can_see_private(request.user, demand):
-        return HttpResponseForbidden()
-    run, success = ACTIONS[action]
-    try:
-        run(demand, request.user, request.POST)
-        messages.success(request, str(success))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = demand.get_absolute_url()
-    return redirect(next_url)
+    return perform_listing_action(
+        request, demand, action, ACTIONS, may_act=selectors.can_see_private(request.user, demand)
+    )
 
 
 @login_required

@@ -1,0 +1,30 @@
+"""View helpers shared by every kind of listing."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .errors import DomainError
+
+
+def perform_listing_action(request, listing, action: str, actions: dict, *, may_act: bool):
+    """Run one workflow transition from a POST: `actions` maps a name to (service call, success message).
+
+    The service decides whether this user may perform it; `may_act` (owner or bureau) only keeps
+    everybody else from probing. Refusals come back as translated messages on the listing's page.
+    """
+    if action not in actions:
+        raise Http404
+    if not may_act:
+        return HttpResponseForbidden()
+    run, success = actions[action]
+    try:
+        run(listing, request.user, request.POST)
+        messages.success(request, str(success))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = listing.get_absolute_url()
+    return redirect(next_url)
