@@ -59,7 +59,8 @@ def synth(recs: list[dict], n: int, n_demands: int, seed: int) -> tuple[list[Ite
     for r in recs:
         by_disc.setdefault(r["discipline"], []).append(r)
     sentences = {
-        d: [s for r in rs for s in _SENT_SPLIT.split(r["abstract"]) if len(s) > 4] or ["无"] for d, rs in by_disc.items()
+        d: [s for r in rs for s in _SENT_SPLIT.split(r["abstract"]) if len(s) > 4] or ["无"]
+        for d, rs in by_disc.items()
     }
     field_of = {d: TECH_FIELDS[i % len(TECH_FIELDS)] for i, d in enumerate(sorted(by_disc))}
 
@@ -157,7 +158,9 @@ def run(args) -> dict:
     ups = []
     for _ in range(args.upserts):
         a = achievements[rng.randrange(len(achievements))]
-        changed = Item(**{**a.__dict__, "body": a.body + "本成果已完成中试验证。", "trl": min(9, (a.trl or 1) + 1)})
+        changed = Item(
+            **{**a.__dict__, "body": a.body + "本成果已完成中试验证。", "trl": min(9, (a.trl or 1) + 1)}
+        )
         t = time.perf_counter()
         matcher.upsert(changed)
         ups.append((time.perf_counter() - t) * 1000)
@@ -195,7 +198,11 @@ def main() -> None:
     if not args.build_only:
         # Smaller points first, while this process is still small: Linux children inherit the
         # parent's ru_maxrss high-water mark at fork, which would poison their peak-RSS figure.
-        pts = [int(p) for p in args.points.split(",") if p] if args.points else ([args.n // 10] if args.n >= 20000 else [])
+        pts = (
+            [int(p) for p in args.points.split(",") if p]
+            if args.points
+            else ([args.n // 10] if args.n >= 20000 else [])
+        )
         for p in pts:
             cp = subprocess.run(  # noqa: S603 -- this very script
                 [sys.executable, __file__, "--n", str(p), "--demands", str(args.demands), "--build-only",

@@ -30,6 +30,7 @@ from .models import IndexChange
 
 logger = logging.getLogger(__name__)
 
+
 def _snapshot_version() -> str:
     from keqiao.common import snapshots
 

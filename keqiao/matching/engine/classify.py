@@ -71,7 +71,10 @@ class Classifier:
             raise ValueError("texts and labels must be non-empty and of equal length")
         self.word_vectorizer_ = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, dtype=np.float32)
         self.char_vectorizer_ = TfidfVectorizer(
-            analyzer="char", ngram_range=self.char_ngrams, preprocessor=_char_preprocess, sublinear_tf=True,
+            analyzer="char",
+            ngram_range=self.char_ngrams,
+            preprocessor=_char_preprocess,
+            sublinear_tf=True,
             dtype=np.float32,
         )
         x, toks = self._features(texts, fit=True)

@@ -39,7 +39,13 @@ def load_records(path: str) -> list[dict]:
 
 def achievement_items(records: Sequence[dict]) -> list[Item]:
     return [
-        Item(id=int(r["id"]), kind="achievement", title=r["title"], keywords=tuple(r["keywords"]), body=r["abstract"])
+        Item(
+            id=int(r["id"]),
+            kind="achievement",
+            title=r["title"],
+            keywords=tuple(r["keywords"]),
+            body=r["abstract"],
+        )
         for r in records
     ]
 
@@ -91,7 +97,9 @@ def bm25_baseline_p10(records: Sequence[dict]) -> float:
     corpus = [toks(r["title"] + " " + " ".join(r["keywords"]) + " " + r["abstract"]) for r in records]
     model = bm25s.BM25()
     model.index(corpus, show_progress=False)
-    res, _scores = model.retrieve([toks(r["abstract"]) for r in records], k=11, show_progress=False, n_threads=1)
+    res, _scores = model.retrieve(
+        [toks(r["abstract"]) for r in records], k=11, show_progress=False, n_threads=1
+    )
     disc = np.array([r["discipline"] for r in records])
     prec = [np.mean(disc[[j for j in row if j != i][:10]] == disc[i]) for i, row in enumerate(res)]
     return float(np.mean(prec))
@@ -116,7 +124,9 @@ def record_text(r: dict) -> str:
     return f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}"
 
 
-def discipline_accuracy(records: Sequence[dict], classifier_factory: Callable[[], object], seed: int = 0) -> dict:
+def discipline_accuracy(
+    records: Sequence[dict], classifier_factory: Callable[[], object], seed: int = 0
+) -> dict:
     labels = [r["discipline"] for r in records]
     train, test = stratified_halves(labels, seed)
     clf = classifier_factory()
@@ -128,8 +138,6 @@ def discipline_accuracy(records: Sequence[dict], classifier_factory: Callable[[]
         top3 += labels[i] in pred
     return {"accuracy": top1 / len(test), "top3_accuracy": top3 / len(test), "train": len(train), "test": len(test),
             "labels": len(set(labels))}  # fmt: skip
-
-
 
 
 def main(argv: Sequence[str] | None = None) -> dict:

@@ -86,7 +86,21 @@ class _Store:
         self.org = np.full(cap, -1, np.int64)
         self.sig = np.full((cap, SIG_TERMS), -1, np.int32)
 
-    _COLS = ("ids", "alive", "vec", "codes", "trl", "price", "bmin", "bmax", "modes", "county", "city", "org", "sig")
+    _COLS = (
+        "ids",
+        "alive",
+        "vec",
+        "codes",
+        "trl",
+        "price",
+        "bmin",
+        "bmax",
+        "modes",
+        "county",
+        "city",
+        "org",
+        "sig",
+    )
 
     def _grow(self, need: int) -> None:
         if need <= self.cap:
@@ -197,7 +211,9 @@ class Matcher:
         self._stores = {k: _Store(dim) for k in KINDS}
 
     def _new_engine(self) -> SearchEngine:
-        return SearchEngine(FIELD_WEIGHTS, (), (), tokenizer=self._doc_tokens, query_tokenizer=self._query_tokens)
+        return SearchEngine(
+            FIELD_WEIGHTS, (), (), tokenizer=self._doc_tokens, query_tokenizer=self._query_tokens
+        )
 
     def __len__(self) -> int:
         return sum(s.n_alive for s in self._stores.values())
@@ -290,7 +306,9 @@ class Matcher:
 
     @staticmethod
     def _document(it: Item) -> Document:
-        return Document(it.id, {"title": it.title or "", "keywords": " ".join(it.keywords), "body": it.body or ""})
+        return Document(
+            it.id, {"title": it.title or "", "keywords": " ".join(it.keywords), "body": it.body or ""}
+        )
 
     def _encode(self, token_lists: list[list[str]], texts: list[str]) -> np.ndarray:
         if not self._semantic_fitted():
@@ -330,7 +348,8 @@ class Matcher:
         all_toks = [t + k + b for t, k, b in toks]
         vec = self._encode(all_toks, [it.text() for it in items])
         codes = np.array(
-            [[self._code(self._label_codes[lk], getattr(it, lk)) for lk in _LABEL_KINDS] for it in items], np.int32
+            [[self._code(self._label_codes[lk], getattr(it, lk)) for lk in _LABEL_KINDS] for it in items],
+            np.int32,
         ).reshape(n, len(_LABEL_KINDS))
         sig = np.full((n, SIG_TERMS), -1, np.int32)
         for j, tk in enumerate(all_toks):
@@ -351,10 +370,15 @@ class Matcher:
             "modes": np.array([self._mode_mask(it.modes) for it in items], np.uint64),
             "county": np.array([self._code(self._region_codes, it.region) for it in items], np.int32),
             "city": np.array(
-                [self._code(self._region_codes, "city:" + it.region[:4]) if it.region else -1 for it in items],
+                [
+                    self._code(self._region_codes, "city:" + it.region[:4]) if it.region else -1
+                    for it in items
+                ],
                 np.int32,
             ),
-            "org": np.array([-1 if it.organization_id is None else it.organization_id for it in items], np.int64),
+            "org": np.array(
+                [-1 if it.organization_id is None else it.organization_id for it in items], np.int64
+            ),
             "sig": sig,
         }
 
@@ -446,7 +470,9 @@ class Matcher:
         for j in order:
             score = float(scores[j])
             contrib = mat[j] * w
-            shares = {f: (float(c / score) if score > 0 else 0.0) for f, c in zip(FACTORS, contrib, strict=True)}
+            shares = {
+                f: (float(c / score) if score > 0 else 0.0) for f, c in zip(FACTORS, contrib, strict=True)
+            }
             m = Match(
                 id=int(ids[j]),
                 score=min(1.0, max(0.0, score)),
@@ -481,7 +507,9 @@ class Matcher:
         q_trl = np.full(c, num(query.trl))
         if target_kind == "achievement":  # query is the demand (or another achievement)
             a_trl, d_trl = store.trl[rows], q_trl
-            price = F.price(store.price[rows], np.full(c, num(query.budget_min)), np.full(c, num(query.budget_max)))
+            price = F.price(
+                store.price[rows], np.full(c, num(query.budget_min)), np.full(c, num(query.budget_max))
+            )
         else:
             a_trl, d_trl = q_trl, store.trl[rows]
             price = F.price(np.full(c, num(query.price)), store.bmin[rows], store.bmax[rows])
@@ -523,7 +551,9 @@ class Matcher:
             self._query_tokens.data.pop(qkey, None)
         ranked = [t for t, s in sorted(contrib.items(), key=lambda p: (-p[1], p[0])) if s > 0]
         out: list[str] = []
-        for term in sorted(ranked, key=lambda x: (-len(x), ranked.index(x))):  # whole words before their parts
+        for term in sorted(
+            ranked, key=lambda x: (-len(x), ranked.index(x))
+        ):  # whole words before their parts
             if any(term in longer for longer in out):
                 continue
             if len(term) < 2 and not term.isascii():
@@ -532,7 +562,9 @@ class Matcher:
         out.sort(key=ranked.index)
         return out[:n]
 
-    def _concepts(self, query: Item, qvec, q_terms: list[str], store: _Store, row: int, n: int = 5) -> list[str]:
+    def _concepts(
+        self, query: Item, qvec, q_terms: list[str], store: _Store, row: int, n: int = 5
+    ) -> list[str]:
         item_terms = [self._sig_terms[i] for i in store.sig[row] if i >= 0]
         if hasattr(self.semantic, "related_terms"):
             return self.semantic.related_terms(qvec, store.vec[row], q_terms + item_terms, n)
@@ -552,6 +584,8 @@ class Matcher:
             if row is None:
                 continue
             org = int(store.org[row])
-            if org >= 0 and (query.organization_id is None or org != query.organization_id or query.kind == "demand"):
+            if org >= 0 and (
+                query.organization_id is None or org != query.organization_id or query.kind == "demand"
+            ):
                 totals[org] = totals.get(org, 0.0) + m.score
         return sorted(totals.items(), key=lambda p: (-p[1], p[0]))[:k]

@@ -161,7 +161,9 @@ class LsaSemanticModel:
             comps = np.ones((x.shape[1], 1), np.float32)
         vw = xw.shape[1]
         self.word_components_ = np.ascontiguousarray(comps[:vw])
-        self.char_components_ = np.ascontiguousarray(comps[vw:]) if self.char_vectorizer_ is not None else None
+        self.char_components_ = (
+            np.ascontiguousarray(comps[vw:]) if self.char_vectorizer_ is not None else None
+        )
 
     def _word_matrix(self, token_lists: Sequence[list[str]]) -> sp.csr_matrix:
         """Sublinear-TF × IDF rows over the fitted word vocabulary, L2-normalised."""
@@ -206,12 +208,16 @@ class LsaSemanticModel:
             if t in self.vocab_:
                 counts[t] = counts.get(t, 0) + 1
         scored = [
-            ((1.0 + np.log(c)) * float(self.idf_[self.vocab_[t]]), t) for t, c in counts.items() if readable(t)
+            ((1.0 + np.log(c)) * float(self.idf_[self.vocab_[t]]), t)
+            for t, c in counts.items()
+            if readable(t)
         ]
         scored.sort(key=lambda p: (-p[0], p[1]))
         return [t for _s, t in scored[:n]]
 
-    def related_terms(self, vec_a: np.ndarray, vec_b: np.ndarray, candidates: Sequence[str], n: int = 5) -> list[str]:
+    def related_terms(
+        self, vec_a: np.ndarray, vec_b: np.ndarray, candidates: Sequence[str], n: int = 5
+    ) -> list[str]:
         """Candidates whose latent direction is close to both vectors (product of positive cosines)."""
         if not self.is_fitted or not len(candidates):
             return []
@@ -292,7 +298,10 @@ class DenseSemanticModel:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         vecs = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
             show_progress_bar=False,
         )
         return np.asarray(vecs, dtype=np.float32)

@@ -18,21 +18,37 @@ OTHERS = [
 
 
 def ach(i, **kw):
-    base = dict(id=i, kind="achievement", title="锂电池正极材料制备技术", keywords=("锂电池", "正极材料"), body=BATTERY)
+    base = dict(
+        id=i,
+        kind="achievement",
+        title="锂电池正极材料制备技术",
+        keywords=("锂电池", "正极材料"),
+        body=BATTERY,
+    )
     base.update(kw)
     return Item(**base)
 
 
 def demand(i=1000, **kw):
-    base = dict(id=i, kind="demand", title="需要锂电池正极材料技术", keywords=("锂电池",),
-                body="我公司生产储能电池，需要提高锂电池正极材料的循环寿命。")
+    base = dict(
+        id=i,
+        kind="demand",
+        title="需要锂电池正极材料技术",
+        keywords=("锂电池",),
+        body="我公司生产储能电池，需要提高锂电池正极材料的循环寿命。",
+    )
     base.update(kw)
     return Item(**base)
 
 
 def corpus(*extra):
-    items = [Item(id=100 + j, kind="achievement", title=t, keywords=k, body=b) for j, (t, k, b) in enumerate(OTHERS)]
-    items += [Item(id=200 + j, kind="demand", title=t, keywords=k, body=b) for j, (t, k, b) in enumerate(OTHERS)]
+    items = [
+        Item(id=100 + j, kind="achievement", title=t, keywords=k, body=b)
+        for j, (t, k, b) in enumerate(OTHERS)
+    ]
+    items += [
+        Item(id=200 + j, kind="demand", title=t, keywords=k, body=b) for j, (t, k, b) in enumerate(OTHERS)
+    ]
     return items + list(extra)
 
 
@@ -127,7 +143,9 @@ def test_upsert_replaces_and_delete_removes():
     assert len(m) == n
     res = m.match(demand(), "achievement")
     assert res[0].id != 1 or res[0].factor_scores["text"] < 1.0
-    assert 1 in by_id(m.match(Item(id=9, kind="demand", title="茶叶揉捻机", keywords=(), body="绿茶揉捻"), "achievement"))
+    assert 1 in by_id(
+        m.match(Item(id=9, kind="demand", title="茶叶揉捻机", keywords=(), body="绿茶揉捻"), "achievement")
+    )
     m.upsert(ach(2))  # new item
     assert len(m) == n + 1 and m.match(demand(), "achievement")[0].id == 2
     m.delete("achievement", 2)
@@ -155,8 +173,19 @@ def test_achievement_to_demand_direction():
 
 
 def test_top_organizations():
-    m = build(ach(1, organization_id=7), ach(2, organization_id=7), ach(3, organization_id=8),
-              Item(id=4, kind="achievement", title="茶叶加工", keywords=("茶叶",), body="绿茶加工工艺。", organization_id=9))
+    m = build(
+        ach(1, organization_id=7),
+        ach(2, organization_id=7),
+        ach(3, organization_id=8),
+        Item(
+            id=4,
+            kind="achievement",
+            title="茶叶加工",
+            keywords=("茶叶",),
+            body="绿茶加工工艺。",
+            organization_id=9,
+        ),
+    )
     top = m.top_organizations(demand(), k=2)
     assert [org for org, _s in top] == [7, 8]
     assert top[0][1] > top[1][1] > 0
