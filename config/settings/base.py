@@ -186,6 +186,8 @@ KEQIAO = {
     else "",
     # Fit the offline semantic model on the bundled research records too (more vocabulary, better matches).
     "MATCHING_BUNDLED_CORPUS": env_bool("KEQIAO_MATCHING_BUNDLED_CORPUS", True),
+    # Listings without a confirmed discipline are matched on the one the suggestion model gives them.
+    "MATCHING_PREDICT_DISCIPLINE": env_bool("KEQIAO_MATCHING_PREDICT_DISCIPLINE", True),
     # Trained suggestion models; an optional sentence-embedding model directory for matching.
     "MODELS_DIR": env_str("KEQIAO_MODELS_DIR") or str(VAR_DIR / "models"),
     "DENSE_MODEL_DIR": env_str("KEQIAO_DENSE_MODEL_DIR") or "",

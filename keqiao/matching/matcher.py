@@ -30,6 +30,31 @@ def _county(region) -> str | None:
     return region.parent.code if region.kind == "park" and region.parent_id else region.code
 
 
+# Weights of the platform's matcher (normalised by the engine). Classification agreement counts more
+# than the engine's default because every listing carries a discipline: confirmed by its owner, or
+# suggested by the classifier (below). Measured in docs/benchmarks.md.
+WEIGHTS = {
+    "text": 0.25,
+    "semantic": 0.40,
+    "classification": 0.15,
+    "maturity": 0.08,
+    "price": 0.05,
+    "mode": 0.05,
+    "region": 0.02,
+}
+
+
+def suggested_discipline(text_: str) -> str | None:
+    """The GB/T 13745 code the suggestion model gives a text, for listings whose owner chose none."""
+    from .suggest import get_classifier
+    from .taxonomy import CSL_DISCIPLINES
+
+    if not settings.KEQIAO.get("MATCHING_PREDICT_DISCIPLINE", True) or not text_.strip():
+        return None
+    label = get_classifier().predict(text_, k=1)[0][0]
+    return CSL_DISCIPLINES.get(label, (None,))[0]
+
+
 def achievement_item(a: Achievement) -> Item:
     return Item(
         id=a.pk,
@@ -37,7 +62,7 @@ def achievement_item(a: Achievement) -> Item:
         title=a.title,
         keywords=tuple(a.keywords),
         body="\n".join(filter(None, [a.summary, a.application])),
-        discipline=a.discipline.code if a.discipline_id else None,
+        discipline=a.discipline.code if a.discipline_id else suggested_discipline(f"{a.title} {a.summary}"),
         industry=a.industry.code if a.industry_id else None,
         tech_field=a.tech_field or None,
         trl=a.trl,
@@ -60,7 +85,7 @@ def demand_item(d: Demand) -> Item:
         title=d.title,
         keywords=tuple(d.keywords),
         body="\n".join(filter(None, [d.problem, d.indicators, d.current_state])),
-        discipline=d.discipline.code if d.discipline_id else None,
+        discipline=d.discipline.code if d.discipline_id else suggested_discipline(f"{d.title} {d.problem}"),
         industry=d.industry.code if d.industry_id else None,
         tech_field=d.tech_field or None,
         trl=d.min_trl,
@@ -177,7 +202,7 @@ class MatchIndex:
             self.words = sorted({kw for item in items for kw in item.keywords})
             text.add_words(self.words)
             extra = _semantic_training_texts()
-            matcher = Matcher(semantic=_semantic_model(), extra_texts=extra)
+            matcher = Matcher(WEIGHTS, semantic=_semantic_model(), extra_texts=extra)
             # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
             # listing is published; refresh() then rebuilds instead of updating.
             if items or extra:
