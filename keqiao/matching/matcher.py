@@ -34,8 +34,8 @@ def _county(region) -> str | None:
 # than the engine's default because every listing carries a discipline: confirmed by its owner, or
 # suggested by the classifier (below). Measured in docs/benchmarks.md.
 WEIGHTS = {
-    "text": 0.25,
-    "semantic": 0.40,
+    "text": 0.30,
+    "semantic": 0.35,
     "classification": 0.15,
     "maturity": 0.08,
     "price": 0.05,
