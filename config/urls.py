@@ -14,6 +14,7 @@ urlpatterns = [
     path("achievements/", include("keqiao.achievements.urls")),
     path("demands/", include("keqiao.demands.urls")),
     path("matching/", include("keqiao.matching.urls")),
+    path("deals/", include("keqiao.deals.urls")),
     path("accounts/", include("keqiao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "keqiao.achievements",
     "keqiao.demands",
     "keqiao.matching",
+    "keqiao.deals",
     "keqiao.search",
     "keqiao.portal",
 ]
@@ -191,4 +192,12 @@ KEQIAO = {
     # Trained suggestion models; an optional sentence-embedding model directory for matching.
     "MODELS_DIR": env_str("KEQIAO_MODELS_DIR") or str(VAR_DIR / "models"),
     "DENSE_MODEL_DIR": env_str("KEQIAO_DENSE_MODEL_DIR") or "",
+    # Deals: unanswered interest expires; a room without activity is reminded, then closed.
+    "INTEREST_EXPIRY_DAYS": env_int("KEQIAO_INTEREST_EXPIRY_DAYS", 30),
+    "ROOM_STALL_DAYS": env_int("KEQIAO_ROOM_STALL_DAYS", 30),
+    "ROOM_CLOSE_AFTER_REMINDER_DAYS": env_int("KEQIAO_ROOM_CLOSE_AFTER_REMINDER_DAYS", 14),
+    # Technology contracts: the 6-digit GB/T 2260 code of the registering city (prefix of 技术输出/吸纳)
+    # and the yearly technology transaction target of the action plan (yuan).
+    "CONTRACT_REGION_CODE": env_str("KEQIAO_CONTRACT_REGION_CODE", "511400"),
+    "ANNUAL_TRANSACTION_TARGET": env_int("KEQIAO_ANNUAL_TRANSACTION_TARGET", 100_000_000),
 }

@@ -63,6 +63,11 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    is_contract_office = models.BooleanField(
+        _("technology contract registration office"),
+        default=False,
+        help_text=_("Designated by the S&T bureau to recognise and register technology contracts."),
+    )
     status_note = models.CharField(_("verification note"), max_length=500, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

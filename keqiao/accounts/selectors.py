@@ -1,5 +1,6 @@
 """Who may do what: the single place where roles are read from memberships."""
 
+from django.db import models
 from django.db.models import QuerySet
 
 from .models import Membership, Organization
@@ -66,3 +67,36 @@ def organizations_pending_verification() -> QuerySet[Organization]:
 
 def public_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(status=Organization.Status.VERIFIED).select_related("region")
+
+
+def user_is_contract_office(user) -> bool:
+    """The technology-contract registration office: the S&T bureau or a designated verified agency."""
+    if user_is_bureau(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_keqiao_contract_office", None)
+    if cached is None:
+        cached = Membership.objects.filter(
+            user=user,
+            organization__is_contract_office=True,
+            organization__status=Organization.Status.VERIFIED,
+        ).exists()
+        user._keqiao_contract_office = cached
+    return cached
+
+
+def contract_office_users():
+    from .models import User
+
+    return (
+        User.objects.filter(
+            memberships__organization__status=Organization.Status.VERIFIED,
+            is_active=True,
+        )
+        .filter(
+            models.Q(memberships__organization__kind=Organization.Kind.CITY_BUREAU)
+            | models.Q(memberships__organization__is_contract_office=True)
+        )
+        .distinct()
+    )

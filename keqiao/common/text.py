@@ -134,3 +134,11 @@ def tokenize_query(text: str) -> list[str]:
     operators) without touching indexed data.
     """
     return tokenize(text)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def has_meaning(text: str | None) -> bool:
+    """True when the text holds at least one letter, digit or CJK character (not only punctuation)."""
+    return bool(text and _WORD_CHAR.search(text))

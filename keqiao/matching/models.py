@@ -53,6 +53,8 @@ class Notification(models.Model):
         NEW_MATCH = "new_match", _("New match")
         RECOMMENDATION = "recommendation", _("Recommendation from a broker")
         RECOMMENDATION_OUTCOME = "recommendation_outcome", _("Outcome of your recommendation")
+        DEAL = "deal", _("Negotiation")
+        CONTRACT = "contract", _("Technology contract")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -116,7 +116,7 @@ def email_resume(*, user: User) -> None:
 # --- alerts -----------------------------------------------------------------------------------------
 
 
-def _notify(
+def notify(
     user_ids_reasons: dict[int, tuple[str, Subscription | None]], *, verb: str, title: str, url: str, key: str
 ) -> list[Notification]:
     created = []
@@ -168,7 +168,7 @@ def alert_new_listing(kind: str, record) -> int:
         )
     recipients.pop(getattr(record, "created_by_id", None), None)
     total += len(
-        _notify(
+        notify(
             recipients,
             verb=Notification.Verb.NEW_MATCH,
             title=title,
@@ -189,7 +189,7 @@ def alert_new_listing(kind: str, record) -> int:
         }
         title = str(_("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title})
         total += len(
-            _notify(
+            notify(
                 followers,
                 verb=Notification.Verb.NEW_MATCH,
                 title=title,
@@ -281,7 +281,7 @@ def recommendation_push(*, broker: User, achievement, demand, direction: str, no
         u.pk: (str(_("Recommended by %(broker)s") % {"broker": broker}), None)
         for u in User.objects.filter(memberships__organization_id=target_org, is_active=True)
     }
-    _notify(
+    notify(
         recipients,
         verb=Notification.Verb.RECOMMENDATION,
         title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
@@ -308,7 +308,7 @@ def recommendation_respond(
     rec.status = Recommendation.Status.ACTED if acted else Recommendation.Status.DISMISSED
     rec.response_note, rec.responded_at, rec.responded_by = (note or "")[:500], timezone.now(), by
     rec.save(update_fields=["status", "response_note", "responded_at", "responded_by"])
-    _notify(
+    notify(
         {rec.broker_id: ("", None)},
         verb=Notification.Verb.RECOMMENDATION_OUTCOME,
         title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),

@@ -1,0 +1,4 @@
+"""Deals and contracts."""
+
+app_name = "deals"
+urlpatterns = []
