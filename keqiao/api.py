@@ -6,6 +6,8 @@ from ninja import NinjaAPI, Router, Schema
 from keqiao.achievements.api import router as achievements_router
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Classification, Region
+from keqiao.deals.api import router as deals_router
+from keqiao.deals.api_statistics import router as deals_statistics_router
 from keqiao.demands.api import router as demands_router
 from keqiao.matching.api import router as matching_router
 
@@ -64,4 +66,6 @@ def classifications(request, scheme: str = "gbt13745", level: str = "first", par
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
+api.add_router("/", deals_router)
+api.add_router("/deals", deals_statistics_router)
 api.add_router("/reference", reference)

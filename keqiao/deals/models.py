@@ -149,6 +149,15 @@ class Deal(models.Model):
 
 class DealEvent(ListingEvent):
     EVENT_LABELS = choices.DEAL_EVENT_LABELS
+    STATUS_LABELS = dict(choices.DealStatus.choices)
+
+    @property
+    def from_label(self) -> str:
+        return str(self.STATUS_LABELS.get(self.from_status, self.from_status))
+
+    @property
+    def to_label(self) -> str:
+        return str(self.STATUS_LABELS.get(self.to_status, self.to_status))
 
     deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="events")
 
@@ -465,6 +474,19 @@ class Contract(models.Model):
 
 class ContractEvent(ListingEvent):
     EVENT_LABELS = choices.CONTRACT_EVENT_LABELS
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field's verbose name, before, after) for the history."""
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            try:
+                label = str(Contract._meta.get_field(name).verbose_name)
+            except Exception:  # a field renamed since the event was written
+                label = name
+            before, after = (list(pair) + ["", ""])[:2] if isinstance(pair, list | tuple) else ("", pair)
+            rows.append((label, before, after))
+        return rows
 
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events"

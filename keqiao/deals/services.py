@@ -811,6 +811,7 @@ def validate_contract_data(data: dict) -> dict:
                 )
             except DomainError as exc:
                 errors.setdefault(key, []).append(exc.message)
+                cleaned[key] = None
     amount, tech = cleaned.get("contract_amount"), cleaned.get("technology_amount")
     if amount is not None and tech is not None and tech > amount:
         errors.setdefault("technology_amount", []).append(

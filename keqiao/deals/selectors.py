@@ -1,0 +1,127 @@
+"""Reads for deals and contracts, and who may see what. Anyone else gets a 404, never a hint."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keqiao.accounts.selectors import user_is_bureau, user_is_contract_office, user_organization_ids
+
+from . import choices
+from .models import Contract, Deal, DealInvitation, MessageAttachment
+
+
+def _deals() -> QuerySet[Deal]:
+    return Deal.objects.select_related(
+        "achievement", "demand", "initiator", "counterpart", "initiated_by", "agreed_offer"
+    )
+
+
+def deals_of_user(user) -> QuerySet[Deal]:
+    """Deals of the user's organisations, and rooms the user was invited to as a broker."""
+    if not getattr(user, "is_authenticated", False):
+        return Deal.objects.none()
+    orgs = user_organization_ids(user)
+    return (
+        _deals()
+        .filter(Q(initiator_id__in=orgs) | Q(counterpart_id__in=orgs) | Q(invitations__user=user))
+        .distinct()
+    )
+
+
+def deals_for_bureau() -> QuerySet[Deal]:
+    return _deals().all()
+
+
+def can_open(user, deal: Deal) -> bool:
+    """Parties, invited brokers and (read-only) the bureau; the room needs accepted interest for brokers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user_organization_ids(user) & deal.party_ids:
+        return True
+    if DealInvitation.objects.filter(deal=deal, user=user).exists():
+        return True
+    return user_is_bureau(user)
+
+
+def deal_visible_to(user, pk: int) -> Deal:
+    deal = _deals().filter(pk=pk).first()
+    if deal is None or not can_open(user, deal):
+        raise Http404
+    return deal
+
+
+def open_deal_for(user, listing) -> Deal | None:
+    """The open deal of one of the user's organisations on this listing, if any."""
+    orgs = user_organization_ids(user)
+    if not orgs:
+        return None
+    kind = "achievement" if listing.__class__.__name__ == "Achievement" else "demand"
+    return (
+        Deal.objects.filter(initiator_id__in=orgs, status__in=choices.OPEN_STATUSES, **{kind: listing})
+        .order_by("-id")
+        .first()
+    )
+
+
+def attachment_visible_to(user, deal_pk: int, attachment_pk: int) -> MessageAttachment:
+    deal = deal_visible_to(user, deal_pk)
+    attachment = (
+        MessageAttachment.objects.select_related("message")
+        .filter(pk=attachment_pk, message__deal=deal)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def room_contents(deal: Deal) -> dict:
+    return {
+        "messages": list(deal.messages.select_related("author").prefetch_related("attachments")),
+        "offers": list(deal.offers.select_related("made_by", "side")),
+        "meetings": list(deal.meetings.select_related("proposed_by", "proposer_org")),
+        "invitations": list(deal.invitations.select_related("user")),
+        "events": list(deal.events.select_related("actor")),
+    }
+
+
+# --- contracts -------------------------------------------------------------------------------------
+
+
+def _contracts() -> QuerySet[Contract]:
+    return Contract.objects.select_related(
+        "organization", "deal", "seller_organization", "buyer_organization"
+    )
+
+
+def contracts_of_user(user) -> QuerySet[Contract]:
+    if not getattr(user, "is_authenticated", False):
+        return Contract.objects.none()
+    orgs = user_organization_ids(user)
+    return _contracts().filter(
+        Q(organization_id__in=orgs) | Q(seller_organization_id__in=orgs) | Q(buyer_organization_id__in=orgs)
+    )
+
+
+def can_see_contract(user, contract: Contract) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user_is_contract_office(user):
+        return True
+    orgs = user_organization_ids(user)
+    return bool(
+        orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
+    )
+
+
+def contract_visible_to(user, pk: int) -> Contract:
+    contract = _contracts().filter(pk=pk).first()
+    if contract is None or not can_see_contract(user, contract):
+        raise Http404
+    return contract
+
+
+def contracts_for_office(status: str = "") -> QuerySet[Contract]:
+    qs = _contracts().exclude(status=choices.ContractStatus.DRAFT)
+    if status in choices.ContractStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at", "-id")

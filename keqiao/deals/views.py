@@ -1,0 +1,552 @@
+"""Pages of deals: expressing interest, the negotiation room, and technology contract registration."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.accounts.models import User
+from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau, user_is_contract_office
+from keqiao.common.errors import DomainError
+from keqiao.common.pagination import paginate
+
+from . import choices, forms, selectors, services
+from .models import Contract
+
+
+def _listing(kind: str, pk: int):
+    if kind == "achievement":
+        from keqiao.achievements.models import Achievement as model
+    elif kind == "demand":
+        from keqiao.demands.models import Demand as model
+    else:
+        raise Http404
+    listing = model.objects.select_related("organization").filter(pk=pk).first()
+    if listing is None or not listing.is_public:
+        raise Http404
+    return listing
+
+
+def _add_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+@login_required
+def interest(request, kind: str, pk: int):
+    """Express interest in a published achievement or demand (the form keeps its input on refusal)."""
+    listing = _listing(kind, pk)
+    existing = selectors.open_deal_for(request.user, listing)
+    if existing is not None:
+        messages.info(request, _("Your organisation already has an open negotiation on this listing."))
+        return redirect(existing)
+    organizations = [o for o in user_holder_organizations(request.user) if o.pk != listing.organization_id]
+    default_mode = _default_mode(kind, listing)
+    form = forms.InterestForm(
+        request.POST or None, organizations=organizations, initial={"mode": default_mode}
+    )
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in organizations if o.pk == form.cleaned_data["organization"])
+        try:
+            deal = services.deal_express_interest(
+                by=request.user,
+                organization=org,
+                listing=listing,
+                mode=form.cleaned_data["mode"],
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Your interest was sent. You will be notified of the answer."))
+            return redirect(deal)
+    return render(
+        request,
+        "deals/interest.html",
+        {"form": form, "listing": listing, "kind": kind, "no_organization": not organizations},
+    )
+
+
+def _default_mode(kind: str, listing) -> str:
+    if kind == "achievement":
+        modes = getattr(listing, "transfer_modes", []) or []
+        return {
+            "license": choices.DealMode.LICENCE_ORDINARY,
+            "cooperation": choices.DealMode.JOINT_DEVELOPMENT,
+        }.get(modes[0] if modes else "", choices.DealMode.TRANSFER)
+    modes = getattr(listing, "cooperation_modes", []) or []
+    return {
+        "commissioned_dev": choices.DealMode.COMMISSIONED_DEVELOPMENT,
+        "joint_dev": choices.DealMode.JOINT_DEVELOPMENT,
+        "license": choices.DealMode.LICENCE_ORDINARY,
+        "consulting": choices.DealMode.CONSULTING,
+        "service": choices.DealMode.SERVICE,
+    }.get(modes[0] if modes else "", choices.DealMode.TRANSFER)
+
+
+TABS = {
+    "action": _("Awaiting my answer"),
+    "open": _("Open"),
+    "closed": _("Closed"),
+    "all": _("All"),
+}
+
+
+@login_required
+def mine(request):
+    tab = request.GET.get("tab", "open")
+    if tab not in TABS:
+        tab = "open"
+    qs = selectors.deals_of_user(request.user)
+    if tab == "action":
+        from keqiao.accounts.selectors import user_organization_ids
+
+        qs = qs.filter(
+            status=choices.DealStatus.INTEREST, counterpart_id__in=user_organization_ids(request.user)
+        )
+    elif tab == "open":
+        qs = qs.exclude(
+            status__in=[
+                choices.DealStatus.COMPLETED,
+                choices.DealStatus.DECLINED,
+                choices.DealStatus.WITHDRAWN,
+                choices.DealStatus.TERMINATED,
+                choices.DealStatus.EXPIRED,
+            ]
+        )
+    elif tab == "closed":
+        qs = qs.filter(
+            status__in=[
+                choices.DealStatus.COMPLETED,
+                choices.DealStatus.DECLINED,
+                choices.DealStatus.WITHDRAWN,
+                choices.DealStatus.TERMINATED,
+                choices.DealStatus.EXPIRED,
+            ]
+        )
+    page = paginate(request, qs, 20)
+    return render(request, "deals/mine.html", {"page": page, "tab": tab, "tabs": TABS})
+
+
+@login_required
+def bureau_list(request):
+    """The bureau's supervision list of all negotiations (opening one is recorded)."""
+    if not user_is_bureau(request.user):
+        raise Http404
+    qs = selectors.deals_for_bureau()
+    status = request.GET.get("status", "")
+    if status in choices.DealStatus.values:
+        qs = qs.filter(status=status)
+    page = paginate(request, qs, 30)
+    return render(
+        request,
+        "deals/bureau_list.html",
+        {"page": page, "status": status, "statuses": choices.DealStatus.choices},
+    )
+
+
+def _brokers_for(deal):
+    from keqiao.accounts.models import Organization
+
+    invited = set(deal.invitations.values_list("user_id", flat=True))
+    users = (
+        User.objects.filter(is_active=True)
+        .filter(models_q_broker(Organization))
+        .exclude(pk__in=invited)
+        .exclude(memberships__organization_id__in=deal.party_ids)
+        .distinct()
+        .order_by("username")[:200]
+    )
+    labels = []
+    for u in users.prefetch_related("memberships__organization"):
+        orgs = ", ".join(m.organization.name for m in u.memberships.all())
+        labels.append((u, f"{u.get_full_name() or u.username}{f' ({orgs})' if orgs else ''}"))
+    return labels
+
+
+def models_q_broker(Organization):
+    from django.db.models import Q
+
+    return Q(is_broker=True) | Q(
+        memberships__organization__kind=Organization.Kind.AGENCY,
+        memberships__organization__status=Organization.Status.VERIFIED,
+    )
+
+
+ROOM_FORMS = {
+    "message": forms.MessageForm,
+    "meeting": forms.MeetingForm,
+    "offer": forms.OfferForm,
+    "decline": forms.ReasonForm,
+    "terminate": forms.ReasonForm,
+}
+
+
+@login_required
+def room(request, pk: int):
+    """The negotiation room: timeline, contacts once accepted, messages, meetings, offers, brokers."""
+    deal = selectors.deal_visible_to(request.user, pk)
+    side = services.side_of(request.user, deal)
+    bound: dict = {}
+    if request.method == "POST":
+        response = _room_post(request, deal, side, bound)
+        if response is not None:
+            return response
+        deal = selectors.deal_visible_to(request.user, pk)
+    elif side is None and not services.is_invited(request.user, deal):
+        services.bureau_viewed(deal=deal, by=request.user)
+    return _render_room(request, deal, side, bound)
+
+
+def _render_room(request, deal, side, bound: dict):
+    contents = selectors.room_contents(deal)
+    can_write = deal.room_open and (side is not None or services.is_invited(request.user, deal))
+    room_forms = {name: bound.get(name) or form_class(prefix=name) for name, form_class in ROOM_FORMS.items()}
+    if side is not None and deal.room_open:
+        room_forms["invite"] = bound.get("invite") or forms.InviteForm(
+            prefix="invite", brokers=_brokers_for(deal)
+        )
+    open_offer = next((o for o in contents["offers"] if o.status == choices.OfferStatus.OPEN), None)
+    if open_offer and "offer" not in bound:
+        room_forms["offer"] = forms.OfferForm(
+            prefix="offer",
+            initial={
+                "price": open_offer.price,
+                "payment_method": open_offer.payment_method,
+                "mode": open_offer.mode,
+                "territory": open_offer.territory,
+                "duration_months": open_offer.duration_months,
+                "replaces": open_offer.pk,
+            },
+        )
+    elif "offer" not in bound:
+        room_forms["offer"] = forms.OfferForm(prefix="offer", initial={"mode": deal.mode})
+    contract = Contract.objects.filter(deal=deal).first()
+    listing = deal.listing
+    return render(
+        request,
+        "deals/room.html",
+        {
+            "deal": deal,
+            "listing": listing,
+            "side": side,
+            "is_party": side is not None,
+            "is_counterpart": side is not None and side.pk == deal.counterpart_id,
+            "is_initiator": side is not None and side.pk == deal.initiator_id,
+            "can_write": can_write,
+            "can_terminate": side is not None
+            and "terminate" in choices.DEAL_TRANSITIONS.get(deal.status, {}),
+            "read_only": side is None and not services.is_invited(request.user, deal),
+            "forms": room_forms,
+            "open_offer": open_offer,
+            "contract": contract,
+            "demand_budget": deal.demand if deal.demand_id and deal.disclosed else None,
+            **contents,
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _room_post(request, deal, side, bound: dict):
+    """Run one room action; on refusal keep the bound form so nothing typed is lost."""
+    action = request.POST.get("action", "")
+    user = request.user
+    simple = {
+        "accept": lambda: services.deal_accept(deal=deal, by=user),
+        "withdraw": lambda: services.deal_withdraw(deal=deal, by=user),
+        "complete": lambda: services.deal_complete(deal=deal, by=user),
+    }
+    on_object = {
+        "offer_accept": lambda oid: services.offer_accept(offer=deal.offers.get(pk=oid), by=user),
+        "offer_reject": lambda oid: services.offer_reject(offer=deal.offers.get(pk=oid), by=user),
+        "meeting_confirm": lambda mid: services.meeting_respond(
+            meeting=deal.meetings.get(pk=mid), by=user, confirm=True
+        ),
+        "meeting_decline": lambda mid: services.meeting_respond(
+            meeting=deal.meetings.get(pk=mid), by=user, confirm=False
+        ),
+    }
+    try:
+        if action in simple:
+            simple[action]()
+        elif action in on_object:
+            try:
+                object_id = int(request.POST.get("object_id", ""))
+                on_object[action](object_id)
+            except (ValueError, deal.offers.model.DoesNotExist, deal.meetings.model.DoesNotExist) as exc:
+                raise Http404 from exc
+        elif action in ROOM_FORMS or action == "invite":
+            return _room_form_post(request, deal, action, bound)
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(deal)
+    messages.success(request, _("Done."))
+    return redirect(deal)
+
+
+def _room_form_post(request, deal, action: str, bound: dict):
+    user = request.user
+    if action == "invite":
+        form = forms.InviteForm(request.POST, prefix="invite", brokers=_brokers_for(deal))
+    elif action == "message":
+        form = forms.MessageForm(request.POST, request.FILES, prefix="message")
+    else:
+        form = ROOM_FORMS[action](request.POST, prefix=action)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "message":
+                services.message_post(
+                    deal=deal, by=user, body=data["body"], files=data["files"], reply_to=data.get("reply_to")
+                )
+            elif action == "meeting":
+                services.meeting_propose(deal=deal, by=user, **data)
+            elif action == "offer":
+                services.offer_make(deal=deal, by=user, **data)
+            elif action == "decline":
+                services.deal_decline(deal=deal, by=user, reason=data["reason"])
+            elif action == "terminate":
+                services.deal_terminate(deal=deal, by=user, reason=data["reason"])
+            elif action == "invite":
+                services.broker_invite(deal=deal, by=user, broker=User.objects.get(pk=data["broker"]))
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Done."))
+            return redirect(f"{deal.get_absolute_url()}#{action}")
+    bound[action] = form
+    return None
+
+
+@login_required
+def attachment(request, pk: int, attachment_pk: int):
+    att = selectors.attachment_visible_to(request.user, pk, attachment_pk)
+    deal = att.message.deal
+    if services.side_of(request.user, deal) is None and not services.is_invited(request.user, deal):
+        services.bureau_viewed(deal=deal, by=request.user)
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+    response["Content-Type"] = att.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- contracts -------------------------------------------------------------------------------------
+
+
+@login_required
+def contracts(request):
+    """My organisations' contracts; the registration office also sees its queue."""
+    office = user_is_contract_office(request.user)
+    scope = request.GET.get("scope", "office" if office else "mine")
+    status = request.GET.get("status", "submitted" if scope == "office" else "")
+    if scope == "office" and office:
+        qs = selectors.contracts_for_office(status)
+    else:
+        scope = "mine"
+        qs = selectors.contracts_of_user(request.user)
+        if status in choices.ContractStatus.values:
+            qs = qs.filter(status=status)
+    page = paginate(request, qs, 30)
+    return render(
+        request,
+        "deals/contracts.html",
+        {
+            "page": page,
+            "scope": scope,
+            "status": status,
+            "office": office,
+            "statuses": choices.ContractStatus.choices,
+            "can_file": bool(user_holder_organizations(request.user)),
+        },
+    )
+
+
+@login_required
+def contract_new(request):
+    """File a contract: pre-filled from an agreed deal (?deal=ID), or for a deal made off the platform."""
+    deal = None
+    deal_id = request.GET.get("deal") or request.POST.get("deal")
+    if deal_id:
+        try:
+            deal = selectors.deal_visible_to(request.user, int(deal_id))
+        except ValueError as exc:
+            raise Http404 from exc
+        side = services.side_of(request.user, deal)
+        if side is None:
+            raise Http404
+        existing = Contract.objects.filter(deal=deal).first()
+        if existing is not None:
+            return redirect(existing)
+        organizations = [side]
+        form_class = forms.ContractForm
+        initial = services.contract_initial(deal)
+    else:
+        organizations = list(user_holder_organizations(request.user))
+        if not organizations:
+            raise Http404
+        form_class = forms.DirectContractForm
+        initial = {"plan_source": choices.PlanSource.NONE}
+    form = form_class(request.POST or None, initial=initial)
+    org_id = request.POST.get("organization") or str(organizations[0].pk)
+    organization = next((o for o in organizations if str(o.pk) == org_id), organizations[0])
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = services.contract_create(
+                by=request.user,
+                organization=organization,
+                data=form.service_data(),
+                deal=deal,
+                side=form.cleaned_data.get("side", "seller"),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The contract was saved as a draft. Check it, then submit it."))
+            return redirect(contract)
+    return render(
+        request,
+        "deals/contract_form.html",
+        {"form": form, "deal": deal, "organizations": organizations, "organization": organization},
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, msgs in exc.message_dict.items():
+        for m in msgs:
+            form.add_error(field if field in form.fields else None, m)
+
+
+@login_required
+def contract_edit(request, pk: int):
+    contract = selectors.contract_visible_to(request.user, pk)
+    from keqiao.accounts.selectors import user_organization_ids
+
+    if contract.organization_id not in user_organization_ids(request.user):
+        raise Http404
+    correcting = contract.status == choices.ContractStatus.APPROVED
+    if correcting:
+        raise Http404
+    form = forms.ContractForm(request.POST or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_update(contract=contract, by=request.user, data=form.service_data())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(contract)
+    return render(
+        request, "deals/contract_form.html", {"form": form, "contract": contract, "deal": contract.deal}
+    )
+
+
+@login_required
+def contract_correct(request, pk: int):
+    contract = selectors.contract_visible_to(request.user, pk)
+    if not user_is_contract_office(request.user) or contract.status != choices.ContractStatus.APPROVED:
+        raise Http404
+    form = forms.CorrectionForm(request.POST or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_correct(
+                contract=contract,
+                by=request.user,
+                data=form.service_data(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The correction was recorded."))
+            return redirect(contract)
+    return render(
+        request, "deals/contract_form.html", {"form": form, "contract": contract, "correcting": True}
+    )
+
+
+@login_required
+def contract_detail(request, pk: int):
+    contract = selectors.contract_visible_to(request.user, pk)
+    from keqiao.accounts.selectors import user_organization_ids
+
+    orgs = user_organization_ids(request.user)
+    is_filer = contract.organization_id in orgs
+    is_party = bool(
+        orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
+    )
+    office = user_is_contract_office(request.user)
+    bound = {}
+    if request.method == "POST":
+        response = _contract_post(request, contract, bound)
+        if response is not None:
+            return response
+        contract = selectors.contract_visible_to(request.user, pk)
+    return render(
+        request,
+        "deals/contract_detail.html",
+        {
+            "c": contract,
+            "is_filer": is_filer,
+            "is_party": is_party,
+            "office": office,
+            "events": contract.events.select_related("actor"),
+            "milestones": contract.milestones.all(),
+            "payments": contract.payments.all(),
+            "received": sum((p.amount for p in contract.payments.all()), start=0),
+            "comment_form": bound.get("return") or forms.CommentForm(prefix="return"),
+            "milestone_form": bound.get("milestone") or forms.MilestoneForm(prefix="milestone"),
+            "payment_form": bound.get("payment") or forms.PaymentForm(prefix="payment"),
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _contract_post(request, contract, bound: dict):
+    action = request.POST.get("action", "")
+    user = request.user
+    form_classes = {
+        "return": forms.CommentForm,
+        "milestone": forms.MilestoneForm,
+        "payment": forms.PaymentForm,
+    }
+    try:
+        if action == "submit":
+            services.contract_submit(contract=contract, by=user)
+        elif action == "approve":
+            services.contract_approve(contract=contract, by=user, note=request.POST.get("note", ""))
+        elif action in form_classes:
+            form = form_classes[action](request.POST, prefix=action)
+            if not form.is_valid():
+                bound[action] = form
+                return None
+            data = form.cleaned_data
+            try:
+                if action == "return":
+                    services.contract_return(contract=contract, by=user, comment=data["comment"])
+                elif action == "milestone":
+                    services.milestone_record(contract=contract, by=user, **data)
+                else:
+                    services.payment_record(contract=contract, by=user, **data)
+            except DomainError as exc:
+                if exc.status_code == 403:
+                    raise
+                _add_error(form, exc)
+                bound[action] = form
+                return None
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(contract)
+    messages.success(request, _("Done."))
+    return redirect(contract)
