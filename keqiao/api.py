@@ -66,6 +66,6 @@ def classifications(request, scheme: str = "gbt13745", level: str = "first", par
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
+api.add_router("/deals", deals_statistics_router)  # before /deals/{deal_id}
 api.add_router("/", deals_router)
-api.add_router("/deals", deals_statistics_router)
 api.add_router("/reference", reference)

@@ -146,7 +146,7 @@ def _touch(deal: Deal) -> None:
 
 def _lock(deal: Deal) -> Deal:
     return (
-        Deal.objects.select_for_update()
+        Deal.objects.select_for_update(of=("self",))
         .select_related("achievement", "demand", "initiator", "counterpart")
         .get(pk=deal.pk)
     )

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization
 from keqiao.deals import services
@@ -65,7 +66,7 @@ def make_deal(make_achievement, outsider, other_org, owner):
 
 
 def contract_data(**overrides) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     data = {
         "project_name": "半滑舌鳎遗传多样性分析技术许可",
         "contract_type": "licence",

@@ -430,7 +430,7 @@ def test_contract_refused_before_agreement(make_deal, outsider, other_org):
         ({"seller_region_code": "5114"}, "seller_region_code"),
         ({"buyer_region_code": "991403"}, "buyer_region_code"),
         ({"ends_on": datetime.date(2000, 1, 1)}, "ends_on"),
-        ({"signed_on": datetime.date.today() + datetime.timedelta(days=30)}, "signed_on"),
+        ({"signed_on": timezone.localdate() + datetime.timedelta(days=30)}, "signed_on"),
         ({"transfer_object": ""}, "transfer_object"),
         ({"licence_kind": ""}, "licence_kind"),
         ({"buyer_name": "眉山测试大学"}, "buyer_name"),
