@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
 
 from . import services
@@ -15,4 +16,5 @@ def run_listing_maintenance() -> dict:
         "achievements_reminded": services.listings_remind(),
         "demands_expired": demand_services.demands_expire(),
         "demands_reminded": demand_services.demands_remind(),
+        **{f"deals_{k}": v for k, v in deal_services.deals_maintain().items()},
     }

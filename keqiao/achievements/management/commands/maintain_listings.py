@@ -3,11 +3,15 @@
 from django.core.management.base import BaseCommand
 
 from keqiao.achievements import services
+from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
 
 
 class Command(BaseCommand):
-    help = "Expire achievements and demands past their date and send 14-day expiry reminders."
+    help = (
+        "Expire achievements and demands past their date and send 14-day expiry reminders; expire "
+        "unanswered interest and remind, then close, negotiation rooms without activity."
+    )
 
     def handle(self, *args, **options):
         counts = {
@@ -15,5 +19,6 @@ class Command(BaseCommand):
             "achievements_reminded": services.listings_remind(),
             "demands_expired": demand_services.demands_expire(),
             "demands_reminded": demand_services.demands_remind(),
+            **{f"deals_{k}": v for k, v in deal_services.deals_maintain().items()},
         }
         self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
