@@ -40,3 +40,5 @@ elif [ "$CI" = "true" ]; then
 else
   echo "NOTICE: PostgreSQL not reachable at $PG_URL: the PostgreSQL run is skipped (CI=true makes it mandatory)." >&2
 fi
+
+bash scripts/test-dense.sh

@@ -6,6 +6,7 @@ them); contacts and confidential details are never part of an item.
 """
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -127,7 +128,11 @@ def _semantic_training_texts() -> list[str]:
 def _snapshot_version() -> str:
     from .engine import classify, factors, matcher, semantic, types
 
-    return snapshots.code_version(matcher, semantic, factors, types, classify)
+    # The configured semantic model is part of the version: a snapshot built with another one (the LSA
+    # model, or another dense model directory) is rebuilt, not silently reused.
+    dense = settings.KEQIAO.get("DENSE_MODEL_DIR")
+    model = f"dense:{os.path.abspath(dense)}" if dense else "lsa"
+    return f"{snapshots.code_version(matcher, semantic, factors, types, classify)}:{model}"
 
 
 def _semantic_model():

@@ -289,7 +289,12 @@ class DenseSemanticModel:
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension (deprecated, to be removed);
+        # releases before it only have the old name.
+        get = getattr(self._model, "get_embedding_dimension", None)
+        if get is None:
+            get = self._model.get_sentence_embedding_dimension
+        return int(get())
 
     def fit(self, texts: list[str]) -> None:
         """Pretrained: nothing to fit."""
