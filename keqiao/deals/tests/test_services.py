@@ -19,6 +19,15 @@ from .conftest import contract_data
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English here; the zh_Hans catalogue is checked by compile_translations."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -310,7 +310,7 @@ def test_api_flow_interest_to_registered_contract(client, make_achievement, owne
         ),
         content_type="application/json",
     )
-    assert again.status_code == 400 and "open" in again.json()["detail"]
+    assert again.status_code == 400 and "进行中的合作意向" in again.json()["detail"]
     client.logout()
     login(client, owner)
     accepted = client.post(f"/api/v1/deals/{deal_id}/accept", content_type="application/json")
