@@ -15,6 +15,7 @@ urlpatterns = [
     path("demands/", include("keqiao.demands.urls")),
     path("matching/", include("keqiao.matching.urls")),
     path("deals/", include("keqiao.deals.urls")),
+    path("governance/", include("keqiao.governance.urls")),
     path("accounts/", include("keqiao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

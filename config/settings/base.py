@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "keqiao.demands",
     "keqiao.matching",
     "keqiao.deals",
+    "keqiao.governance",
     "keqiao.search",
     "keqiao.portal",
 ]

@@ -63,6 +63,17 @@ class Organization(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("supervising department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised",
+        help_text=_(
+            "For universities and institutes: the department that receives their annual report first."
+        ),
+    )
     is_contract_office = models.BooleanField(
         _("technology contract registration office"),
         default=False,

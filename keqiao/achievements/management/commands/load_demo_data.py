@@ -21,6 +21,9 @@ class Command(BaseCommand):
             result = loader.load(limit=limit)
             if not result["skipped"]:
                 loader.load_recommendation()
+                from keqiao.deals.demo import load_deals
+
+                result["counts"].update(load_deals())
                 # The matcher built while loading is saved, so the server need not build it again.
                 from keqiao.matching.matcher import get_match_index
 
