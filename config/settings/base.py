@@ -175,6 +175,13 @@ if not (_OFFICE_CODE and len(_OFFICE_CODE) == 3 and _OFFICE_CODE.isdigit()):
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"KEQIAO_REGISTRATION_OFFICE_CODE={_OFFICE_CODE!r} must be exactly 3 digits.")
+_CONTRACT_REGION = env_str("KEQIAO_CONTRACT_REGION_CODE", "511400")
+if not (len(_CONTRACT_REGION) == 6 and _CONTRACT_REGION.isdigit()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"KEQIAO_CONTRACT_REGION_CODE={_CONTRACT_REGION!r} must be a 6-digit GB/T 2260 code."
+    )
 KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
     "REGISTRATION_OFFICE_CODE": _OFFICE_CODE,
@@ -199,6 +206,6 @@ KEQIAO = {
     "ROOM_CLOSE_AFTER_REMINDER_DAYS": env_int("KEQIAO_ROOM_CLOSE_AFTER_REMINDER_DAYS", 14),
     # Technology contracts: the 6-digit GB/T 2260 code of the registering city (prefix of 技术输出/吸纳)
     # and the yearly technology transaction target of the action plan (yuan).
-    "CONTRACT_REGION_CODE": env_str("KEQIAO_CONTRACT_REGION_CODE", "511400"),
+    "CONTRACT_REGION_CODE": _CONTRACT_REGION,
     "ANNUAL_TRANSACTION_TARGET": env_int("KEQIAO_ANNUAL_TRANSACTION_TARGET", 100_000_000),
 }

@@ -122,8 +122,8 @@ class RoomOut(Schema):
     events: list[EventOut]
 
 
-def _contacts(deal: Deal) -> list[dict]:
-    if not deal.disclosed:
+def _contacts(deal: Deal, user) -> list[dict]:
+    if not deal.disclosed or (services.side_of(user, deal) is None and services.is_invited(user, deal)):
         return []
     listing = deal.listing
     listing_contact = " ".join(
@@ -160,7 +160,7 @@ def _room(request, deal_id: int) -> dict:
     contents = selectors.room_contents(deal)
     return {
         "deal": deal,
-        "contacts": _contacts(deal),
+        "contacts": _contacts(deal, request.user),
         **{k: contents[k] for k in ("messages", "offers", "meetings", "events")},
     }
 
@@ -382,6 +382,12 @@ class ContractPatch(Schema):
     buyer_name: str | None = Field(None, max_length=100)
     buyer_nature: str | None = None
     buyer_region_code: str | None = None
+    seller_legal_representative: str | None = Field(None, max_length=60)
+    seller_contact: str | None = Field(None, max_length=100)
+    buyer_legal_representative: str | None = Field(None, max_length=60)
+    buyer_contact: str | None = Field(None, max_length=100)
+    expected_new_investment: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    expected_new_output: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     contract_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     technology_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     payment_method: str | None = None

@@ -38,8 +38,10 @@ DEAL_TRANSITIONS: dict[str, dict[str, str]] = {
         "expire": DealStatus.EXPIRED,
     },
     DealStatus.AGREED: {"register": DealStatus.REGISTERED, "terminate": DealStatus.TERMINATED},
-    DealStatus.REGISTERED: {"perform": DealStatus.PERFORMING, "terminate": DealStatus.TERMINATED},
-    DealStatus.PERFORMING: {"complete": DealStatus.COMPLETED, "terminate": DealStatus.TERMINATED},
+    # Once the contract is registered, the deal ends as completed; a rescinded contract is corrected by the
+    # registration office, not terminated here.
+    DealStatus.REGISTERED: {"perform": DealStatus.PERFORMING},
+    DealStatus.PERFORMING: {"complete": DealStatus.COMPLETED},
 }
 # An open deal blocks a second expression of interest in the same listing by the same organisation.
 OPEN_STATUSES = (DealStatus.INTEREST, DealStatus.ACCEPTED, DealStatus.NEGOTIATING, DealStatus.AGREED)
@@ -109,7 +111,7 @@ class PaymentMethod(models.TextChoices):
 class OfferStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", _("Rejected by the other side")
     SUPERSEDED = "superseded", _("Superseded by a counter-offer")
 
 

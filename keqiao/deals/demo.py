@@ -154,7 +154,7 @@ def load_deals() -> dict:
     # 4. Declined, with a reason.
     d = Demand.objects.filter(status="published", organization=orgs["renshou"]).order_by("pk").first()
     if d:
-        deal = interest("pharma", d, "consulting", "我院可提供柑橘病害检测咨询服务。")
+        deal = interest("pharma", d, "consulting", "我公司可提供柑橘病害检测咨询服务。")
         services.deal_decline(deal=deal, by=u["renshou"], reason="目前需要的是田间防控技术而非检测服务。")
 
     # 5. A deal registered as a contract and being performed.

@@ -105,12 +105,11 @@ def contracts_of_user(user) -> QuerySet[Contract]:
 def can_see_contract(user, contract: Contract) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if user_is_contract_office(user):
-        return True
     orgs = user_organization_ids(user)
-    return bool(
-        orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
-    )
+    if orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}:
+        return True
+    # The registration office sees what was filed with it, not other organisations' drafts.
+    return user_is_contract_office(user) and contract.status != choices.ContractStatus.DRAFT
 
 
 def contract_visible_to(user, pk: int) -> Contract:

@@ -248,6 +248,13 @@ def deal_withdraw(*, deal: Deal, by: User) -> Deal:
     deal = _lock(deal)
     _require_party(by, deal, side="initiator")
     _transition(deal, "withdraw", by=by)
+    _tell(
+        deal,
+        org_ids=[deal.counterpart_id],
+        title=_("%(org)s withdrew its interest in “%(title)s”")
+        % {"org": deal.initiator.name, "title": deal.listing.title},
+        key=f"deal:{deal.pk}:withdraw",
+    )
     return deal
 
 
@@ -623,6 +630,9 @@ def deals_maintain(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 if deal is None or not qs.filter(pk=pk).exists():
                     continue
                 _transition(deal, "expire", by=None, note=str(note))
+                deal.offers.filter(status=choices.OfferStatus.OPEN).update(
+                    status=choices.OfferStatus.SUPERSEDED
+                )
                 _tell(
                     deal,
                     org_ids=deal.party_ids,
@@ -977,6 +987,11 @@ def contract_submit(*, contract: Contract, by: User) -> Contract:
     contract = _lock_contract(contract)
     if contract.organization_id not in user_organization_ids(by):
         raise NotPermitted(_("Only the filing organisation can submit this contract."))
+    if contract.deal_id and contract.deal.status != choices.DealStatus.AGREED:
+        raise DomainError(
+            _("The negotiation behind this contract is “%(status)s”; it can no longer be registered.")
+            % {"status": contract.deal.get_status_display()}
+        )
     _contract_transition(contract, "submit", by=by)
     contract.submitted_at = timezone.now()
     contract.save(update_fields=["submitted_at"])
@@ -1079,7 +1094,10 @@ def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -
     )
     _tell_contract(
         contract,
-        user_ids=_org_users([contract.organization_id]),
+        user_ids=_org_users(
+            {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
+            - {None}
+        ),
         title=_("The registration office corrected contract %(number)s")
         % {"number": contract.registration_number},
         key=f"contract:{contract.pk}:correct:{contract.events.count()}",

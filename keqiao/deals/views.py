@@ -14,6 +14,7 @@ from keqiao.common.pagination import paginate
 
 from . import choices, forms, selectors, services
 from .models import Contract
+from .statistics import user_can_view
 
 
 def _listing(kind: str, pk: int):
@@ -42,7 +43,11 @@ def interest(request, kind: str, pk: int):
     if existing is not None:
         messages.info(request, _("Your organisation already has an open negotiation on this listing."))
         return redirect(existing)
-    organizations = [o for o in user_holder_organizations(request.user) if o.pk != listing.organization_id]
+    organizations = [
+        o
+        for o in user_holder_organizations(request.user)
+        if o.pk != listing.organization_id and o.is_verified
+    ]
     default_mode = _default_mode(kind, listing)
     form = forms.InterestForm(
         request.POST or None, organizations=organizations, initial={"mode": default_mode}
@@ -127,7 +132,11 @@ def mine(request):
             ]
         )
     page = paginate(request, qs, 20)
-    return render(request, "deals/mine.html", {"page": page, "tab": tab, "tabs": TABS})
+    return render(
+        request,
+        "deals/mine.html",
+        {"page": page, "tab": tab, "tabs": TABS, "is_bureau": user_is_bureau(request.user)},
+    )
 
 
 @login_required
@@ -204,6 +213,9 @@ def _render_room(request, deal, side, bound: dict):
     contents = selectors.room_contents(deal)
     can_write = deal.room_open and (side is not None or services.is_invited(request.user, deal))
     room_forms = {name: bound.get(name) or form_class(prefix=name) for name, form_class in ROOM_FORMS.items()}
+    reply = request.GET.get("reply", "")
+    if "message" not in bound and reply.isdigit():
+        room_forms["message"] = forms.MessageForm(prefix="message", initial={"reply_to": int(reply)})
     if side is not None and deal.room_open:
         room_forms["invite"] = bound.get("invite") or forms.InviteForm(
             prefix="invite", brokers=_brokers_for(deal)
@@ -236,13 +248,14 @@ def _render_room(request, deal, side, bound: dict):
             "is_counterpart": side is not None and side.pk == deal.counterpart_id,
             "is_initiator": side is not None and side.pk == deal.initiator_id,
             "can_write": can_write,
+            "is_broker": side is None and services.is_invited(request.user, deal),
             "can_terminate": side is not None
             and "terminate" in choices.DEAL_TRANSITIONS.get(deal.status, {}),
             "read_only": side is None and not services.is_invited(request.user, deal),
             "forms": room_forms,
             "open_offer": open_offer,
             "contract": contract,
-            "demand_budget": deal.demand if deal.demand_id and deal.disclosed else None,
+            "demand_budget": deal.demand if deal.demand_id and deal.disclosed and side is not None else None,
             **contents,
         },
         status=400 if bound else 200,
@@ -342,6 +355,8 @@ def contracts(request):
     """My organisations' contracts; the registration office also sees its queue."""
     office = user_is_contract_office(request.user)
     scope = request.GET.get("scope", "office" if office else "mine")
+    if not office:
+        scope = "mine"
     status = request.GET.get("status", "submitted" if scope == "office" else "")
     if scope == "office" and office:
         qs = selectors.contracts_for_office(status)
@@ -361,6 +376,7 @@ def contracts(request):
             "office": office,
             "statuses": choices.ContractStatus.choices,
             "can_file": bool(user_holder_organizations(request.user)),
+            "can_see_statistics": user_can_view(request.user),
         },
     )
 

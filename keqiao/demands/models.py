@@ -80,7 +80,10 @@ class Demand(models.Model):
     budget_private = models.BooleanField(
         _("keep the budget private"),
         default=False,
-        help_text=_("Only your organisation and the S&T bureau see the budget; it is not used for matching."),
+        help_text=_(
+            "Only your organisation, the S&T bureau and organisations whose interest you accept see the "
+            "budget; it is not used for matching."
+        ),
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     region = models.ForeignKey("common.Region", verbose_name=_("region"), on_delete=models.PROTECT)

@@ -28,6 +28,7 @@ def _english():
     with translation.override("en"):
         yield
 
+
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -545,3 +546,72 @@ def test_registration_numbers_restart_each_year(make_contract, bureau):
         b = services.contract_approve(contract=second, by=bureau)
     assert a.registered_on == datetime.date(2031, 12, 31) and a.registration_number == "2031511400000001"
     assert b.registered_on == datetime.date(2032, 1, 1) and b.registration_number == "2032511400000001"
+
+
+def test_withdrawal_tells_the_publisher(make_deal, owner, outsider):
+    deal = make_deal("interest")
+    services.deal_withdraw(deal=deal, by=outsider)
+    assert Notification.objects.filter(user=owner, key=f"deal:{deal.pk}:withdraw").exists()
+
+
+def test_expired_room_closes_its_open_offers(make_deal, settings):
+    conf = settings.KEQIAO
+    deal = make_deal("offered")
+    start = timezone.now()
+    with time_machine.travel(start + datetime.timedelta(days=conf["ROOM_STALL_DAYS"] + 1)):
+        services.deals_maintain()
+    with time_machine.travel(
+        start + datetime.timedelta(days=conf["ROOM_STALL_DAYS"] + conf["ROOM_CLOSE_AFTER_REMINDER_DAYS"] + 2)
+    ):
+        services.deals_maintain()
+    deal.refresh_from_db()
+    assert deal.status == "expired" and not deal.offers.filter(status="open").exists()
+
+
+def test_contract_of_a_terminated_deal_cannot_be_submitted(make_deal, outsider, other_org, owner):
+    deal = make_deal("agreed")
+    data = {
+        **services.contract_initial(deal),
+        "transfer_object": "patent",
+        "ip_type": "invention_patent",
+        "socio_economic_objective": "agriculture",
+    }
+    contract = services.contract_create(by=outsider, organization=other_org, data=data, deal=deal)
+    services.deal_terminate(deal=deal, by=owner, reason="对方未按期签约")
+    with pytest.raises(DomainError, match="no longer be registered"):
+        services.contract_submit(contract=contract, by=outsider)
+
+
+def test_registered_deal_is_not_terminated_but_completed(make_deal, outsider, other_org, bureau, owner):
+    deal = make_deal("agreed")
+    data = {
+        **services.contract_initial(deal),
+        "transfer_object": "patent",
+        "ip_type": "invention_patent",
+        "socio_economic_objective": "agriculture",
+    }
+    contract = services.contract_create(by=outsider, organization=other_org, data=data, deal=deal)
+    services.contract_submit(contract=contract, by=outsider)
+    services.contract_approve(contract=contract, by=bureau)
+    with pytest.raises(TransitionNotAllowed):
+        services.deal_terminate(deal=Deal.objects.get(pk=deal.pk), by=owner, reason="想反悔")
+
+
+def test_corrections_reach_both_parties(make_deal, outsider, other_org, bureau, owner):
+    deal = make_deal("agreed")
+    data = {
+        **services.contract_initial(deal),
+        "transfer_object": "patent",
+        "ip_type": "invention_patent",
+        "socio_economic_objective": "agriculture",
+    }
+    contract = services.contract_create(by=outsider, organization=other_org, data=data, deal=deal)
+    services.contract_submit(contract=contract, by=outsider)
+    contract = services.contract_approve(contract=contract, by=bureau)
+    services.contract_correct(
+        contract=contract, by=bureau, data={"technology_amount": "150000"}, reason="更正"
+    )
+    for user in (owner, outsider):
+        assert Notification.objects.filter(
+            user=user, title__contains=contract.registration_number, key__contains="correct"
+        ).exists()

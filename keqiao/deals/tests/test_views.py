@@ -359,3 +359,39 @@ def test_api_flow_interest_to_registered_contract(client, make_achievement, owne
     approved = client.post(f"/api/v1/contracts/{cid}/approve", content_type="application/json").json()
     assert approved["status"] == "approved" and approved["registration_number"]
     assert Deal.objects.get(pk=deal_id).status == "registered"
+
+
+def test_invited_broker_sees_the_room_but_not_the_contacts_or_private_budget(
+    client, make_demand, owner, holder_org, outsider, broker
+):
+    d = make_demand("published", contact_phone="13999990000")
+    deal = services.deal_express_interest(
+        by=owner, organization=holder_org, listing=d, mode="consulting", message="我们可以解决"
+    )
+    services.deal_accept(deal=deal, by=outsider)
+    services.broker_invite(deal=deal, by=outsider, broker=broker)
+    login(client, broker)
+    page = client.get(reverse("deals:room", args=[deal.pk])).content.decode()
+    assert "13999990000" not in page and 'id="contacts"' not in page
+    assert client.get(f"/api/v1/deals/{deal.pk}").json()["contacts"] == []
+    client.logout()
+    login(client, owner)
+    assert "13999990000" in client.get(reverse("deals:room", args=[deal.pk])).content.decode()
+
+
+def test_registration_office_does_not_see_other_organisations_drafts(client, make_contract, bureau):
+    draft = make_contract("draft")
+    login(client, bureau)
+    assert client.get(reverse("deals:contract", args=[draft.pk])).status_code == 404
+    from keqiao.deals import services as s
+
+    s.contract_submit(contract=draft, by=draft.created_by)
+    assert client.get(reverse("deals:contract", args=[draft.pk])).status_code == 200
+
+
+def test_reply_link_prefills_the_thread(client, room_setup, owner):
+    deal, _att = room_setup
+    first = deal.messages.first()
+    login(client, owner)
+    page = client.get(reverse("deals:room", args=[deal.pk]) + f"?reply={first.pk}").content.decode()
+    assert f'value="{first.pk}"' in page

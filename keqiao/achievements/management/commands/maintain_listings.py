@@ -9,7 +9,7 @@ from keqiao.demands import services as demand_services
 
 class Command(BaseCommand):
     help = (
-        "Expire achievements and demands past their date and send 14-day expiry reminders; expire "
+        "Expire achievements and demands past their date and send expiry reminders; expire "
         "unanswered interest and remind, then close, negotiation rooms without activity."
     )
 
