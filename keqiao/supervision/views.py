@@ -1,0 +1,307 @@
+"""Pages of task supervision: my tasks, the task page with its reports and consolidation, the report form,
+and the bureau's task × department matrix."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.errors import DomainError
+from keqiao.governance.models import TaskAssignment
+from keqiao.governance.services import user_departments
+
+from . import forms, selectors, services
+from .models import (
+    DUE_AFTER_DAYS,
+    Consolidation,
+    ProgressReport,
+    ProgressStatus,
+    is_overdue,
+    parse_period,
+    period_due,
+    period_of,
+    plan_periods,
+    shift_period,
+)
+
+
+def _add_error(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+def _period(request, plan, default: str | None = None) -> str:
+    """The period asked for, when it is one of the plan's; else the default (the last ended period)."""
+    today = timezone.localdate()
+    periods = plan_periods(plan, today)
+    asked = parse_period(request.GET.get("period") or request.POST.get("period") or "")
+    if asked in periods:
+        return asked
+    default = default or selectors.default_period(today)
+    return default if default in periods else (periods[0] if periods else period_of(today))
+
+
+def _task_url(task, period: str) -> str:
+    return f"{reverse('supervision:task', args=[task.pk])}?period={period}"
+
+
+STATUS_LABELS = dict(ProgressStatus.choices)
+
+
+@login_required
+def home(request):
+    """My departments' tasks and the state of their reports for a period."""
+    departments = user_departments(request.user)
+    bureau = user_is_bureau(request.user)
+    if not departments:
+        if bureau:
+            return redirect("supervision:matrix")
+        raise Http404
+    today = timezone.localdate()
+    period = parse_period(request.GET.get("period") or "") or selectors.default_period(today)
+    if period > period_of(today):
+        period = period_of(today)
+    mine = {d.pk: d for d in departments}
+    assignments = list(
+        TaskAssignment.objects.filter(department_id__in=mine)
+        .select_related("task", "task__plan", "department")
+        .order_by("task__plan_id", "task__number", "position")
+    )
+    task_ids = {a.task_id for a in assignments}
+    reports = {
+        (t, d): (pk, status)
+        for pk, t, d, status in ProgressReport.objects.filter(
+            task_id__in=task_ids, period=period
+        ).values_list("pk", "task_id", "department_id", "status")
+    }
+    consolidated = dict(
+        Consolidation.objects.filter(task_id__in=task_ids, period=period).values_list("task_id", "status")
+    )
+    overdue = is_overdue(period, today)
+    rows = []
+    for a in assignments:
+        if a.task.plan.starts_on > today or period_of(a.task.plan.starts_on) > period:
+            continue
+        report_id, status = reports.get((a.task_id, a.department_id), (None, ""))
+        state = selectors.cell_state(
+            is_lead=a.position == 0,
+            report_status=status,
+            consolidated=a.task_id in consolidated,
+            marked_missing=False,
+            overdue=overdue,
+        )
+        rows.append(
+            {
+                "assignment": a,
+                "state": state,
+                "status": consolidated.get(a.task_id, "") if state == selectors.CONSOLIDATED else status,
+                "report_id": report_id,
+                "status_label": STATUS_LABELS.get(
+                    consolidated.get(a.task_id, "") if state == selectors.CONSOLIDATED else status, ""
+                ),
+                "consolidated": a.task_id in consolidated,
+            }
+        )
+    periods = [shift_period(period_of(today), -i) for i in range(12)]
+    return render(
+        request,
+        "supervision/home.html",
+        {
+            "rows": rows,
+            "period": period,
+            "periods": periods,
+            "due": period_due(period),
+            "overdue": overdue,
+            "departments": departments,
+            "is_bureau": bureau,
+            "status_labels": STATUS_LABELS,
+        },
+    )
+
+
+@login_required
+def matrix(request):
+    """The bureau's task × department matrix of a plan for a period."""
+    if not user_is_bureau(request.user):
+        raise Http404
+    plans = selectors.plans()
+    if not plans:
+        raise Http404
+    plan_id = request.GET.get("plan", "")
+    plan = next((p for p in plans if str(p.pk) == plan_id), plans[0])
+    period = _period(request, plan)
+    data = selectors.matrix(plan, period)
+    return render(
+        request,
+        "supervision/matrix.html",
+        {
+            "plans": plans,
+            "plan": plan,
+            "period": period,
+            "due": period_due(period),
+            "status_labels": STATUS_LABELS,
+            **data,
+        },
+    )
+
+
+def _task_context(request, access, period: str) -> dict:
+    task = access.task
+    consolidation = selectors.consolidation_of(task, period)
+    today = timezone.localdate()
+    reports = selectors.reports_for(access, period)
+    own = [r for r in reports if r.department_id in access.department_ids]
+    reported_own = {r.department_id for r in own}
+    cells = selectors.task_cells(access, period, today)
+    if not access.sees_all_reports:
+        cells = [c for c in cells if c["department"].pk in access.department_ids]
+    return {
+        "task": task,
+        "access": access,
+        "period": period,
+        "periods": plan_periods(task.plan, today),
+        "due": period_due(period),
+        "overdue": is_overdue(period, today),
+        "reports": reports,
+        "cells": cells,
+        "consolidation": consolidation,
+        "can_report": [d for d in access.departments if d.pk not in reported_own]
+        if consolidation is None
+        else [],
+        "can_edit": consolidation is None,
+        "events": selectors.events_for(access, period),
+        "status_labels": STATUS_LABELS,
+        "due_after_days": DUE_AFTER_DAYS,
+    }
+
+
+@login_required
+def task(request, pk: int):
+    access = selectors.task_visible_to(request.user, pk)
+    period = _period(request, access.task.plan)
+    context = _task_context(request, access, period)
+    if access.is_lead and context["consolidation"] is None:
+        context["consolidation_form"] = forms.ConsolidationForm()
+    return render(request, "supervision/task.html", context)
+
+
+@login_required
+def consolidate(request, pk: int):
+    access = selectors.task_visible_to(request.user, pk)
+    period = _period(request, access.task.plan)
+    if request.method != "POST":
+        return redirect(_task_url(access.task, period))
+    if not access.is_lead:
+        raise Http404
+    form = forms.ConsolidationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consolidate(
+                task=access.task,
+                by=request.user,
+                period=period,
+                summary=form.cleaned_data["summary"],
+                status=form.cleaned_data["status"],
+                mark_missing=form.cleaned_data["mark_missing"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The period is consolidated; the co-departments were told."))
+            return redirect(_task_url(access.task, period))
+    context = _task_context(request, access, period)
+    context["consolidation_form"] = form
+    return render(request, "supervision/task.html", context, status=400)
+
+
+@login_required
+def report_edit(request, pk: int):
+    """File or edit my department's report on a task for a period."""
+    access = selectors.task_visible_to(request.user, pk)
+    if not access.departments:
+        raise Http404  # the bureau reads; only responsible departments report
+    task = access.task
+    period = _period(request, task.plan)
+    dept_id = request.GET.get("department") or request.POST.get("department") or ""
+    department = next((d for d in access.departments if str(d.pk) == dept_id), None)
+    if department is None:
+        if len(access.departments) > 1 and dept_id:
+            raise Http404
+        department = access.departments[0]
+    report = (
+        ProgressReport.objects.prefetch_related("figures", "attachments")
+        .filter(task=task, department=department, period=period)
+        .first()
+    )
+    attachments = list(report.attachments.all()) if report else []
+    initial = forms.ReportForm.initial_for(report) if report else {}
+    form = forms.ReportForm(
+        request.POST or None, request.FILES or None, initial=initial, attachments=attachments
+    )
+    closed = selectors.consolidation_of(task, period) is not None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report = services.report_save(
+                    task=task,
+                    by=request.user,
+                    period=period,
+                    department=department,
+                    text=form.cleaned_data["text"],
+                    status=form.cleaned_data["status"],
+                    figures=form.figures(),
+                    files=form.cleaned_data["files"],
+                    remove_attachments=form.cleaned_data.get("remove_attachments") or [],
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, _("Your progress report was saved."))
+                return redirect(report)
+        status = 400
+    return render(
+        request,
+        "supervision/report_form.html",
+        {
+            "form": form,
+            "task": task,
+            "period": period,
+            "department": department,
+            "departments": access.departments,
+            "report": report,
+            "closed": closed,
+            "due": period_due(period),
+        },
+        status=status,
+    )
+
+
+@login_required
+def report(request, pk: int):
+    report, access = selectors.report_visible_to(request.user, pk)
+    consolidation = selectors.consolidation_of(report.task, report.period)
+    return render(
+        request,
+        "supervision/report.html",
+        {
+            "report": report,
+            "access": access,
+            "consolidation": consolidation,
+            "can_edit": consolidation is None and report.department_id in access.department_ids,
+            "due": period_due(report.period),
+        },
+    )
+
+
+@login_required
+def attachment(request, pk: int, attachment_pk: int):
+    att = selectors.attachment_visible_to(request.user, pk, attachment_pk)
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
+    response["Content-Type"] = att.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
