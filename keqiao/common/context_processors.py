@@ -13,4 +13,12 @@ def platform(request):
         context["unread_notifications"] = lambda: Notification.objects.filter(
             user=user, read_at__isnull=True
         ).count()
+
+        def sees_plans() -> bool:
+            from keqiao.deals.statistics import user_can_view
+
+            return user_can_view(user)
+
+        # Government users (the bureau, county bureaus, departments) see the plan dashboards.
+        context["sees_plans"] = sees_plans
     return context

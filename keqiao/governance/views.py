@@ -1,11 +1,279 @@
-"""Pages of action plans (filled in below)."""
+"""Pages of action plans: the list, the live progress dashboard, drill-down, reporting values, creating
+and importing plans, and the exports."""
 
-from django.http import Http404
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.errors import DomainError
+from keqiao.common.models import Region
+from keqiao.common.pagination import paginate
+from keqiao.deals.statistics import user_can_view
+
+from . import exports, indicators, services
+from .models import ActionPlan, Indicator, TaskAssignment
 
 
+def _require_viewer(request) -> None:
+    if not user_can_view(request.user):
+        raise Http404
+
+
+def _plan(pk: int) -> ActionPlan:
+    return get_object_or_404(ActionPlan, pk=pk)
+
+
+@login_required
 def plans(request):
-    raise Http404
+    _require_viewer(request)
+    return render(
+        request,
+        "governance/plans.html",
+        {"plans": ActionPlan.objects.all(), "can_create": user_is_bureau(request.user)},
+    )
 
 
+def _tasks(plan: ActionPlan):
+    return plan.tasks.prefetch_related(
+        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("department"))
+    )
+
+
+@login_required
 def plan(request, pk: int):
-    raise Http404
+    _require_viewer(request)
+    plan = _plan(pk)
+    today = timezone.localdate()
+    rows = indicators.plan_progress(plan, today)
+    charts = [
+        {
+            "id": p.indicator.pk,
+            "name": p.indicator.name,
+            "unit": p.indicator.unit,
+            "target": str(p.indicator.target_value),
+            "years": [y for y, _v in p.trend],
+            "values": [None if v is None else str(v) for _y, v in p.trend],
+        }
+        for p in rows
+    ]
+    return render(
+        request,
+        "governance/plan.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "charts": charts,
+            "tasks": _tasks(plan),
+            "today": today,
+            "can_export": True,
+            "departments": services.user_departments(request.user),
+            "is_bureau": user_is_bureau(request.user),
+        },
+    )
+
+
+class ReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=2, min_value=0)
+    region = forms.ModelChoiceField(
+        label=_("County, district or park"),
+        queryset=Region.objects.exclude(kind=Region.Kind.CITY),
+        required=False,
+        empty_label=_("Whole city"),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The document, list or statistics the figure comes from."),
+    )
+
+
+@login_required
+def indicator(request, pk: int):
+    """One indicator: progress, breakdown, the records behind it, and (reported ones) the report form."""
+    _require_viewer(request)
+    ind = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=pk)
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = min(today.year, ind.deadline.year)
+    if not (ind.plan.starts_on.year <= year <= today.year):
+        year = min(today.year, ind.deadline.year)
+    can_report = ind.source == Indicator.Source.REPORTED and (
+        ind.department in services.user_departments(request.user) or user_is_bureau(request.user)
+    )
+    form = ReportForm(request.POST or None, initial={"year": year}) if can_report else None
+    if request.method == "POST":
+        if not can_report:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.indicator_report(indicator=ind, by=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            else:
+                messages.success(request, _("The value was recorded."))
+                return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    progress = indicators.progress(ind, today)
+    record_page = paginate(request, indicators.records(ind, year), 50)
+    return render(
+        request,
+        "governance/indicator.html",
+        {
+            "ind": ind,
+            "progress": progress,
+            "year": year,
+            "years": list(range(ind.plan.starts_on.year, today.year + 1)),
+            "value": indicators.value_for_year(ind, year),
+            "breakdown": indicators.breakdown(ind, year),
+            "page": record_page,
+            "record_kind": ind.query if ind.source == Indicator.Source.QUERY else "reports",
+            "query_label": indicators.query_label(ind),
+            "form": form,
+        },
+        status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def plan_export_xlsx(request, pk: int):
+    _require_viewer(request)
+    plan = _plan(pk)
+    content = exports.plan_xlsx(plan, indicators.plan_progress(plan))
+    return _download(content, f"{plan.title}.xlsx", exports.XLSX)
+
+
+@login_required
+def plan_export_pdf(request, pk: int):
+    _require_viewer(request)
+    plan = _plan(pk)
+    content = exports.plan_pdf(plan, indicators.plan_progress(plan), list(_tasks(plan)))
+    return _download(content, f"{plan.title}.pdf", "application/pdf")
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+
+@login_required
+def plan_import(request):
+    """Create a plan from an Excel workbook in the shape of the export (sheets 方案, 指标, 任务)."""
+    if not user_is_bureau(request.user):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    row_errors: list = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = exports.read_plan_xlsx(form.cleaned_data["file"])
+            plan = services.plan_create(data=data, by=request.user)
+        except services.RowErrors as exc:
+            row_errors = exc.rows
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            messages.success(request, _("The plan was imported."))
+            return redirect(plan)
+    return render(
+        request,
+        "governance/import.html",
+        {"form": form, "row_errors": row_errors},
+        status=400 if row_errors else 200,
+    )
+
+
+@login_required
+def plan_template(request):
+    """An empty workbook in the import shape, pre-filled with the shipped plan's rows as an example."""
+    _require_viewer(request)
+    example = ActionPlan.objects.order_by("starts_on").first()
+    return _download(exports.plan_xlsx(example, None), "action-plan-template.xlsx", exports.XLSX)
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    document_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    issuing_body = forms.CharField(label=_("Issuing body"), max_length=100)
+    starts_on = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Period to"), widget=forms.DateInput(attrs={"type": "date"}))
+    indicators = forms.CharField(
+        label=_("Indicators"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "One per line: name | target | unit | deadline (YYYY-MM-DD) | 平台统计 and the statistic, or "
+            "部门填报 and the department | 累计 or 年度."
+        ),
+    )
+    tasks = forms.CharField(
+        label=_("Tasks"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_(
+            "One per line: key work area | task | content | departments, lead first, separated by 、 | schedule."
+        ),
+    )
+
+
+def _lines(text: str, keys: tuple[str, ...]) -> list[dict]:
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        rows.append({"number": n, **dict(zip(keys, parts, strict=False))})
+    return rows
+
+
+@login_required
+def plan_create(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    form = PlanForm(request.POST or None)
+    row_errors: list = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        indicator_rows = []
+        for row in _lines(
+            d["indicators"], ("name", "target", "unit", "deadline", "source", "detail", "period")
+        ):
+            source = row.get("source", "")
+            row["query" if source in ("平台统计", "query") else "department"] = row.pop("detail", "")
+            row["cumulative"] = row.pop("period", "累计")
+            indicator_rows.append(row)
+        data = {
+            **{k: d[k] for k in ("title", "document_number", "issuing_body", "starts_on", "ends_on")},
+            "indicators": indicator_rows,
+            "tasks": _lines(d["tasks"], ("work_area", "title", "content", "departments", "schedule")),
+        }
+        try:
+            plan = services.plan_create(data=data, by=request.user)
+        except services.RowErrors as exc:
+            row_errors = exc.rows
+        else:
+            messages.success(request, _("The plan was created."))
+            return redirect(plan)
+    return render(
+        request,
+        "governance/plan_form.html",
+        {"form": form, "row_errors": row_errors, "query_keys": indicators.QUERY_LABELS.items()},
+        status=400 if row_errors else 200,
+    )
