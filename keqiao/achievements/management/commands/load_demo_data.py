@@ -24,6 +24,9 @@ class Command(BaseCommand):
                 from keqiao.deals.demo import load_deals
 
                 result["counts"].update(load_deals())
+                from keqiao.governance.demo import load_governance
+
+                result["counts"].update(load_governance())
                 # The matcher built while loading is saved, so the server need not build it again.
                 from keqiao.matching.matcher import get_match_index
 

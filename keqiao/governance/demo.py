@@ -1,0 +1,127 @@
+"""Demo governance data: the bureau's own organisation stands for 市科技局, and a current three-year plan
+(fictional, marked 演示) shows the live dashboard on the demo's registered contracts and organisations."""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from keqiao.accounts.models import User
+from keqiao.common.models import Region
+
+from . import services
+from .models import ActionPlan, Department
+
+DEMO_TITLE = "眉山市促进科技成果转移转化三年行动计划（2024—2026年）（演示）"
+
+
+@transaction.atomic
+def load_governance() -> dict:
+    if ActionPlan.objects.filter(title=DEMO_TITLE).exists():
+        return {}
+    bureau = User.objects.filter(username="bureau").first()
+    if bureau is None:
+        return {}
+    org = bureau.memberships.select_related("organization").first().organization
+    Department.objects.filter(name="市科技局").update(organization=org)
+    shipped = json.loads(
+        (Path(__file__).parent / "data" / "meishan_2017_2020.json").read_text(encoding="utf-8")
+    )
+    tasks = [{**t, "number": i} for i, t in enumerate(shipped["tasks"][:8], start=1)]
+    plan = services.plan_create(
+        by=bureau,
+        data={
+            "title": DEMO_TITLE,
+            "document_number": "眉府办发〔2024〕（演示）",
+            "issuing_body": "眉山市人民政府办公室",
+            "starts_on": "2024-01-01",
+            "ends_on": "2026-12-31",
+            "indicators": [
+                {
+                    "number": 1,
+                    "name": "全市年技术交易额",
+                    "target": "10000",
+                    "unit": "万元",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "transaction_amount",
+                    "cumulative": False,
+                },
+                {
+                    "number": 2,
+                    "name": "实施科技成果转化项目",
+                    "target": "120",
+                    "unit": "项",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "transformation_projects",
+                    "cumulative": True,
+                },
+                {
+                    "number": 3,
+                    "name": "科技成果转移转化服务机构",
+                    "target": "3",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "service_agencies",
+                    "cumulative": True,
+                },
+                {
+                    "number": 4,
+                    "name": "新型研发机构、众创空间等创新创业载体",
+                    "target": "15",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "carriers",
+                    "cumulative": True,
+                },
+                {
+                    "number": 5,
+                    "name": "全市高新技术企业",
+                    "target": "150",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "reported",
+                    "department": "市科技局",
+                    "cumulative": True,
+                },
+                {
+                    "number": 6,
+                    "name": "培育产学研合作示范企业",
+                    "target": "60",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "reported",
+                    "department": "市科技局",
+                    "cumulative": True,
+                },
+            ],
+            "tasks": tasks,
+        },
+    )
+    regions = {r.code: r for r in Region.objects.all()}
+    high_tech = plan.indicators.get(number=5)
+    for year, value, evidence in (
+        (2024, "112", "2024年度四川省高新技术企业认定名单（眉山市）"),
+        (2025, "131", "2025年度四川省高新技术企业认定名单（眉山市），含复审通过企业"),
+    ):
+        services.indicator_report(indicator=high_tech, by=bureau, year=year, value=value, evidence=evidence)
+    for code, value in (
+        ("511402", "21"),
+        ("511403", "9"),
+        ("511421", "12"),
+        ("511423", "3"),
+        ("511424", "2"),
+        ("511425", "4"),
+    ):
+        services.indicator_report(
+            indicator=plan.indicators.get(number=6),
+            by=bureau,
+            year=2025,
+            value=value,
+            evidence="各县（区）科技局报送的产学研合作示范企业名单（2025年）",
+            region=regions[code],
+        )
+    return {"plans": 1, "reported_values": 8}
