@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "keqiao.matching",
     "keqiao.deals",
     "keqiao.governance",
+    "keqiao.supervision",
     "keqiao.search",
     "keqiao.portal",
 ]
