@@ -1,0 +1,364 @@
+"""Pages of annual reports (filing, review, the bureau's overview, exports) and of funded projects."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.common.errors import DomainError
+from keqiao.common.pagination import paginate
+
+from . import choices, exports, forms, selectors, services
+from .models import AnnualReport, ReportingYear
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    for field, msgs in exc.message_dict.items():
+        for m in msgs:
+            form.add_error(field if field in form.fields else None, m)
+
+
+def _add_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _selected_year(request, years: list[ReportingYear]) -> ReportingYear | None:
+    wanted = request.GET.get("year", "")
+    for ry in years:
+        if str(ry.year) == wanted:
+            return ry
+    current = selectors.current_reporting_year()
+    return current if current in years else (years[0] if years else None)
+
+
+@login_required
+def index(request):
+    """The bureau's overview of a year; an institution's own reports; a department's reports to review."""
+    user = request.user
+    bureau = user_is_bureau(user)
+    my_orgs = selectors.filing_organizations_of(user)
+    supervised = selectors.supervised_organization_ids(user)
+    if not (bureau or my_orgs or supervised):
+        raise Http404
+    years = list(ReportingYear.objects.all())
+    selected = _selected_year(request, years)
+    today = timezone.localdate()
+    context = {"years": years, "selected": selected, "bureau": bureau, "today": today}
+    if bureau and selected is not None:
+        context["overview"] = selectors.overview(selected, today=today)
+    if my_orgs:
+        reports = {
+            (r.organization_id, r.reporting_year_id): r
+            for r in AnnualReport.objects.filter(organization__in=my_orgs).select_related("reporting_year")
+        }
+        context["mine"] = [
+            {
+                "organization": org,
+                "years": [
+                    {
+                        "reporting_year": ry,
+                        "report": reports.get((org.pk, ry.pk)),
+                        "open": ry.is_open(today),
+                        "late": selectors.is_late(reports.get((org.pk, ry.pk)), ry, today),
+                    }
+                    for ry in years
+                ],
+            }
+            for org in my_orgs
+        ]
+    if supervised:
+        context["to_review"] = list(
+            selectors.reports_visible_to(user)
+            .filter(organization_id__in=supervised)
+            .exclude(status=choices.ReportStatus.DRAFT)
+            .order_by("-reporting_year__year", "status", "organization__name")
+        )
+    return render(request, "annualreports/index.html", context)
+
+
+@login_required
+@require_POST
+def start(request):
+    orgs = {str(o.pk): o for o in selectors.filing_organizations_of(request.user)}
+    org = orgs.get(request.POST.get("organization", ""))
+    if org is None:
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    existing = AnnualReport.objects.filter(organization=org, reporting_year__year=year).first()
+    if existing is not None:
+        return redirect(existing)
+    try:
+        report = services.report_create(by=request.user, organization=org, year=year)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("annualreports:index")
+    messages.success(request, _("The report was started with the figures the platform knows. Check them."))
+    return redirect("annualreports:edit", report.pk)
+
+
+def _sections(report: AnnualReport) -> list[dict]:
+    rows = report.figure_rows()
+    return [
+        {"code": code, "label": label, "rows": [r for r in rows if r["section"] == code]}
+        for code, label in choices.SECTIONS.items()
+        if any(r["section"] == code for r in rows)
+    ]
+
+
+ACTION_FORMS = {
+    "return": forms.CommentForm,
+    "approve": forms.NoteForm,
+    "receive": forms.NoteForm,
+    "reopen": forms.ReasonForm,
+}
+
+
+@login_required
+def detail(request, pk: int):
+    report = selectors.report_visible_to(request.user, pk)
+    roles = selectors.role_of(request.user, report)
+    bound: dict = {}
+    if request.method == "POST":
+        response = _detail_post(request, report, bound)
+        if response is not None:
+            return response
+    return render(
+        request,
+        "annualreports/detail.html",
+        {
+            "r": report,
+            "roles": roles,
+            "sections": _sections(report),
+            "projects": report.projects.all(),
+            "events": report.events.select_related("actor"),
+            "return_form": bound.get("return") or forms.CommentForm(prefix="return"),
+            "approve_form": bound.get("approve") or forms.NoteForm(prefix="approve"),
+            "receive_form": bound.get("receive") or forms.NoteForm(prefix="receive"),
+            "reopen_form": bound.get("reopen") or forms.ReasonForm(prefix="reopen"),
+        },
+        status=400 if bound else 200,
+    )
+
+
+def _detail_post(request, report, bound: dict):
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "submit":
+            services.report_submit(report=report, by=user)
+            messages.success(request, _("The report was submitted to the supervising department."))
+            return redirect(report)
+        if action not in ACTION_FORMS:
+            raise Http404
+        form = ACTION_FORMS[action](request.POST, prefix=action)
+        if not form.is_valid():
+            bound[action] = form
+            return None
+        data = form.cleaned_data
+        try:
+            if action == "return":
+                services.report_return(report=report, by=user, comment=data["comment"])
+            elif action == "approve":
+                services.report_approve(report=report, by=user, note=data["note"])
+            elif action == "receive":
+                services.report_receive(report=report, by=user, note=data["note"])
+            else:
+                services.report_reopen(report=report, by=user, reason=data["reason"])
+        except DomainError as exc:
+            if exc.status_code == 403:
+                raise
+            _add_error(form, exc)
+            bound[action] = form
+            return None
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(report)
+    messages.success(request, _("Done."))
+    return redirect(report)
+
+
+@login_required
+def edit(request, pk: int):
+    report = selectors.report_visible_to(request.user, pk)
+    if "institution" not in selectors.role_of(request.user, report):
+        raise Http404
+    if not report.is_editable:
+        messages.info(request, _("This report can no longer be edited."))
+        return redirect(report)
+    action = request.POST.get("action", "save") if request.method == "POST" else ""
+    form = forms.ReportForm(request.POST if action in ("save", "save_submit") else None, report=report)
+    project_form = forms.ProjectForm(request.POST if action == "project" else None, prefix="project")
+    status = 200
+    if action in ("save", "save_submit") and form.is_valid():
+        try:
+            services.report_update(report=report, by=request.user, **form.service_data())
+            if action == "save_submit":
+                services.report_submit(report=report, by=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            if action == "save_submit":
+                messages.success(request, _("The report was submitted to the supervising department."))
+                return redirect(report)
+            messages.success(request, _("Saved."))
+            return redirect("annualreports:edit", report.pk)
+    elif action == "project" and project_form.is_valid():
+        try:
+            services.report_project_add(report=report, by=request.user, data=project_form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(project_form, exc)
+        except DomainError as exc:
+            _add_error(project_form, exc)
+        else:
+            messages.success(request, _("The project was added."))
+            return redirect("annualreports:edit", report.pk)
+    elif action == "remove_project":
+        try:
+            services.report_project_remove(
+                report=report, by=request.user, project_id=int(request.POST.get("project") or 0)
+            )
+        except (DomainError, ValueError):
+            raise Http404 from None
+        return redirect("annualreports:edit", report.pk)
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "annualreports/edit.html",
+        {"r": report, "form": form, "project_form": project_form, "projects": report.projects.all()},
+        status=status,
+    )
+
+
+def _filename(report: AnnualReport, ext: str) -> str:
+    return f"annual-report-{report.year}-{report.organization_id}.{ext}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def export_xlsx(request, pk: int):
+    report = selectors.report_visible_to(request.user, pk)
+    return _download(
+        exports.report_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _filename(report, "xlsx"),
+    )
+
+
+@login_required
+def export_pdf(request, pk: int):
+    report = selectors.report_visible_to(request.user, pk)
+    return _download(exports.report_pdf(report), "application/pdf", _filename(report, "pdf"))
+
+
+@login_required
+def aggregate_xlsx(request):
+    if not user_is_bureau(request.user):
+        raise Http404
+    ry = ReportingYear.objects.filter(year=request.GET.get("year") or 0).first()
+    if ry is None:
+        raise Http404
+    return _download(
+        exports.overview_xlsx(selectors.overview(ry)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"annual-reports-{ry.year}.xlsx",
+    )
+
+
+# --- funded plan projects ---------------------------------------------------------------------------
+
+
+@login_required
+def projects(request):
+    user = request.user
+    bureau = user_is_bureau(user)
+    if not bureau and not user_organization_ids(user):
+        raise Http404
+    qs = selectors.plan_projects_visible_to(user)
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        qs = qs.filter(selectors.overdue_q())
+    qs = qs.order_by("report_due_on", "number")
+    page = paginate(request, qs, 30)
+    return render(
+        request,
+        "annualreports/projects.html",
+        {
+            "page": page,
+            "bureau": bureau,
+            "overdue_only": overdue_only,
+            "grace": selectors.REGISTRATION_GRACE_DAYS,
+        },
+    )
+
+
+@login_required
+def project(request, pk: int):
+    from keqiao.achievements.models import Achievement
+
+    p = selectors.plan_project_visible_to(request.user, pk)
+    undertaker = p.organization_id in user_organization_ids(request.user)
+    achievements = list(Achievement.objects.filter(organization_id=p.organization_id).order_by("-id")[:200])
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    mark_form = forms.MarkReportForm(
+        request.POST if action == "mark" else None,
+        initial={"submitted_on": p.report_submitted_on or timezone.localdate()},
+    )
+    link_form = forms.LinkAchievementsForm(
+        request.POST if action == "link" else None,
+        achievements=achievements,
+        initial={"achievements": list(p.achievements.values_list("pk", flat=True))},
+    )
+    status = 200
+    if action:
+        if not undertaker:
+            raise Http404
+        form = mark_form if action == "mark" else link_form if action == "link" else None
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                if action == "mark":
+                    services.plan_project_mark_report(
+                        project=p, by=request.user, submitted_on=form.cleaned_data["submitted_on"]
+                    )
+                else:
+                    services.plan_project_link(
+                        project=p, by=request.user, achievement_ids=form.cleaned_data["achievements"]
+                    )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(p)
+        status = 400
+    return render(
+        request,
+        "annualreports/project.html",
+        {
+            "p": p,
+            "undertaker": undertaker,
+            "linked": p.achievements.all(),
+            "events": p.events.select_related("actor"),
+            "mark_form": mark_form,
+            "link_form": link_form,
+            "grace": selectors.REGISTRATION_GRACE_DAYS,
+        },
+        status=status,
+    )
