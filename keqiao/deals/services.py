@@ -514,16 +514,24 @@ def offer_make(
     return offer
 
 
-@transaction.atomic
-def offer_accept(*, offer: Offer, by: User) -> Deal:
-    """Accepting the other side's open offer ends the negotiation as agreed on its terms."""
+def _answer_offer(offer: Offer, by: User, *, own) -> tuple[Deal, Offer]:
+    """Lock the deal and the offer; only the other side answers an open offer (`own`: the refusal)."""
     deal = _lock(offer.deal)
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     org = _require_party(by, deal)
     if offer.status != choices.OfferStatus.OPEN:
         raise DomainError(_("This offer is no longer open."))
     if offer.side_id == org.pk:
-        raise DomainError(_("The other side accepts your offer; you can make a new one instead."))
+        raise DomainError(own)
+    return deal, offer
+
+
+@transaction.atomic
+def offer_accept(*, offer: Offer, by: User) -> Deal:
+    """Accepting the other side's open offer ends the negotiation as agreed on its terms."""
+    deal, offer = _answer_offer(
+        offer, by, own=_("The other side accepts your offer; you can make a new one instead.")
+    )
     offer.status = choices.OfferStatus.ACCEPTED
     offer.save(update_fields=["status"])
     _event(deal, by=by, action="offer_accept", changes={"price": str(offer.price)})
@@ -549,13 +557,7 @@ def offer_accept(*, offer: Offer, by: User) -> Deal:
 
 @transaction.atomic
 def offer_reject(*, offer: Offer, by: User) -> Offer:
-    deal = _lock(offer.deal)
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    org = _require_party(by, deal)
-    if offer.status != choices.OfferStatus.OPEN:
-        raise DomainError(_("This offer is no longer open."))
-    if offer.side_id == org.pk:
-        raise DomainError(_("You cannot reject your own offer; make a new one instead."))
+    deal, offer = _answer_offer(offer, by, own=_("You cannot reject your own offer; make a new one instead."))
     offer.status = choices.OfferStatus.REJECTED
     offer.save(update_fields=["status"])
     _event(deal, by=by, action="offer_reject")
