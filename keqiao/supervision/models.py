@@ -133,7 +133,10 @@ class ProgressReport(models.Model):
     text = models.TextField(_("progress"), max_length=4000)
     status = models.CharField(_("self-assessed status"), max_length=12, choices=ProgressStatus.choices)
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("report filed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     updated_by = models.ForeignKey(

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('filed_at', models.DateTimeField(auto_now_add=True, verbose_name='filed at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last edited at')),
                 ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_reports', to='governance.department', verbose_name='department')),
-                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
+                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='report filed by')),
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_reports', to='governance.task', verbose_name='task')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='last edited by')),
             ],
