@@ -17,6 +17,7 @@ urlpatterns = [
     path("deals/", include("keqiao.deals.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
+    path("annual-reports/", include("keqiao.annualreports.urls")),
     path("accounts/", include("keqiao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

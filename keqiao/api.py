@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI, Router, Schema
 
 from keqiao.achievements.api import router as achievements_router
+from keqiao.annualreports.api import router as annualreports_router
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Classification, Region
 from keqiao.deals.api import router as deals_router
@@ -70,4 +71,5 @@ api.add_router("/", matching_router)
 api.add_router("/deals", deals_statistics_router)  # before /deals/{deal_id}
 api.add_router("/", deals_router)
 api.add_router("/", supervision_router)
+api.add_router("/", annualreports_router)
 api.add_router("/reference", reference)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "keqiao.deals",
     "keqiao.governance",
     "keqiao.supervision",
+    "keqiao.annualreports",
     "keqiao.search",
     "keqiao.portal",
 ]

@@ -55,6 +55,8 @@ class Notification(models.Model):
         RECOMMENDATION_OUTCOME = "recommendation_outcome", _("Outcome of your recommendation")
         DEAL = "deal", _("Negotiation")
         CONTRACT = "contract", _("Technology contract")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+        SUPERVISION = "supervision", _("Task supervision")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
