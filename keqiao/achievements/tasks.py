@@ -4,6 +4,7 @@ from celery import shared_task
 
 from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
+from keqiao.governance.reminders import governance_reminders
 
 from . import services
 
@@ -17,4 +18,5 @@ def run_listing_maintenance() -> dict:
         "demands_expired": demand_services.demands_expire(),
         "demands_reminded": demand_services.demands_remind(),
         **{f"deals_{k}": v for k, v in deal_services.deals_maintain().items()},
+        **governance_reminders(),
     }

@@ -50,3 +50,13 @@ def test_meishan_plan_has_the_14_annex_rows_with_lead_department_first():
     assert tasks[10].title == "" and tasks[10].content.startswith("推动创新资源聚集能力强的产业园区建设")
     assert "到2020年,建设10家市级以上创新创业载体" in tasks[8].content
     assert tasks[13].title == "3.壮大成果转移转化人才队伍。"
+
+
+def test_hourly_maintenance_runs_the_governance_reminders():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("maintain_listings", stdout=out)
+    assert "task_reports_reminded=" in out.getvalue() and "annual_reports_reminded=" in out.getvalue()

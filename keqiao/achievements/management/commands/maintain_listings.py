@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from keqiao.achievements import services
 from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
+from keqiao.governance.reminders import governance_reminders
 
 
 class Command(BaseCommand):
@@ -20,5 +21,6 @@ class Command(BaseCommand):
             "demands_expired": demand_services.demands_expire(),
             "demands_reminded": demand_services.demands_remind(),
             **{f"deals_{k}": v for k, v in deal_services.deals_maintain().items()},
+            **governance_reminders(),
         }
         self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
