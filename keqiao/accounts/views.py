@@ -55,6 +55,8 @@ def dashboard(request):
     if is_bureau:
         context["review_count"] = achievement_selectors.review_queue().count()
         context["pending_orgs"] = selectors.organizations_pending_verification().count()
+    kinds = {o.kind for o in context["organizations"]}
+    context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
     return render(request, "accounts/dashboard.html", context)
 
 

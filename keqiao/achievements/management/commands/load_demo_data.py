@@ -27,6 +27,11 @@ class Command(BaseCommand):
                 from keqiao.governance.demo import load_governance
 
                 result["counts"].update(load_governance())
+                from keqiao.annualreports.demo import load_annual_reports
+                from keqiao.supervision.demo import load_supervision
+
+                result["counts"].update(load_supervision())
+                result["counts"].update(load_annual_reports())
                 # The matcher built while loading is saved, so the server need not build it again.
                 from keqiao.matching.matcher import get_match_index
 
