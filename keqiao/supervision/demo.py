@@ -143,7 +143,12 @@ def _member(org: Organization) -> User | None:
 @transaction.atomic
 def load_supervision() -> dict:
     """Create the demo departments and the previous quarter's reports; returns what was created."""
-    counts = {"organisations": 0, "linked_departments": 0, "reports": 0, "consolidations": 0}
+    counts = {
+        "supervision_organisations": 0,
+        "supervision_linked_departments": 0,
+        "supervision_reports": 0,
+        "supervision_consolidations": 0,
+    }
     plan = ActionPlan.objects.filter(document_number=PLAN_DOCUMENT).first()
     if plan is None:
         return counts
@@ -152,13 +157,13 @@ def load_supervision() -> dict:
     orgs: dict[str, Organization] = {}
     for username, full_name, name, department, description in DEPARTMENTS:
         org, created = _department_org(username, full_name, name, description, region, rng)
-        counts["organisations"] += created
+        counts["supervision_organisations"] += created
         orgs[department] = org
     bureau = Organization.objects.filter(name=BUREAU_ORG).first()
     if bureau is not None:
         orgs["市科技局"] = bureau
     for department, org in orgs.items():
-        counts["linked_departments"] += (
+        counts["supervision_linked_departments"] += (
             Department.objects.filter(name=department).exclude(organization=org).update(organization=org)
         )
 
@@ -185,7 +190,7 @@ def load_supervision() -> dict:
             status=status,
             figures=figures,
         )
-        counts["reports"] += 1
+        counts["supervision_reports"] += 1
 
     # 市财政局 leads task 8; once the quarter's reports are overdue it consolidates, recording the
     # co-departments that did not report.
@@ -208,5 +213,5 @@ def load_supervision() -> dict:
             status="at_risk",
             mark_missing=True,
         )
-        counts["consolidations"] += 1
+        counts["supervision_consolidations"] += 1
     return counts

@@ -20,19 +20,19 @@ def test_load_supervision_is_idempotent_and_leaves_overdue_cells():
     period = selectors.default_period()
     overdue = is_overdue(period, timezone.localdate())
     assert counts == {
-        "organisations": 2,
-        "linked_departments": 3,
-        "reports": len(REPORTS),
-        "consolidations": 1 if overdue else 0,
+        "supervision_organisations": 2,
+        "supervision_linked_departments": 3,
+        "supervision_reports": len(REPORTS),
+        "supervision_consolidations": 1 if overdue else 0,
     }
     assert Department.objects.get(name="市科技局").organization == bureau_org
     assert Department.objects.get(name="市财政局").organization.name == "眉山市财政局（演示）"
     assert ProgressReport.objects.filter(period=period).count() == len(REPORTS)
     assert load_supervision() == {
-        "organisations": 0,
-        "linked_departments": 0,
-        "reports": 0,
-        "consolidations": 0,
+        "supervision_organisations": 0,
+        "supervision_linked_departments": 0,
+        "supervision_reports": 0,
+        "supervision_consolidations": 0,
     }
     assert ProgressReport.objects.count() == len(REPORTS) and Consolidation.objects.count() <= 1
     plan = ProgressReport.objects.first().task.plan
