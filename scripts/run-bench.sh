@@ -22,3 +22,5 @@ $PY manage.py split_records keqiao/achievements/demo/csl_dev.jsonl "$OUT/train.j
 $PY manage.py evaluate_matching "$OUT/test.jsonl" --train "$OUT/train.jsonl" | tee "$OUT/evaluate_matching_halves.json"
 echo "== matching speed and memory at n=$N (bench/matching_bench.py)"
 $PY bench/matching_bench.py --n "$N" --json "$OUT/matching.json"
+echo "== registered contracts at n=$N: statistics page and API, contract list, plan dashboard, xlsx export (manage.py bench_deals)"
+$PY manage.py bench_deals --n "$N" | tee "$OUT/bench_deals.json"
