@@ -87,7 +87,7 @@ def test_institute_files_department_returns_then_approves_bureau_sees_it(browser
     inst.locator("#id_brokers").fill("2")
     inst.locator("#id_fulltime_staff").fill("3")
     inst.locator("#save-submit-report").click()
-    expect(inst.locator("#report-status")).to_have_text(re.compile("已提交|Submitted"))
+    expect(inst.locator("#report-status")).to_have_text(re.compile("已报送|已提交|Submitted"))
     report = AnnualReport.objects.get(organization=institute)
 
     # The supervising department returns it once.
@@ -110,7 +110,7 @@ def test_institute_files_department_returns_then_approves_bureau_sees_it(browser
     inst.locator("#add-project").click()
     expect(inst.locator("#section-g")).to_contain_text("水稻抗病品种许可")
     inst.locator("#save-submit-report").click()
-    expect(inst.locator("#report-status")).to_have_text(re.compile("已提交|Submitted"))
+    expect(inst.locator("#report-status")).to_have_text(re.compile("已报送|已提交|Submitted"))
 
     # The department approves.
     dept.goto(f"/annual-reports/{report.pk}/")
