@@ -57,6 +57,9 @@ def dashboard(request):
         context["pending_orgs"] = selectors.organizations_pending_verification().count()
     kinds = {o.kind for o in context["organizations"]}
     context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
+    from keqiao.governance.services import user_departments
+
+    context["supervises_tasks"] = context["is_bureau"] or bool(user_departments(request.user))
     return render(request, "accounts/dashboard.html", context)
 
 

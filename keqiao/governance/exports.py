@@ -163,10 +163,11 @@ def _rows(sheet, columns: list[str], keys: dict[str, str]) -> list[dict]:
         )
     index = {keys[c]: header.index(c) for c in columns}
     out = []
-    for row in rows:
+    for number, row in enumerate(rows, start=2):
         if not row or all(v in (None, "") for v in row):
             continue
         item = {key: row[i] if i < len(row) else None for key, i in index.items()}
+        item["_row"] = number
         if "cumulative" in item and item["cumulative"] is None:
             del item["cumulative"]
         out.append(item)

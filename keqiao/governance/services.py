@@ -64,10 +64,14 @@ def split_departments(value) -> list[str]:
     return [n for n in names if n]
 
 
-def validate_plan(data: dict) -> dict:
-    """Check a whole plan; return it cleaned, or raise RowErrors listing every bad row."""
+def validate_plan(data: dict, *, sheets: tuple[str, str, str] | None = None) -> dict:
+    """Check a whole plan; return it cleaned, or raise RowErrors listing every bad row.
+
+    `sheets` names the parts in the messages (the workbook's sheet names for an import); a row's number
+    is its `_row` when the reader gives one (the spreadsheet row), else its position.
+    """
     errors: list[tuple[str, int, str]] = []
-    head = str(_("Plan"))
+    head, indicator_sheet, task_sheet = sheets or (str(_("Plan")), str(_("Indicators")), str(_("Tasks")))
     cleaned: dict = {"indicators": [], "tasks": []}
     for key, label in (("title", _("title")), ("issuing_body", _("issuing body"))):
         value = str(data.get(key) or "").strip()
@@ -83,9 +87,10 @@ def validate_plan(data: dict) -> dict:
     except ValueError as exc:
         errors.append((head, 1, str(exc)))
     departments = {d.name: d for d in Department.objects.all()}
-    sheet = str(_("Indicators"))
+    sheet = indicator_sheet
     seen = set()
     for i, row in enumerate(data.get("indicators") or [], start=2):
+        i = row.get("_row", i)
         try:
             number = int(row.get("number") or i - 1)
             if number in seen:
@@ -138,10 +143,11 @@ def validate_plan(data: dict) -> dict:
             )
         except ValueError as exc:
             errors.append((sheet, i, str(exc)))
-    sheet = str(_("Tasks"))
+    sheet = task_sheet
     seen = set()
     area = ""
     for i, row in enumerate(data.get("tasks") or [], start=2):
+        i = row.get("_row", i)
         try:
             number = int(row.get("number") or i - 1)
             if number in seen:
@@ -165,25 +171,25 @@ def validate_plan(data: dict) -> dict:
                     "work_area": area[:200],
                     "title": str(row.get("title") or "").strip()[:200],
                     "content": content[:4000],
-                    "schedule": str(row.get("schedule") or "").strip()[:100] or str(_("Ongoing")),
+                    "schedule": str(row.get("schedule") or "").strip()[:100] or "持续推进",
                     "departments": [departments[n] for n in names],
                 }
             )
         except ValueError as exc:
             errors.append((sheet, i, str(exc)))
     if not cleaned["indicators"] and not errors:
-        errors.append((str(_("Indicators")), 1, str(_("A plan needs at least one indicator."))))
+        errors.append((indicator_sheet, 1, str(_("A plan needs at least one indicator."))))
     if errors:
         raise RowErrors(errors)
     return cleaned
 
 
 @transaction.atomic
-def plan_create(*, data: dict, by: User | None) -> ActionPlan:
+def plan_create(*, data: dict, by: User | None, sheets: tuple[str, str, str] | None = None) -> ActionPlan:
     """Create a whole plan (indicators, tasks, responsible departments) or nothing."""
     if by is not None and not user_is_bureau(by):
         raise NotPermitted(_("Only the S&T bureau can create action plans."))
-    cleaned = validate_plan(data)
+    cleaned = validate_plan(data, sheets=sheets)
     plan = ActionPlan.objects.create(
         title=cleaned["title"],
         document_number=cleaned["document_number"],
@@ -237,5 +243,7 @@ def indicator_report(
         region=region,
         evidence=evidence[:2000],
         reported_by=by,
-        department=indicator.department if indicator.department in departments else indicator.department,
+        # The figure is the indicator's department's, also when the bureau enters it on its behalf;
+        # `reported_by` records who entered it.
+        department=indicator.department,
     )

@@ -185,7 +185,11 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             data = exports.read_plan_xlsx(form.cleaned_data["file"])
-            plan = services.plan_create(data=data, by=request.user)
+            plan = services.plan_create(
+                data=data,
+                by=request.user,
+                sheets=(exports.PLAN_SHEET, exports.INDICATOR_SHEET, exports.TASK_SHEET),
+            )
         except services.RowErrors as exc:
             row_errors = exc.rows
         except ValidationError as exc:

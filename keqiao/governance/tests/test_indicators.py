@@ -322,6 +322,7 @@ def test_import_page_lists_bad_rows_and_imports_nothing(client, plan, bureau):
     assert response.status_code == 400
     page = response.content.decode()
     assert "一百" in page and "火星局" in page
+    assert "<td>指标</td><td>2</td>" in page and "<td>任务</td><td>2</td>" in page  # sheet and spreadsheet row
     assert ActionPlan.objects.count() == before
 
 

@@ -13,4 +13,15 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':10} platform administrator (Django admin at /admin/)")
         for username, full_name, org, *_rest in [*ORGANIZATIONS, PENDING_ORG]:
             self.stdout.write(f"  {username:10} {full_name} · {org}")
+        from keqiao.accounts.models import Membership
+
+        listed = {row[0] for row in [*ORGANIZATIONS, PENDING_ORG]} | {"admin"}
+        # Accounts the negotiation, supervision and annual-report demos add (government departments).
+        for m in (
+            Membership.objects.select_related("user", "organization")
+            .filter(user__email__endswith="@demo.keqiao.example")
+            .exclude(user__username__in=listed)
+            .order_by("user__username")
+        ):
+            self.stdout.write(f"  {m.user.username:10} {m.user.full_name} · {m.organization.name}")
         self.stdout.write("")
