@@ -10,6 +10,7 @@ from keqiao.common.models import Classification, Region
 from keqiao.deals.api import router as deals_router
 from keqiao.deals.api_statistics import router as deals_statistics_router
 from keqiao.demands.api import router as demands_router
+from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.supervision.api import router as supervision_router
 
@@ -71,5 +72,6 @@ api.add_router("/", matching_router)
 api.add_router("/deals", deals_statistics_router)  # before /deals/{deal_id}
 api.add_router("/", deals_router)
 api.add_router("/", supervision_router)
+api.add_router("/", governance_router)
 api.add_router("/", annualreports_router)
 api.add_router("/reference", reference)

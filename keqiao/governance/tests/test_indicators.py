@@ -322,7 +322,9 @@ def test_import_page_lists_bad_rows_and_imports_nothing(client, plan, bureau):
     assert response.status_code == 400
     page = response.content.decode()
     assert "一百" in page and "火星局" in page
-    assert "<td>指标</td><td>2</td>" in page and "<td>任务</td><td>2</td>" in page  # sheet and spreadsheet row
+    assert (
+        "<td>指标</td><td>2</td>" in page and "<td>任务</td><td>2</td>" in page
+    )  # sheet and spreadsheet row
     assert ActionPlan.objects.count() == before
 
 
@@ -332,3 +334,54 @@ def test_shipped_plan_dashboard_renders(client, bureau):
     page = client.get(reverse("governance:plan", args=[plan.pk])).content.decode()
     assert page.count('class="indicator') == 10
     assert Indicator.objects.filter(plan=plan, source="reported").count() == 6
+
+
+@pytest.mark.parametrize("persona,expected", sorted(DASHBOARD_MATRIX.items()))
+def test_api_per_persona(client, plan, personas, persona, expected):
+    client.force_login(personas[persona])
+    ind = plan.indicators.first()
+    for url in (f"/api/v1/plans/{plan.pk}", f"/api/v1/indicators/{ind.pk}", "/api/v1/plans"):
+        assert client.get(url).status_code == expected, url
+
+
+def test_api_progress_report_and_create(client, plan, bureau, owner, holder_org):
+    import json
+
+    _contract(owner, holder_org, registered_on=datetime.date(2025, 5, 1), amount="500000")
+    client.force_login(bureau)
+    detail = client.get(f"/api/v1/plans/{plan.pk}").json()
+    amount = next(i for i in detail["indicators"] if i["number"] == 1)
+    assert amount["trend"][1] == {"year": 2025, "value": "50.00"}
+    assert detail["tasks"][0]["departments"] == ["市科技局", "市财政局"]
+    reported = plan.indicators.get(number=4)
+    ok = client.post(
+        f"/api/v1/indicators/{reported.pk}/reports",
+        json.dumps({"year": 2025, "value": "95", "evidence": "高企名单（2025）", "region": "511403"}),
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
+    assert client.get(f"/api/v1/indicators/{reported.pk}?year=2025").json()["value_in_year"] == "95.00"
+    bad = client.post(
+        "/api/v1/plans",
+        json.dumps(
+            {
+                "title": "坏",
+                "issuing_body": "某",
+                "starts_on": "2026-01-01",
+                "ends_on": "2027-12-31",
+                "indicators": [
+                    {
+                        "name": "甲",
+                        "target": "x",
+                        "unit": "项",
+                        "deadline": "2027-12-31",
+                        "source": "query",
+                        "query": "transaction_amount",
+                    }
+                ],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "x" in json.dumps(bad.json(), ensure_ascii=False)
+    assert client.get("/api/v1/plans").json()[0]["title"]
