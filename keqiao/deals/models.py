@@ -455,7 +455,26 @@ class Contract(models.Model):
                 condition=Q(ends_on__gte=models.F("starts_on")), name="contract_term_order"
             ),
         ]
-        indexes = [models.Index(fields=["status", "registered_on"])]
+        indexes = [
+            # Covering index of the transaction statistics: every breakdown of registered contracts is
+            # read from the index alone, without visiting the table.
+            models.Index(
+                fields=[
+                    "status",
+                    "registered_on",
+                    "technology_amount",
+                    "contract_amount",
+                    "contract_type",
+                    "tech_field",
+                    "seller_nature",
+                    "seller_region_code",
+                    "buyer_region_code",
+                ],
+                name="contract_statistics_idx",
+            ),
+            # The registration office's list: newest submissions first.
+            models.Index(fields=["status", "-submitted_at", "-id"], name="contract_office_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.project_name

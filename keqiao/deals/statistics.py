@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models import CharField, Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +103,18 @@ def _grouped(qs: QuerySet, *group_by: str, **expressions) -> list[dict]:
     return list(qs.order_by().values(*group_by).annotate(**FIGURES).order_by(*group_by))
 
 
+def _by_date_prefix(qs: QuerySet, length: int) -> dict[str, tuple[int, Decimal, Decimal]]:
+    """(n, contract sum, technology sum) per registration year (`length` 4: "2026") or month (7:
+    "2026-03"), one GROUP BY query.
+
+    The date's ISO text is cut in SQL rather than with ExtractYear/ExtractMonth: on SQLite those call a
+    Python function for every row, which made the statistics page slow at 100,000 contracts.
+    """
+    key = Substr(Cast("registered_on", CharField()), 1, length)
+    rows = qs.order_by().annotate(period=key).values("period").annotate(**FIGURES)
+    return {r["period"]: _row_figures(r) for r in rows}
+
+
 def _row_figures(r: dict) -> tuple[int, Decimal, Decimal]:
     return r["n"], money(r["contract_sum"]), money(r["technology_sum"])
 
@@ -163,16 +175,16 @@ def by_year(last_year: int, span: int = 5) -> list[Row]:
     qs = approved_contracts().filter(
         registered_on__gte=datetime.date(first, 1, 1), registered_on__lte=datetime.date(last_year, 12, 31)
     )
-    for r in _grouped(qs, "y", y=ExtractYear("registered_on")):
-        rows[r["y"]].add(*_row_figures(r))
+    for period, figures in _by_date_prefix(qs, 4).items():
+        rows[int(period)].add(*figures)
     return list(rows.values())
 
 
 def by_month(year: int) -> list[Row]:
     """Twelve rows, January first, months without contracts included."""
     rows = {m: Row(f"{year}-{m:02d}", MONTHS[m]) for m in range(1, 13)}
-    for r in _grouped(contracts_of_year(year), "m", m=ExtractMonth("registered_on")):
-        rows[r["m"]].add(*_row_figures(r))
+    for period, figures in _by_date_prefix(contracts_of_year(year), 7).items():
+        rows[int(period[5:7])].add(*figures)
     return list(rows.values())
 
 

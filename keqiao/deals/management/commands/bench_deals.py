@@ -47,7 +47,6 @@ class Command(BaseCommand):
 
         from keqiao.accounts.models import Membership, Organization
         from keqiao.deals.models import Contract
-        from keqiao.governance.models import ActionPlan
         from keqiao.testing.factories import OrganizationFactory, member
 
         bureau_org = OrganizationFactory(kind=Organization.Kind.CITY_BUREAU)
@@ -103,7 +102,34 @@ class Command(BaseCommand):
 
         client = Client()
         client.force_login(officer)
-        plan = ActionPlan.objects.order_by("starts_on").first()
+        from keqiao.governance.services import plan_create
+
+        # A plan over the same five years, so that the dashboard computes every indicator on the data.
+        plan = plan_create(
+            by=None,
+            data={
+                "title": "基准行动方案",
+                "issuing_body": "眉山市人民政府办公室",
+                "starts_on": datetime.date(today.year - 4, 1, 1),
+                "ends_on": datetime.date(today.year, 12, 31),
+                "indicators": [
+                    {
+                        "number": i,
+                        "name": q,
+                        "target": "100",
+                        "unit": "项",
+                        "deadline": f"{today.year}-12-31",
+                        "source": "query",
+                        "query": q,
+                        "cumulative": q != "transaction_amount",
+                    }
+                    for i, q in enumerate(
+                        ["transaction_amount", "transformation_projects", "carriers", "service_agencies"],
+                        start=1,
+                    )
+                ],
+            },
+        )
         pages = {
             "statistics_page": "/deals/statistics/",
             "statistics_api": "/api/v1/deals/statistics",
