@@ -385,3 +385,21 @@ def test_api_progress_report_and_create(client, plan, bureau, owner, holder_org)
     )
     assert bad.status_code == 422 and "x" in json.dumps(bad.json(), ensure_ascii=False)
     assert client.get("/api/v1/plans").json()[0]["title"]
+
+
+def test_yearly_values_equal_value_for_year(plan, owner, holder_org):
+    for registered, amount, ctype in (
+        (datetime.date(2023, 12, 31), "1000", "transfer"),
+        (datetime.date(2024, 1, 1), "25000", "licence"),
+        (datetime.date(2025, 6, 30), "5000.50", "service"),
+        (datetime.date(2026, 12, 31), "70000", "dev_cooperative"),
+    ):
+        _contract(owner, holder_org, registered_on=registered, amount=amount, ctype=ctype)
+    agency = OrganizationFactory(kind=Organization.Kind.AGENCY)
+    agency.verified_at = datetime.datetime(2023, 5, 1, tzinfo=timezone.get_current_timezone())
+    agency.save()
+    years = [2024, 2025, 2026]
+    for ind in plan.indicators.filter(source="query"):
+        assert indicators.yearly_values(ind, years) == [
+            (y, indicators.value_for_year(ind, y)) for y in years
+        ], ind.query
