@@ -472,6 +472,8 @@ class Contract(models.Model):
                 ],
                 name="contract_statistics_idx",
             ),
+            # The change marker of the cached statistics (MAX(updated_at)).
+            models.Index(fields=["updated_at"], name="contract_updated_idx"),
             # The registration office's list: newest submissions first.
             models.Index(fields=["status", "-submitted_at", "-id"], name="contract_office_list_idx"),
         ]

@@ -297,7 +297,35 @@ def available_years(today: datetime.date | None = None) -> list[int]:
     return list(range(current, start - 1, -1))
 
 
+CACHE_SECONDS = 300
+
+
+def change_marker() -> str:
+    """Changes whenever a contract is created or saved (indexed MAX of id and updated_at: cheap at any
+    volume). Figures cached under it are never stale after a change made through the services; a change
+    that bypasses them (a queryset update, SQL) shows within CACHE_SECONDS."""
+    from django.db.models import Max
+
+    from .models import Contract
+
+    latest = Contract.objects.aggregate(i=Max("id"), m=Max("updated_at"))
+    return f"{latest['i'] or 0}.{latest['m'].timestamp() if latest['m'] else 0}"
+
+
 def transaction_report(year: int, today: datetime.date | None = None) -> dict:
+    """The summary and every breakdown of a year, cached until the next contract change."""
+    from django.core.cache import cache
+
+    today = today or timezone.localdate()
+    key = f"keqiao:deals:report:{year}:{today.isoformat()}:{change_marker()}"
+    report = cache.get(key)
+    if report is None:
+        report = compute_transaction_report(year, today)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+def compute_transaction_report(year: int, today: datetime.date | None = None) -> dict:
     """The summary and every breakdown of a year: a fixed number of queries, whatever the volume."""
     months = by_month(year)
     counties = _counties()

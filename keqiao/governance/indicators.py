@@ -94,36 +94,60 @@ def yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Dec
         return [(y, value_for_year(indicator, y)) for y in years]
     start = indicator.plan.starts_on
     if indicator.query in ("transaction_amount", "transformation_projects"):
-        qs = Contract.objects.filter(status="approved", registered_on__lte=_year_end(years[-1]))
-        if indicator.query == "transformation_projects":
-            qs = qs.filter(contract_type__in=TRANSFORMATION_TYPES)
-        first = start if indicator.cumulative else datetime.date(years[0], 1, 1)
-        rows = (
-            qs.filter(registered_on__gte=first)
-            .annotate(y=Substr(Cast("registered_on", CharField()), 1, 4))
-            .values("y")
-            .annotate(n=Count("id"), amount=Sum("technology_amount"))
+        from django.core.cache import cache
+
+        from keqiao.deals.statistics import CACHE_SECONDS, change_marker
+
+        key = (
+            f"keqiao:indicator:{indicator.pk}:{indicator.query}:{indicator.cumulative}:{start.isoformat()}:"
+            f"{years[0]}-{years[-1]}:{change_marker()}"
         )
-        per_year = {
-            int(r["y"]): (r["amount"] or Decimal("0")) / TEN_THOUSAND
-            if indicator.query == "transaction_amount"
-            else Decimal(r["n"])
-            for r in rows
-        }
-        earlier = Decimal("0")
-    else:
-        kind = Organization.Kind.CARRIER if indicator.query == "carriers" else Organization.Kind.AGENCY
-        end = timezone.make_aware(datetime.datetime.combine(_year_end(years[-1]), datetime.time.max))
-        verified = Organization.objects.filter(
-            kind=kind, status=Organization.Status.VERIFIED, verified_at__lte=end
-        )
-        per_year: dict[int, Decimal] = {}
-        for at in verified.values_list("verified_at", flat=True):
-            y = timezone.localtime(at).year
-            per_year[y] = per_year.get(y, Decimal("0")) + 1
-        earlier = sum((v for y, v in per_year.items() if y < years[0]), Decimal("0"))
+        cached = cache.get(key)
+        if cached is None:
+            cached = _contract_yearly_values(indicator, years)
+            cache.set(key, cached, CACHE_SECONDS)
+        return cached
+    return _organization_yearly_values(indicator, years)
+
+
+def _contract_yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Decimal]]:
+    qs = Contract.objects.filter(status="approved", registered_on__lte=_year_end(years[-1]))
+    if indicator.query == "transformation_projects":
+        qs = qs.filter(contract_type__in=TRANSFORMATION_TYPES)
+    first = indicator.plan.starts_on if indicator.cumulative else datetime.date(years[0], 1, 1)
+    rows = (
+        qs.filter(registered_on__gte=first)
+        .annotate(y=Substr(Cast("registered_on", CharField()), 1, 4))
+        .values("y")
+        .annotate(n=Count("id"), amount=Sum("technology_amount"))
+    )
+    per_year = {
+        int(r["y"]): (r["amount"] or Decimal("0")) / TEN_THOUSAND
+        if indicator.query == "transaction_amount"
+        else Decimal(r["n"])
+        for r in rows
+    }
+    return _running(indicator, years, per_year, Decimal("0"), indicator.cumulative)
+
+
+def _organization_yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Decimal]]:
+    kind = Organization.Kind.CARRIER if indicator.query == "carriers" else Organization.Kind.AGENCY
+    end = timezone.make_aware(datetime.datetime.combine(_year_end(years[-1]), datetime.time.max))
+    verified = Organization.objects.filter(
+        kind=kind, status=Organization.Status.VERIFIED, verified_at__lte=end
+    )
+    per_year: dict[int, Decimal] = {}
+    for at in verified.values_list("verified_at", flat=True):
+        y = timezone.localtime(at).year
+        per_year[y] = per_year.get(y, Decimal("0")) + 1
+    earlier = sum((v for y, v in per_year.items() if y < years[0]), Decimal("0"))
     # Organisations are counted as they stand at each year's end (see value_for_year), so always running.
-    cumulative = indicator.cumulative or indicator.query in ("carriers", "service_agencies")
+    return _running(indicator, years, per_year, earlier, True)
+
+
+def _running(
+    indicator, years, per_year: dict, earlier: Decimal, cumulative: bool
+) -> list[tuple[int, Decimal]]:
     out, running = [], earlier
     for y in years:
         if cumulative:

@@ -615,3 +615,20 @@ def test_corrections_reach_both_parties(make_deal, outsider, other_org, bureau, 
         assert Notification.objects.filter(
             user=user, title__contains=contract.registration_number, key__contains="correct"
         ).exists()
+
+
+def test_cached_statistics_follow_every_registration_and_correction(make_contract, bureau):
+    from keqiao.deals import statistics
+
+    year = timezone.localdate().year
+    before = statistics.transaction_report(year)["summary"]["technology_amount"]
+    assert statistics.transaction_report(year)["summary"]["technology_amount"] == before  # cached
+    contract = make_contract("approved")
+    after = statistics.transaction_report(year)["summary"]["technology_amount"]
+    assert after - before == Decimal("180000.00")
+    services.contract_correct(
+        contract=contract, by=bureau, data={"technology_amount": "100000.00"}, reason="更正"
+    )
+    assert statistics.transaction_report(year)["summary"]["technology_amount"] - before == Decimal(
+        "100000.00"
+    )
