@@ -215,7 +215,7 @@ def report_pdf(report: AnnualReport) -> bytes:
                             p(r["explanation"], small),
                         ]
                     )
-                t = Table(data, colWidths=[70 * mm, 30 * mm, 30 * mm, 50 * mm], repeatRows=1)
+                t = Table(data, colWidths=[70 * mm, 30 * mm, 30 * mm, 50 * mm], repeatRows=1, splitInRow=1)
                 t.setStyle(grid)
                 story.append(t)
             elif code == "f":
@@ -232,7 +232,9 @@ def report_pdf(report: AnnualReport) -> bytes:
                             p(pr.date.isoformat(), small),
                         ]
                     )
-                t = Table(data, colWidths=[60 * mm, 22 * mm, 50 * mm, 28 * mm, 20 * mm], repeatRows=1)
+                t = Table(
+                    data, colWidths=[60 * mm, 22 * mm, 50 * mm, 28 * mm, 20 * mm], repeatRows=1, splitInRow=1
+                )
                 t.setStyle(grid)
                 story.append(t)
         events = [
@@ -250,7 +252,7 @@ def report_pdf(report: AnnualReport) -> bytes:
                         p(e.note, small),
                     ]
                 )
-            t = Table(data, colWidths=[32 * mm, 30 * mm, 30 * mm, 88 * mm], repeatRows=1)
+            t = Table(data, colWidths=[32 * mm, 30 * mm, 30 * mm, 88 * mm], repeatRows=1, splitInRow=1)
             t.setStyle(grid)
             story.append(t)
     out = io.BytesIO()

@@ -40,10 +40,13 @@ def _authenticated(user) -> bool:
 def reports_visible_to(user) -> QuerySet[AnnualReport]:
     if not _authenticated(user):
         return AnnualReport.objects.none()
-    if user_is_bureau(user):
-        return _reports().all()
     orgs = user_organization_ids(user)
-    return _reports().filter(Q(organization_id__in=orgs) | Q(organization__supervisor_id__in=orgs))
+    own = Q(organization_id__in=orgs)
+    # A draft is the institution's own until it is submitted: reviewers see it from then on.
+    filed = ~Q(status=choices.ReportStatus.DRAFT)
+    if user_is_bureau(user):
+        return _reports().filter(own | filed)
+    return _reports().filter(own | (Q(organization__supervisor_id__in=orgs) & filed))
 
 
 def role_of(user, report: AnnualReport) -> set[str]:
@@ -66,7 +69,10 @@ def role_of(user, report: AnnualReport) -> set[str]:
 
 def report_visible_to(user, pk: int) -> AnnualReport:
     report = _reports().filter(pk=pk).first()
-    if report is None or not role_of(user, report):
+    if report is None:
+        raise Http404
+    roles = role_of(user, report)
+    if not roles or (report.status == choices.ReportStatus.DRAFT and "institution" not in roles):
         raise Http404
     return report
 

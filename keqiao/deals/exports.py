@@ -75,9 +75,20 @@ HEADERS = [header for header, *_rest in COLUMNS]
 
 
 def safe_text(value) -> str:
-    """Text as a spreadsheet shows it: never a formula, never a character XML forbids."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-    return "'" + text if FORMULA_START.match(text) else text
+    """Text without the characters XML forbids."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+
+
+def text_cell(ws, value):
+    """A text cell that is never a formula: text starting with = + - @ is stored as a string with Excel's
+    hidden quote prefix, so it shows exactly as typed."""
+    text = safe_text(value)
+    if not FORMULA_START.match(text):
+        return text
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _width(header: str, base: int) -> int:
@@ -123,7 +134,7 @@ def contracts_xlsx(queryset: QuerySet[Contract]) -> bytes:
                     cell = WriteOnlyCell(ws, value=value)
                     cell.number_format = DATE_FORMAT
                 else:
-                    cell = safe_text(value)
+                    cell = text_cell(ws, value)
                 row.append(cell)
             ws.append(row)
             rows += 1

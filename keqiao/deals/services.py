@@ -265,7 +265,8 @@ def deal_terminate(*, deal: Deal, by: User, reason: str) -> Deal:
     reason = _clean_text(
         reason, field="reason", max_length=500, what=_("Give a reason for ending the negotiation.")
     )
-    if hasattr(deal, "contract") and deal.contract.status == choices.ContractStatus.SUBMITTED:
+    contract = Contract.objects.select_for_update().filter(deal=deal).first()
+    if contract is not None and contract.status == choices.ContractStatus.SUBMITTED:
         raise DomainError(_("The contract is with the registration office; wait for its decision first."))
     _transition(deal, "terminate", by=by, note=reason)
     deal.offers.filter(status=choices.OfferStatus.OPEN).update(status=choices.OfferStatus.SUPERSEDED)
@@ -986,6 +987,9 @@ def _tell_contract(contract: Contract, *, user_ids, title, key: str) -> None:
 
 @transaction.atomic
 def contract_submit(*, contract: Contract, by: User) -> Contract:
+    # Lock order everywhere: the deal, then its contract (deal_terminate does the same).
+    if contract.deal_id:
+        _lock(Deal(pk=contract.deal_id))
     contract = _lock_contract(contract)
     if contract.organization_id not in user_organization_ids(by):
         raise NotPermitted(_("Only the filing organisation can submit this contract."))
@@ -1006,15 +1010,24 @@ def contract_submit(*, contract: Contract, by: User) -> Contract:
     return contract
 
 
-def _require_office(by: User) -> None:
+def _require_office(by: User, contract: Contract | None = None) -> None:
     if not user_is_contract_office(by):
         raise NotPermitted(_("Only the technology contract registration office can do this."))
+    parties = (
+        {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
+        if contract is not None
+        else set()
+    )
+    if parties & user_organization_ids(by):
+        raise NotPermitted(
+            _("The registration office cannot decide on a contract its own organisation is party to.")
+        )
 
 
 @transaction.atomic
 def contract_return(*, contract: Contract, by: User, comment: str) -> Contract:
-    _require_office(by)
     contract = _lock_contract(contract)
+    _require_office(by, contract)
     comment = _clean_text(comment, field="comment", max_length=2000, what=_("Say what must be corrected."))
     _contract_transition(contract, "return", by=by, note=comment)
     contract.review_comment, contract.reviewed_by = comment, by
@@ -1044,8 +1057,8 @@ def _next_registration_number(year: int) -> str:
 @transaction.atomic
 def contract_approve(*, contract: Contract, by: User, note: str = "") -> Contract:
     """The registration office recognises the contract and issues its registration number."""
-    _require_office(by)
     contract = _lock_contract(contract)
+    _require_office(by, contract)
     _contract_transition(contract, "approve", by=by, note=(note or "").strip()[:2000])
     now = timezone.now()
     contract.approved_at, contract.reviewed_by = now, by
@@ -1075,8 +1088,8 @@ CORRECTABLE_FIELDS = tuple(f for f in CONTRACT_FIELDS)
 @transaction.atomic
 def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -> Contract:
     """A registered contract is never edited: the office records a correction, with its reason."""
-    _require_office(by)
     contract = _lock_contract(contract)
+    _require_office(by, contract)
     if contract.status != choices.ContractStatus.APPROVED:
         raise DomainError(_("Only registered contracts are corrected; others are edited by their filer."))
     reason = _clean_text(
@@ -1086,6 +1099,13 @@ def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -
     merged.update({k: v for k, v in data.items() if k in CORRECTABLE_FIELDS})
     cleaned = validate_contract_data(merged)
     # the signing date may be in the past only; re-validation above already checked it
+    received = contract.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    if cleaned["contract_amount"] < received:
+        raise DomainError(
+            _("The contract amount cannot be less than the payments already received (%(total)s yuan).")
+            % {"total": received},
+            field="contract_amount",
+        )
     changes = _apply(contract, cleaned)
     if not changes:
         raise DomainError(_("The correction changes nothing."))

@@ -139,6 +139,8 @@ def indicator_detail(request, indicator_id: int, year: int | None = None):
     ind = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=indicator_id)
     today = timezone.localdate()
     year = year or min(today.year, ind.deadline.year)
+    if not (ind.plan.starts_on.year <= year <= today.year):
+        year = min(today.year, ind.deadline.year)
     return {
         **_progress(indicators.progress(ind, today)),
         "value_in_year": indicators.value_for_year(ind, year),

@@ -39,7 +39,7 @@ PROGRESS_COLUMNS = ["实际值", "完成比例（%）", "时间进度（%）", "
 
 def _safe(value):
     """Text cells never start a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
 
@@ -64,7 +64,7 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
             ind.number,
             _safe(ind.name),
             ind.target_value,
-            ind.unit,
+            _safe(ind.unit),
             ind.deadline,
             "平台统计" if ind.source == "query" else "部门填报",
             ind.query,
@@ -92,7 +92,7 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
                 _safe(task.title),
                 _safe(task.content),
                 "、".join(a.department.name for a in task.assignments.all()),
-                task.schedule,
+                _safe(task.schedule),
             ]
         )
     for col, width in zip("ABCDEF", [6, 30, 30, 60, 40, 20], strict=True):
@@ -250,7 +250,7 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
             ]
         )
     widths = [10 * mm, 52 * mm, 22 * mm, 22 * mm, 16 * mm, 16 * mm, 18 * mm, 24 * mm]
-    table = Table(grid, colWidths=widths, repeatRows=1)
+    table = Table(grid, colWidths=widths, repeatRows=1, splitInRow=1)
     style = TableStyle(
         [
             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -272,7 +272,9 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
                 p(task.schedule, small),
             ]
         )
-    table = Table(grid, colWidths=[10 * mm, 28 * mm, 28 * mm, 66 * mm, 32 * mm, 16 * mm], repeatRows=1)
+    table = Table(
+        grid, colWidths=[10 * mm, 28 * mm, 28 * mm, 66 * mm, 32 * mm, 16 * mm], repeatRows=1, splitInRow=1
+    )
     table.setStyle(style)
     story.append(table)
     story.append(Spacer(1, 4 * mm))

@@ -17,7 +17,7 @@ from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Region
 from keqiao.common.pagination import paginate
-from keqiao.deals.statistics import user_can_view
+from keqiao.deals.statistics import user_can_export, user_can_view
 
 from . import exports, indicators, services
 from .models import ActionPlan, Indicator, TaskAssignment
@@ -126,7 +126,11 @@ def indicator(request, pk: int):
                 messages.success(request, _("The value was recorded."))
                 return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     progress = indicators.progress(ind, today)
-    record_page = paginate(request, indicators.records(ind, year), 50)
+    # The contracts behind a number leave the statistics only for the registration office (as the
+    # contract export does); other government viewers see the aggregates.
+    contracts = ind.query in ("transaction_amount", "transformation_projects")
+    show_records = not contracts or user_can_export(request.user)
+    record_page = paginate(request, indicators.records(ind, year), 50) if show_records else None
     return render(
         request,
         "governance/indicator.html",
@@ -139,6 +143,7 @@ def indicator(request, pk: int):
             "breakdown": indicators.breakdown(ind, year),
             "page": record_page,
             "record_kind": ind.query if ind.source == Indicator.Source.QUERY else "reports",
+            "show_records": show_records,
             "query_label": indicators.query_label(ind),
             "form": form,
         },

@@ -125,6 +125,8 @@ def _period_for(plan, period: str) -> str:
         if parse_period(period) not in periods:
             raise Http404
         return parse_period(period)
+    if not periods:  # a plan that has not started yet has no reporting period
+        raise Http404
     default = selectors.default_period(today)
     return default if default in periods else periods[0]
 

@@ -102,12 +102,26 @@ def test_index_per_persona(client, make_report, personas, persona, expected):
 
 @pytest.mark.parametrize("persona", ["supervisor", "bureau", "other_member", "outsider"])
 def test_only_the_institution_edits(client, make_report, personas, persona):
-    report = make_report("draft")
     login(client, personas[persona])
-    assert client.get(reverse("annualreports:edit", args=[report.pk])).status_code == 404
+    # A draft is the institution's alone: reviewers do not even see it.
+    draft = make_report("draft")
+    assert client.get(reverse("annualreports:edit", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("annualreports:detail", args=[draft.pk])).status_code == 404
+    response = client.put(
+        f"/api/v1/annual-reports/{draft.pk}",
+        json.dumps({"figures": {"brokers": 1}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "bureau", "other_member", "outsider"])
+def test_reviewers_see_a_returned_report_but_cannot_edit_it(client, make_report, personas, persona):
+    login(client, personas[persona])
+    returned = make_report("returned")
     expected = 403 if persona in ("supervisor", "bureau") else 404
     response = client.put(
-        f"/api/v1/annual-reports/{report.pk}",
+        f"/api/v1/annual-reports/{returned.pk}",
         json.dumps({"figures": {"brokers": 1}}),
         content_type="application/json",
     )

@@ -632,3 +632,32 @@ def test_cached_statistics_follow_every_registration_and_correction(make_contrac
     assert statistics.transaction_report(year)["summary"]["technology_amount"] - before == Decimal(
         "100000.00"
     )
+
+
+def test_registration_office_cannot_register_its_own_contract(agency_org, broker, holder_org):
+    agency_org.is_contract_office = True
+    agency_org.save()
+    office = type(broker).objects.get(pk=broker.pk)
+    own = services.contract_create(
+        by=office,
+        organization=agency_org,
+        side="seller",
+        data=contract_data(seller_name=agency_org.name, seller_nature="900"),
+    )
+    services.contract_submit(contract=own, by=office)
+    with pytest.raises(NotPermitted, match="party to"):
+        services.contract_approve(contract=own, by=office)
+    with pytest.raises(NotPermitted):
+        services.contract_return(contract=own, by=office, comment="自己退回")
+
+
+def test_correction_cannot_lower_the_amount_below_payments(make_contract, owner, bureau):
+    c = make_contract("approved")
+    services.payment_record(contract=c, by=owner, received_on=timezone.localdate(), amount="150000")
+    with pytest.raises(DomainError, match="payments already received"):
+        services.contract_correct(
+            contract=c,
+            by=bureau,
+            data={"contract_amount": "100000", "technology_amount": "100000"},
+            reason="更正",
+        )

@@ -397,11 +397,14 @@ def test_xlsx_content(contracts):
         contracts[k].registration_number for k in ("A", "E", "B", "D", "C")
     ]
     b = rows[2]
-    assert b["项目名称"].value == '\'=HYPERLINK("http://evil.example","点击")'
-    assert b["项目名称"].data_type == "s"
-    assert b["卖方名称"].value == "'+cmd|' /C calc'!A0"
-    assert b["买方名称"].value == "'@SUM(1+1)"
-    assert b["卖方所在地区代码"].value == "'-51142"
+    assert b["项目名称"].value == '=HYPERLINK("http://evil.example","点击")'
+    assert b["项目名称"].data_type == "s" and b["项目名称"].quotePrefix
+    for header, text in (
+        ("卖方名称", "+cmd|' /C calc'!A0"),
+        ("买方名称", "@SUM(1+1)"),
+        ("卖方所在地区代码", "-51142"),
+    ):
+        assert b[header].value == text and b[header].data_type == "s" and b[header].quotePrefix, header
     assert b["买方所在地区代码"].value == "511403"
     # amounts: numbers with two decimals, exact
     assert b["合同成交额（元）"].data_type == "n"

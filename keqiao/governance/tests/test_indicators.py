@@ -403,3 +403,93 @@ def test_yearly_values_equal_value_for_year(plan, owner, holder_org):
         assert indicators.yearly_values(ind, years) == [
             (y, indicators.value_for_year(ind, y)) for y in years
         ], ind.query
+
+
+def test_county_viewers_see_aggregates_but_not_the_contracts(client, plan, owner, holder_org, bureau):
+    _contract(owner, holder_org, registered_on=datetime.date(2025, 3, 1), amount="1000")
+    Contract.objects.update(project_name="机密项目XYZ")
+    county = OrganizationFactory(kind=Organization.Kind.COUNTY_BUREAU)
+    viewer = member(county)
+    ind = plan.indicators.get(number=1)
+    client.force_login(viewer)
+    page = client.get(reverse("governance:indicator", args=[ind.pk]) + "?year=2025").content.decode()
+    assert "机密项目XYZ" not in page and "0.10" in page
+    client.force_login(bureau)
+    assert (
+        "机密项目XYZ"
+        in client.get(reverse("governance:indicator", args=[ind.pk]) + "?year=2025").content.decode()
+    )
+
+
+def test_long_task_content_still_makes_a_pdf_and_odd_years_are_clamped(client, bureau):
+    plan = services.plan_create(
+        by=bureau,
+        data={
+            "title": "长文本方案",
+            "issuing_body": "某单位",
+            "starts_on": "2024-01-01",
+            "ends_on": "2026-12-31",
+            "indicators": [
+                {
+                    "number": 1,
+                    "name": "甲",
+                    "target": "1",
+                    "unit": "项",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "carriers",
+                }
+            ],
+            "tasks": [
+                {
+                    "number": 1,
+                    "work_area": "一、",
+                    "title": "任务",
+                    "content": "很长的内容。" * 650,
+                    "departments": "市科技局",
+                    "schedule": "=1+1",
+                }
+            ],
+        },
+    )
+    client.force_login(bureau)
+    pdf = client.get(reverse("governance:plan_pdf", args=[plan.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    ind = plan.indicators.get()
+    for year in (10000, -5, 1999):
+        assert client.get(f"/api/v1/indicators/{ind.pk}?year={year}").status_code == 200
+
+
+def test_supervision_of_a_plan_not_started_yet_is_404_not_500(client, bureau):
+    future = services.plan_create(
+        by=bureau,
+        data={
+            "title": "未来方案",
+            "issuing_body": "某单位",
+            "starts_on": "2099-01-01",
+            "ends_on": "2100-12-31",
+            "indicators": [
+                {
+                    "number": 1,
+                    "name": "甲",
+                    "target": "1",
+                    "unit": "项",
+                    "deadline": "2100-12-31",
+                    "source": "query",
+                    "query": "carriers",
+                }
+            ],
+            "tasks": [
+                {
+                    "number": 1,
+                    "work_area": "一、",
+                    "title": "任务",
+                    "content": "内容",
+                    "departments": "市科技局",
+                }
+            ],
+        },
+    )
+    client.force_login(bureau)
+    assert client.get("/api/v1/supervision/matrix").status_code == 404
+    assert client.get(f"/api/v1/supervision/tasks/{future.tasks.get().pk}").status_code == 404
