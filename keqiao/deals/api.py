@@ -304,8 +304,8 @@ class InviteIn(Schema):
 def invite(request, deal_id: int, payload: InviteIn):
     deal = selectors.deal_visible_to(request.user, deal_id)
     broker = User.objects.filter(username=payload.username, is_active=True).first()
-    if broker is None:
-        raise DomainError(_("Unknown user."), field="username")
+    if broker is None:  # the same answer as for an existing user who is not a broker: no probing
+        raise DomainError(_("Only registered technology brokers and service agencies can be invited."))
     inv = services.broker_invite(deal=deal, by=request.user, broker=broker)
     return Status(201, {"id": inv.pk, "user": broker.username})
 

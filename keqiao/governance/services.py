@@ -225,7 +225,9 @@ def indicator_report(
     if indicator.department not in departments and not user_is_bureau(by):
         raise NotPermitted(_("Only the reporting department of this indicator can report its value."))
     plan = indicator.plan
-    if not (plan.starts_on.year <= int(year) <= indicator.deadline.year + 5):
+    from django.utils import timezone
+
+    if not (plan.starts_on.year <= int(year) <= min(timezone.localdate().year, indicator.deadline.year + 5)):
         raise DomainError(_("The year is outside the plan's period."), field="year")
     try:
         value = _decimal(value, field=_("value"))

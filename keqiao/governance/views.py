@@ -169,7 +169,9 @@ def plan_export_pdf(request, pk: int):
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "report"
+    ascii_name = (
+        "".join(ch for ch in filename if ch.isascii() and (ch.isalnum() or ch in " ._-()")) or "report"
+    )
     response["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
