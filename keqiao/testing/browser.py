@@ -141,3 +141,21 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS_DIR / name
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the test factories' password
+
+
+def sign_in(browser, base_url: str, username: str, next_url: str, *, password: str = TEST_PASSWORD):
+    """A new page signed in as `username`, landed on `next_url` (checked)."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page = new_page(browser, base_url)
+    page.goto(f"/accounts/login/?next={next_url}")
+    page.locator("main input[name=username]").fill(username)
+    page.locator("main input[name=password]").fill(password)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
+    return page

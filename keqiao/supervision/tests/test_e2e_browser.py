@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover
 
 from keqiao.governance.models import Department
 from keqiao.supervision.models import Consolidation, ProgressReport
-from keqiao.testing.browser import chromium_browser, new_page, screenshot, skip_reason
+from keqiao.testing.browser import chromium_browser, screenshot, sign_in, skip_reason
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,23 +25,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct-horse-battery"
-
 
 @pytest.fixture
 def browser(live_server, transactional_db):
     with chromium_browser() as b:
         yield b
-
-
-def sign_in(browser, base_url: str, username: str, next_url: str):
-    page = new_page(browser, base_url)
-    page.goto(f"/accounts/login/?next={next_url}")
-    page.locator("main input[name=username]").fill(username)
-    page.locator("main input[name=password]").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
-    return page
 
 
 def test_report_consolidate_and_the_bureau_matrix(browser, live_server, sv):
