@@ -23,6 +23,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def get_full_name(self) -> str:
+        """The person's name as entered (one field, as Chinese names are written)."""
+        return self.full_name or super().get_full_name()
+
     def __str__(self) -> str:
         return self.full_name or self.username
 

@@ -211,6 +211,8 @@ def room(request, pk: int):
 
 def _render_room(request, deal, side, bound: dict):
     contents = selectors.room_contents(deal)
+    # "messages" is the name of Django's flash messages in every template: the room's are room_messages.
+    contents["room_messages"] = contents.pop("messages")
     can_write = deal.room_open and (side is not None or services.is_invited(request.user, deal))
     room_forms = {name: bound.get(name) or form_class(prefix=name) for name, form_class in ROOM_FORMS.items()}
     reply = request.GET.get("reply", "")

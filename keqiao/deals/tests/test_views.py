@@ -395,3 +395,16 @@ def test_reply_link_prefills_the_thread(client, room_setup, owner):
     login(client, owner)
     page = client.get(reverse("deals:room", args=[deal.pk]) + f"?reply={first.pk}").content.decode()
     assert f'value="{first.pk}"' in page
+
+
+def test_room_messages_are_not_shown_as_site_notices(client, make_deal, owner, outsider):
+    deal = make_deal("accepted")
+    services.message_post(deal=deal, by=outsider, body="请提供中试数据。")
+    login(client, owner)
+    page = client.get(reverse("deals:room", args=[deal.pk])).content.decode()
+    assert page.count("请提供中试数据。") == 1
+    assert outsider.full_name in page  # authors by name
+    response = client.post(
+        reverse("deals:room", args=[deal.pk]), {"action": "message", "message-body": "好的"}, follow=True
+    )
+    assert '<ul class="messages">' in response.content.decode()  # the flash notice still shows
