@@ -234,6 +234,8 @@ class Attachment(models.Model):
 class AchievementEvent(ListingEvent):
     """One state change or edit of an achievement: who, when, what (visible to the bureau)."""
 
+    SUBJECT = "achievement"
+
     EVENT_LABELS = choices.EVENT_LABELS
 
     achievement = models.ForeignKey(

@@ -158,24 +158,8 @@ def _is_member(user, achievement: Achievement) -> bool:
     return achievement.organization_id in user_organization_ids(user)
 
 
-def _event(
-    achievement: Achievement,
-    *,
-    by,
-    action: str,
-    from_status: str = "",
-    note: str = "",
-    changes: dict | None = None,
-) -> AchievementEvent:
-    return AchievementEvent.objects.create(
-        achievement=achievement,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=achievement.status,
-        note=note,
-        changes=changes or {},
-    )
+def _event(achievement: Achievement, *, by, action: str, **kwargs) -> AchievementEvent:
+    return AchievementEvent.record(achievement, by=by, action=action, **kwargs)
 
 
 def _lock(achievement: Achievement) -> Achievement:

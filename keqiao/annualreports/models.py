@@ -150,6 +150,7 @@ class AnnualReport(models.Model):
 
 
 class AnnualReportEvent(ListingEvent):
+    SUBJECT = "report"
     EVENT_LABELS = choices.REPORT_EVENT_LABELS
     STATUS_LABELS = dict(choices.ReportStatus.choices)
 

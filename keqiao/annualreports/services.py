@@ -113,15 +113,9 @@ def _supervisor_users(report: AnnualReport) -> list[int]:
     return [u.pk for u in bureau_users()]
 
 
-def _event(report: AnnualReport, *, by, action: str, from_status: str = "", note: str = "", changes=None):
-    return AnnualReportEvent.objects.create(
-        report=report,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status or report.status,
-        to_status=report.status,
-        note=note,
-        changes=changes or {},
+def _event(report: AnnualReport, *, by, action: str, from_status: str = "", **kwargs):
+    return AnnualReportEvent.record(
+        report, by=by, action=action, from_status=from_status or report.status, **kwargs
     )
 
 

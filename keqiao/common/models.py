@@ -67,10 +67,12 @@ class Classification(models.Model):
 class ListingEvent(models.Model):
     """Base of the audit rows of every kind of listing: who changed what, when, from which state to which.
 
-    Subclasses add the foreign key to their listing and `EVENT_LABELS` for the translated action names.
+    Subclasses add the foreign key to their listing, name it in `SUBJECT`, and give `EVENT_LABELS` for the
+    translated action names.
     """
 
     EVENT_LABELS: dict = {}
+    SUBJECT = ""  # the name of the foreign key to the record the event is about
 
     actor = models.ForeignKey(
         "accounts.User",
@@ -94,3 +96,28 @@ class ListingEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(self.EVENT_LABELS.get(self.action, self.action))
+
+    @classmethod
+    def record(
+        cls,
+        subject,
+        *,
+        by,
+        action: str,
+        from_status: str = "",
+        note: str = "",
+        changes=None,
+        to_status=None,
+        **fields,
+    ):
+        """Write one audit row about `subject`; the to-state is its current status unless given."""
+        return cls.objects.create(
+            **{cls.SUBJECT: subject},
+            actor=by if getattr(by, "pk", None) else None,
+            action=action,
+            from_status=from_status,
+            to_status=subject.status if to_status is None else to_status,
+            note=note,
+            changes=changes or {},
+            **fields,
+        )

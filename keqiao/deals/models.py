@@ -148,6 +148,7 @@ class Deal(models.Model):
 
 
 class DealEvent(ListingEvent):
+    SUBJECT = "deal"
     EVENT_LABELS = choices.DEAL_EVENT_LABELS
     STATUS_LABELS = dict(choices.DealStatus.choices)
 
@@ -494,6 +495,7 @@ class Contract(models.Model):
 
 
 class ContractEvent(ListingEvent):
+    SUBJECT = "contract"
     EVENT_LABELS = choices.CONTRACT_EVENT_LABELS
 
     @property

@@ -98,16 +98,8 @@ def _clean_text(value, *, field: str, max_length: int, required: bool = True, wh
 # --- events and notifications ---------------------------------------------------------------------
 
 
-def _event(deal: Deal, *, by, action: str, from_status: str = "", note: str = "", changes=None) -> DealEvent:
-    return DealEvent.objects.create(
-        deal=deal,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=deal.status,
-        note=note,
-        changes=changes or {},
-    )
+def _event(deal: Deal, *, by, action: str, **kwargs) -> DealEvent:
+    return DealEvent.record(deal, by=by, action=action, **kwargs)
 
 
 def _org_users(org_ids) -> list[int]:
@@ -864,18 +856,8 @@ def validate_contract_data(data: dict) -> dict:
     return cleaned
 
 
-def _contract_event(
-    contract: Contract, *, by, action: str, from_status: str = "", note: str = "", changes=None
-):
-    return ContractEvent.objects.create(
-        contract=contract,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=contract.status,
-        note=note,
-        changes=changes or {},
-    )
+def _contract_event(contract: Contract, *, by, action: str, **kwargs) -> ContractEvent:
+    return ContractEvent.record(contract, by=by, action=action, **kwargs)
 
 
 def _full_clean(contract: Contract) -> None:

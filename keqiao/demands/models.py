@@ -150,6 +150,8 @@ class Demand(models.Model):
 class DemandEvent(ListingEvent):
     """One state change or edit of a demand: who, when, what."""
 
+    SUBJECT = "demand"
+
     EVENT_LABELS = choices.EVENT_LABELS
 
     demand = models.ForeignKey(

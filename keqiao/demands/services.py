@@ -94,18 +94,8 @@ def _is_member(user, demand: Demand) -> bool:
     return demand.organization_id in user_organization_ids(user)
 
 
-def _event(
-    demand: Demand, *, by, action: str, from_status: str = "", note: str = "", changes: dict | None = None
-) -> DemandEvent:
-    return DemandEvent.objects.create(
-        demand=demand,
-        actor=by if getattr(by, "pk", None) else None,
-        action=action,
-        from_status=from_status,
-        to_status=demand.status,
-        note=note,
-        changes=changes or {},
-    )
+def _event(demand: Demand, *, by, action: str, **kwargs) -> DemandEvent:
+    return DemandEvent.record(demand, by=by, action=action, **kwargs)
 
 
 def _lock(demand: Demand) -> Demand:

@@ -268,6 +268,8 @@ EVENT_LABELS = {
 class SupervisionEvent(ListingEvent):
     """Who did what, when, on a task's supervision (reports, consolidation, reminders)."""
 
+    SUBJECT = "task"
+
     EVENT_LABELS = EVENT_LABELS
 
     task = models.ForeignKey(

@@ -139,15 +139,15 @@ def _assignments(task: Task) -> list[TaskAssignment]:
 def _event(
     task: Task, *, by, action: str, period: str, department=None, status: str = "", from_status="", note=""
 ):
-    return SupervisionEvent.objects.create(
-        task=task,
-        department=department,
-        period=period,
-        actor=by if getattr(by, "pk", None) else None,
+    return SupervisionEvent.record(
+        task,
+        by=by,
         action=action,
         from_status=from_status,
         to_status=status,
         note=note,
+        period=period,
+        department=department,
     )
 
 
