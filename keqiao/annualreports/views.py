@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 
@@ -245,10 +246,7 @@ def _filename(report: AnnualReport, ext: str) -> str:
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(content, filename, content_type)
 
 
 @login_required
@@ -256,7 +254,7 @@ def export_xlsx(request, pk: int):
     report = selectors.report_visible_to(request.user, pk)
     return _download(
         exports.report_xlsx(report),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         _filename(report, "xlsx"),
     )
 
@@ -264,7 +262,7 @@ def export_xlsx(request, pk: int):
 @login_required
 def export_pdf(request, pk: int):
     report = selectors.report_visible_to(request.user, pk)
-    return _download(exports.report_pdf(report), "application/pdf", _filename(report, "pdf"))
+    return _download(exports.report_pdf(report), PDF, _filename(report, "pdf"))
 
 
 @login_required
@@ -276,7 +274,7 @@ def aggregate_xlsx(request):
         raise Http404
     return _download(
         exports.overview_xlsx(selectors.overview(ry)),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         f"annual-reports-{ry.year}.xlsx",
     )
 

@@ -7,19 +7,18 @@ sign in.
 """
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from keqiao.common.downloads import XLSX, attachment_response
+
 from . import statistics as stats
 from .exports import contracts_xlsx
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The page's tables: report key, title, heading of the first column, whether a total line closes it
 # (only where the rows partition the figures above them).
@@ -65,11 +64,6 @@ def selected_year(request) -> int:
     except (TypeError, ValueError):
         return current
     return year if stats.MIN_YEAR <= year <= current else current
-
-
-def content_disposition(filename: str, ascii_fallback: str) -> str:
-    """`attachment` with an ASCII name for old clients and the UTF-8 name per RFC 5987/6266."""
-    return f"attachment; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _chart_data(report: dict) -> dict:
@@ -128,9 +122,6 @@ def statistics_export(request):
         raise Http404
     year = selected_year(request)
     body = contracts_xlsx(stats.contracts_of_year(year))
-    response = HttpResponse(body, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(
-        f"技术合同登记-{year}.xlsx", f"technology-contracts-{year}.xlsx"
+    return attachment_response(
+        body, f"技术合同登记-{year}.xlsx", XLSX, ascii_name=f"technology-contracts-{year}.xlsx"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

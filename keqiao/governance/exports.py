@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from .models import ActionPlan
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PLAN_SHEET, INDICATOR_SHEET, TASK_SHEET = "方案", "指标", "任务"
 PLAN_FIELDS = [
     ("title", "方案名称"),

@@ -1,19 +1,18 @@
 """Pages of action plans: the list, the live progress dashboard, drill-down, reporting values, creating
 and importing plans, and the exports."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Region
 from keqiao.common.pagination import paginate
@@ -156,7 +155,7 @@ def plan_export_xlsx(request, pk: int):
     _require_viewer(request)
     plan = _plan(pk)
     content = exports.plan_xlsx(plan, indicators.plan_progress(plan))
-    return _download(content, f"{plan.title}.xlsx", exports.XLSX)
+    return attachment_response(content, f"{plan.title}.xlsx", XLSX)
 
 
 @login_required
@@ -164,18 +163,7 @@ def plan_export_pdf(request, pk: int):
     _require_viewer(request)
     plan = _plan(pk)
     content = exports.plan_pdf(plan, indicators.plan_progress(plan), list(_tasks(plan)))
-    return _download(content, f"{plan.title}.pdf", "application/pdf")
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    ascii_name = (
-        "".join(ch for ch in filename if ch.isascii() and (ch.isalnum() or ch in " ._-()")) or "report"
-    )
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    return attachment_response(content, f"{plan.title}.pdf", PDF)
 
 
 class ImportForm(forms.Form):
@@ -217,7 +205,7 @@ def plan_template(request):
     """An empty workbook in the import shape, pre-filled with the shipped plan's rows as an example."""
     _require_viewer(request)
     example = ActionPlan.objects.order_by("starts_on").first()
-    return _download(exports.plan_xlsx(example, None), "action-plan-template.xlsx", exports.XLSX)
+    return attachment_response(exports.plan_xlsx(example, None), "action-plan-template.xlsx", XLSX)
 
 
 class PlanForm(forms.Form):
