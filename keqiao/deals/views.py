@@ -157,15 +157,13 @@ def bureau_list(request):
 
 
 def _brokers_for(deal):
-    from keqiao.accounts.models import Organization
+    from keqiao.matching.services import brokers
 
     invited = set(deal.invitations.values_list("user_id", flat=True))
     users = (
-        User.objects.filter(is_active=True)
-        .filter(models_q_broker(Organization))
+        brokers()
         .exclude(pk__in=invited)
         .exclude(memberships__organization_id__in=deal.party_ids)
-        .distinct()
         .order_by("username")[:200]
     )
     labels = []
@@ -173,15 +171,6 @@ def _brokers_for(deal):
         orgs = ", ".join(m.organization.name for m in u.memberships.all())
         labels.append((u, f"{u.get_full_name() or u.username}{f' ({orgs})' if orgs else ''}"))
     return labels
-
-
-def models_q_broker(Organization):
-    from django.db.models import Q
-
-    return Q(is_broker=True) | Q(
-        memberships__organization__kind=Organization.Kind.AGENCY,
-        memberships__organization__status=Organization.Status.VERIFIED,
-    )
 
 
 ROOM_FORMS = {

@@ -244,16 +244,27 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 # --- brokers' recommendations ---------------------------------------------------------------------
 
 
-def user_is_broker(user) -> bool:
+def brokers():
+    """Active technology brokers, and the staff of verified service agencies."""
     from keqiao.accounts.models import Organization
 
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_broker=True)
+            | Q(
+                memberships__organization__kind=Organization.Kind.AGENCY,
+                memberships__organization__status=Organization.Status.VERIFIED,
+            )
+        )
+        .distinct()
+    )
+
+
+def user_is_broker(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_broker:
-        return True
-    return user.memberships.filter(
-        organization__kind=Organization.Kind.AGENCY, organization__status=Organization.Status.VERIFIED
-    ).exists()
+    return user.is_broker or brokers().filter(pk=user.pk).exists()
 
 
 @transaction.atomic
