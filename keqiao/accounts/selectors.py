@@ -41,6 +41,14 @@ def user_is_bureau(user) -> bool:
     )
 
 
+def user_in_government(user) -> bool:
+    """A member of a verified city bureau, county bureau or government department."""
+    return any(
+        kind in Organization.GOVERNMENT_KINDS and status == Organization.Status.VERIFIED
+        for _id, _role, kind, status in _membership_cache(user)
+    )
+
+
 def user_holder_organizations(user) -> QuerySet[Organization]:
     """Organisations on whose behalf the user may register achievements (any membership)."""
     return Organization.objects.filter(id__in=user_organization_ids(user)).select_related("region")

@@ -355,15 +355,8 @@ def user_can_export(user) -> bool:
 
 def user_can_view(user) -> bool:
     """The registration office, and members of a verified government organisation (county bureaus,
-    departments), see the figures."""
-    from keqiao.accounts.models import Membership, Organization
+    departments), see the figures. Memberships are read from the per-request cache first: this runs for
+    the navigation of every page."""
+    from keqiao.accounts.selectors import user_in_government
 
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user_can_export(user):
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organization__kind__in=Organization.GOVERNMENT_KINDS,
-        organization__status=Organization.Status.VERIFIED,
-    ).exists()
+    return user_in_government(user) or user_can_export(user)
