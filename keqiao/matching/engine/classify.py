@@ -1,24 +1,27 @@
 """Discipline auto-classification and keyword suggestion (pure; no Django).
 
 :class:`Classifier`: TF-IDF over jieba search-mode words stacked with TF-IDF over character
-1–2-grams, then a linear SVM (one-vs-rest ``LinearSVC``, C=1, class weights balanced so the rare
-disciplines are not drowned by the frequent ones).  Each CSL discipline label it is trained on is also
-given the names of its GB/T 13745-2009 sub-disciplines as extra training texts (the bundled reference
-data, ``keqiao/common/data/gbt13745-2009-disciplines.csv``, in chunks of 20 names; see
-:func:`discipline_reference_texts`): rare labels (天文学, 物理学, 植物保护 have 2–4 records in a half)
-get vocabulary their few records lack.  ``predict`` returns the top ``k`` labels with
-softmax-normalised decision scores (a temperature-scaled softmax: monotone in the SVM margin and
-summing to 1 over all labels, *not* calibrated probabilities).
+1–2-grams (the character block weighted ×1.5), then a linear SVM (one-vs-rest ``LinearSVC``, C=0.5,
+class weights balanced so the rare disciplines are not drowned by the frequent ones).  Each CSL
+discipline label it is trained on is also given the names of its GB/T 13745-2009 sub-disciplines as
+extra training texts (the bundled reference data, ``keqiao/common/data/gbt13745-2009-disciplines.csv``,
+in chunks of 20 names; see :func:`discipline_reference_texts`): rare labels (天文学, 物理学, 植物保护
+have 2–4 records in a half) get vocabulary their few records lack.  ``predict`` returns the top ``k``
+labels with softmax-normalised decision scores (a temperature-scaled softmax: monotone in the SVM margin
+and summing to 1 over all labels, *not* calibrated probabilities).
 
-Measured on CSL dev (67 disciplines; ``manage.py split_records`` halves, train 1,364 → test 1,394):
-accuracy 0.597 (before: 0.588 without class weights and reference texts).  Model choice by 5-fold
-cross-validation within the training half (two shuffles, mean): plain SVM 0.558, balanced 0.568,
-reference texts 0.562, both 0.576.  Also tried there and not kept (within ±0.01 of the plain SVM or
-worse): char 1–3-grams, min_df=2, C in 0.3–2, keyword/title fields weighted up, training keywords as
-phrase features (0.539), title+keywords as extra training texts, a category-level (label hierarchy)
-SVM added to the scores, LSA features, Crammer–Singer SVM, logistic regression, ridge, SGD,
-complement/multinomial NB, nearest centroid, kNN, and SVM+NB(+centroid) score blends (best 0.578,
-+0.002 over the kept model).  0.65 is not reached with bag-of-words models on 1,364 training texts.
+Measured on CSL dev (67 disciplines), ``manage.py evaluate_matching``: stratified 10-fold
+cross-validation over the 2,758 records 0.6465 (three shuffles: 0.6465 / 0.6468 / 0.6468; C=1 with the
+blocks weighted equally: 0.6418 / 0.6400 / 0.6418); ``split_records`` halves, train 1,364 → test 1,394:
+0.601 (0.597 with C=1 and equal blocks, 0.588 without class weights and reference texts).  Tried by
+cross-validation and not kept (within the ±0.005 spread between shuffles, or worse): char 1–3-grams,
+word bigrams, min_df=2, C in 0.3–2, char block ×0.6/×2/×3, class weights ∝ n^-0.5 … n^-2, reference
+texts weighted ×0.5/×2 or left out, keyword/title fields weighted up, keywords and sub-discipline names
+added to the jieba dictionary, training keywords as phrase features, a category-level (label
+hierarchy) SVM added to the scores, LSA features, Crammer–Singer and one-vs-one SVMs, logistic
+regression, ridge, SGD, complement/multinomial NB, NB-SVM, nearest centroid, kNN and its blend with the
+SVM, random-subspace bagging, test-time averaging over title+keywords and abstract, and SVM+NB(+centroid)
+score blends.  With this much training text, bag-of-words models level off at about 0.64–0.65.
 
 :func:`suggest_keywords`: TF × IDF over the text's words, IDF from the corpus the most recent
 classifier was fitted on (else jieba's bundled IDF table), known domain words (``vocabulary``)
@@ -130,14 +133,16 @@ class Classifier:
 
     def __init__(
         self,
-        C: float = 1.0,
+        C: float = 0.5,
         char_ngrams: tuple[int, int] = (1, 2),
+        char_weight: float = 1.5,
         random_state: int = 0,
         class_weight: str | dict | None = "balanced",
         reference: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.C = C
         self.char_ngrams = tuple(char_ngrams)
+        self.char_weight = char_weight
         self.random_state = random_state
         self.class_weight = class_weight
         self.reference = reference
@@ -155,14 +160,17 @@ class Classifier:
         else:
             w = self.word_vectorizer_.transform(toks)
             c = self.char_vectorizer_.transform(list(texts))
-        return sp.hstack([w, c]).tocsr(), toks
+        return sp.hstack([w, self._char_weight() * c]).tocsr(), toks
+
+    def _char_weight(self) -> float:
+        return getattr(self, "char_weight", 1.0)  # models pickled before the parameter existed: 1.0
 
     def _features_one(self, text: str):
         """``_features([text])[0]`` without the vectorizers' per-call overhead (~2 ms → ~0.3 ms)."""
         rows = []
-        for vec, terms in (
-            (self.word_vectorizer_, text_analysis.tokenize(text)),
-            (self.char_vectorizer_, self.char_vectorizer_.build_analyzer()(text)),
+        for vec, terms, weight in (
+            (self.word_vectorizer_, text_analysis.tokenize(text), 1.0),
+            (self.char_vectorizer_, self.char_vectorizer_.build_analyzer()(text), self._char_weight()),
         ):
             vocab = vec.vocabulary_
             counts: dict[int, int] = {}
@@ -175,7 +183,7 @@ class Classifier:
             vals = (1.0 + np.log(vals)) * vec.idf_[cols]  # sublinear TF × IDF, then L2 as sklearn does
             norm = np.sqrt(np.dot(vals, vals))
             if norm > 0:
-                vals /= norm
+                vals *= weight / norm
             rows.append(sp.csr_matrix((vals.astype(np.float32), cols, [0, len(cols)]), shape=(1, len(vocab))))
         return sp.hstack(rows).tocsr()
 

@@ -5,21 +5,41 @@ database (the real import service) and builds the real matcher. For each record,
 as a demand whose discipline the real suggestion model proposes — a model that never saw that record:
 trained on TRAIN, or without --train on the other half of FILE (two-fold cross-validation) — and the
 top 10 other achievements are judged by whether they share the record's discipline (topical P@10).
-Its keywords, posed as a demand, look for the record itself (known-item MRR@10, R@1). With --train, the
-suggestion model's accuracy on FILE is reported too. Last line: one JSON object.
+Its keywords, posed as a demand, look for the record itself (known-item MRR@10, R@1).
+
+The suggestion model's accuracy on FILE's whole records (title, keywords, abstract) is reported too:
+trained on TRAIN with --train, otherwise by stratified K-fold cross-validation over FILE (--folds,
+default 2: each record is predicted by a model trained on the other folds). Last line: one JSON object.
 """
 
 import json
 import random
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 
 
 def _text(r: dict) -> str:
     return f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}"
+
+
+def _folds(records: list[dict], k: int):
+    """K (train indices, test indices) pairs, stratified by discipline when every fold can hold each
+    frequent discipline (shuffled with a fixed seed, so runs repeat)."""
+    import warnings
+
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    labels = [r["discipline"] for r in records]
+    if max(labels.count(lab) for lab in set(labels)) >= k:
+        splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
+    else:
+        splitter = KFold(n_splits=k, shuffle=True, random_state=0)
+    with warnings.catch_warnings():  # "the least populated class has only N members": expected here
+        warnings.simplefilter("ignore", UserWarning)
+        return [(list(fit), list(test)) for fit, test in splitter.split(labels, labels)]
 
 
 class Command(BaseCommand):
@@ -30,14 +50,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--train", default=None, help="csl_dev.jsonl-format records to train the classifier on"
         )
+        parser.add_argument(
+            "--folds",
+            type=int,
+            default=2,
+            help="without --train: K-fold cross-validation over FILE for the suggestions (default 2)",
+        )
         parser.add_argument("--limit", type=int, default=None)
 
-    def handle(self, *args, file, train=None, limit=None, **options):
+    def handle(self, *args, file, train=None, folds=2, limit=None, **options):
         from keqiao.achievements.demo.loader import read_records
 
         records = read_records(path=file, limit=limit)
+        if train is None and not 2 <= folds <= len(records):
+            raise CommandError(f"--folds must be between 2 and the number of records ({len(records)}).")
         train_records = read_records(path=train) if train else None
-        demand_labels, accuracy = self._suggest(records, train_records)
+        demand_labels, accuracy = self._suggest(records, train_records, folds)
         old = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
@@ -45,23 +73,20 @@ class Command(BaseCommand):
         finally:
             teardown_databases(old, verbosity=0)
         result["classification_accuracy"] = accuracy
+        result["classification_protocol"] = "train" if train else f"{folds}-fold"
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
-    def _suggest(self, records: list[dict], train: list[dict] | None) -> tuple[list[str], float | None]:
-        """The suggested discipline of each record's abstract (what a demand's author writes), and with
-        --train the accuracy of the suggestion on FILE's whole records."""
+    def _suggest(self, records: list[dict], train: list[dict] | None, k: int) -> tuple[list[str], float]:
+        """The suggested discipline of each record's abstract (what a demand's author writes), and the
+        accuracy of the suggestion on FILE's whole records, each from a model that never saw the record."""
         from keqiao.matching.engine.classify import Classifier
 
         started = time.perf_counter()
         n = len(records)
-        folds = (
-            [(train, range(n))]
-            if train
-            else [
-                ([r for i, r in enumerate(records) if i % 2 != k], [i for i in range(n) if i % 2 == k])
-                for k in (0, 1)
-            ]
-        )
+        if train:
+            folds = [(train, range(n))]
+        else:
+            folds = [([records[i] for i in fit], test) for fit, test in _folds(records, k)]
         labels: list[str] = [""] * n
         correct = 0
         for fit_on, predict_for in folds:
@@ -69,10 +94,9 @@ class Command(BaseCommand):
             model.fit([_text(r) for r in fit_on], [r["discipline"] for r in fit_on])
             for i in predict_for:
                 labels[i] = model.predict(records[i]["abstract"], k=1)[0][0]
-                if train:
-                    correct += model.predict(_text(records[i]), k=1)[0][0] == records[i]["discipline"]
+                correct += model.predict(_text(records[i]), k=1)[0][0] == records[i]["discipline"]
         self.stderr.write(f"discipline suggestions in {time.perf_counter() - started:.1f}s")
-        return labels, (round(correct / n, 4) if train else None)
+        return labels, round(correct / n, 4)
 
     def _match(self, records: list[dict], demand_labels: list[str]) -> dict:
         from django.conf import settings
