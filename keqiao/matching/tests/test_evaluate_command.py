@@ -59,3 +59,5 @@ def test_folds_out_of_range_are_refused():
         call_command("evaluate_matching", str(CSL_DEV), "--limit", "5", "--folds", "6")
     with pytest.raises(CommandError, match="--folds"):
         call_command("evaluate_matching", str(CSL_DEV), "--limit", "5", "--folds", "1")
+    with pytest.raises(CommandError, match="not allowed with"):
+        call_command("evaluate_matching", str(CSL_DEV), "--train", str(CSL_DEV), "--folds", "3")

@@ -47,10 +47,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument(
+        protocol = parser.add_mutually_exclusive_group()
+        protocol.add_argument(
             "--train", default=None, help="csl_dev.jsonl-format records to train the classifier on"
         )
-        parser.add_argument(
+        protocol.add_argument(
             "--folds",
             type=int,
             default=2,
