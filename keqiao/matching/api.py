@@ -78,6 +78,9 @@ class SuggestIn(Schema):
 
 class SuggestOut(Schema):
     discipline_code: str | None
+    discipline_alternatives: list[str] = Field(
+        default_factory=list, description="GB/T 13745 codes the model ranks next, best first"
+    )
     industry_code: str | None
     tech_field: str | None
     keywords: list[str]
@@ -92,12 +95,11 @@ def suggest(request, payload: SuggestIn):
     s = suggest_for(payload.text)
     if s is None:
         return {"discipline_code": None, "industry_code": None, "tech_field": None, "keywords": []}
-    codes = {
-        c.pk: c.code
-        for c in Classification.objects.filter(pk__in=[x[0] for x in (s["discipline"], s["industry"]) if x])
-    }
+    chosen = [x for x in (s["discipline"], s["industry"], *s["discipline_alternatives"]) if x]
+    codes = {c.pk: c.code for c in Classification.objects.filter(pk__in=[x[0] for x in chosen])}
     return {
         "discipline_code": codes.get(s["discipline"][0]) if s["discipline"] else None,
+        "discipline_alternatives": [codes[pk] for pk, _label in s["discipline_alternatives"]],
         "industry_code": codes.get(s["industry"][0]) if s["industry"] else None,
         "tech_field": s["tech_field"][0] if s["tech_field"] else None,
         "keywords": s["keywords"],

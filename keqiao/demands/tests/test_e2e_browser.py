@@ -70,6 +70,12 @@ def test_post_demand_see_explained_match_and_follow(browser, live_server, outsid
     page.locator("#suggest").click()
     expect(page.locator("#suggestion-box")).to_be_visible()
     page.locator("#suggestion-box [data-fill=id_tech_field]").click()
+    # It offers the model's next disciplines too: taking the second one fills the discipline field with it.
+    disciplines = page.locator("#suggestion-box [data-fill=id_discipline]")
+    expect(disciplines).not_to_have_count(1)
+    second = disciplines.nth(1).get_attribute("data-value")
+    disciplines.nth(1).click()
+    expect(page.locator("#id_discipline")).to_have_value(second)
     page.locator("#use-keywords").click()
     expect(page.locator("#id_keywords")).not_to_have_value("")
     page.locator("input[name=cooperation_modes][value=license]").check()
@@ -78,6 +84,7 @@ def test_post_demand_see_explained_match_and_follow(browser, live_server, outsid
     expect(page).to_have_url(re.compile(r"/demands/\d+/$"))
     demand = Demand.objects.get(title=TITLE)
     assert demand.status == "submitted" and demand.tech_field and demand.keywords
+    assert demand.discipline_id == int(second)
 
     # The bureau approves it (its review screens are covered by the achievement test).
     demand_services.demand_approve(demand=demand, by=bureau)

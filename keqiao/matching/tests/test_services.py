@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.common.models import Classification
 from keqiao.matching import services
 from keqiao.matching.matcher import demand_item, matches_for
 from keqiao.matching.models import Notification, Recommendation, Subscription
@@ -222,6 +223,8 @@ def test_suggestions(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'data-fill="id_tech_field"' in body and 'data-fill="id_keywords"' in body
+    # the discipline the model ranks first, and up to two others to choose from
+    assert 2 <= body.count('data-fill="id_discipline"') <= 3
     empty = client.post(reverse("matching:suggest"), {"title": "。"})
     assert "data-fill" not in empty.content.decode()
     api = client.post(
@@ -230,6 +233,14 @@ def test_suggestions(client):
         content_type="application/json",
     ).json()
     assert api["tech_field"] and len(api["keywords"]) <= 5
+    alternatives = api["discipline_alternatives"]
+    assert 1 <= len(alternatives) <= 2 and api["discipline_code"] not in alternatives
+    assert len(set(alternatives)) == len(alternatives)
+    assert Classification.objects.filter(scheme="gbt13745", code__in=alternatives).count() == len(
+        alternatives
+    )
+    nothing = client.post("/api/v1/suggest", data='{"text": "。"}', content_type="application/json").json()
+    assert nothing["discipline_alternatives"] == [] and nothing["discipline_code"] is None
 
 
 def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
