@@ -108,3 +108,17 @@ def test_discipline_accuracy_on_bundled_records_does_not_regress():
     top3 = np.mean([r["discipline"] in t for t, r in zip(top, test, strict=True)])
     assert top1 >= 0.57, top1
     assert top3 >= 0.75, top3
+
+
+def test_a_model_saved_before_the_character_weight_existed_still_predicts_as_it_did(tmp_path):
+    texts, labels = [t for t, _l in TRAIN], [lab for _t, lab in TRAIN]
+    old = Classifier(char_weight=1.0).fit(texts, labels)
+    del old.char_weight  # what a pickle written before the parameter existed holds
+    path = tmp_path / "old.pickle"
+    old.save(str(path))
+    loaded = Classifier.load(str(path))
+    same = Classifier(char_weight=1.0).fit(texts, labels)
+    weighted = Classifier().fit(texts, labels)
+    query = "废水膜分离处理与电池材料"
+    assert loaded.predict(query, k=3) == same.predict(query, k=3)
+    assert not np.allclose(loaded._features_one(query).toarray(), weighted._features_one(query).toarray())
