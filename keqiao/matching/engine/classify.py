@@ -160,17 +160,18 @@ class Classifier:
         else:
             w = self.word_vectorizer_.transform(toks)
             c = self.char_vectorizer_.transform(list(texts))
-        return sp.hstack([w, self._char_weight() * c]).tocsr(), toks
+        return sp.hstack([w, self.char_weight * c]).tocsr(), toks
 
-    def _char_weight(self) -> float:
-        return getattr(self, "char_weight", 1.0)  # models pickled before the parameter existed: 1.0
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("char_weight", 1.0)  # models pickled before the parameter existed: unweighted
+        self.__dict__.update(state)
 
     def _features_one(self, text: str):
         """``_features([text])[0]`` without the vectorizers' per-call overhead (~2 ms → ~0.3 ms)."""
         rows = []
         for vec, terms, weight in (
             (self.word_vectorizer_, text_analysis.tokenize(text), 1.0),
-            (self.char_vectorizer_, self.char_vectorizer_.build_analyzer()(text), self._char_weight()),
+            (self.char_vectorizer_, self.char_vectorizer_.build_analyzer()(text), self.char_weight),
         ):
             vocab = vec.vocabulary_
             counts: dict[int, int] = {}

@@ -41,7 +41,7 @@ def test_cross_validated_suggestions_never_see_the_record(monkeypatch):
         return real_fit(self, texts, labels)
 
     def predict(self, text, k=3):
-        assert text not in self._seen and evaluate_matching._text({**_by_abstract[text]}) not in self._seen
+        assert text not in self._seen and evaluate_matching._text(_by_abstract[text]) not in self._seen
         return real_predict(self, text, k)
 
     _by_abstract = {r["abstract"]: r for r in records} | {evaluate_matching._text(r): r for r in records}

@@ -15,6 +15,7 @@ default 2: each record is predicted by a model trained on the other folds). Last
 import json
 import random
 import time
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
@@ -33,7 +34,7 @@ def _folds(records: list[dict], k: int):
     from sklearn.model_selection import KFold, StratifiedKFold
 
     labels = [r["discipline"] for r in records]
-    if max(labels.count(lab) for lab in set(labels)) >= k:
+    if Counter(labels).most_common(1)[0][1] >= k:
         splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=0)
     else:
         splitter = KFold(n_splits=k, shuffle=True, random_state=0)
