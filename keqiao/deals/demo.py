@@ -45,7 +45,6 @@ TYPE_WEIGHTS = [
     ("consulting", 8),
     ("service", 20),
 ]
-NATURE_OF_KIND = {"university": "022", "institute": "021", "enterprise": "140", "agency": "900"}
 
 
 def _users() -> dict[str, User]:
@@ -63,6 +62,7 @@ _USERNAMES = [
     "agency",
     "paocai",
     "renshou",
+    "zhubian",
 ]
 
 
@@ -230,7 +230,7 @@ def _history(u: dict[str, User], orgs: dict[str, Organization]) -> int:
     rng = random.Random(20170936)
     today = timezone.localdate()
     sellers = [(orgs[k], k) for k in ("univ", "agri", "materials", "pharma")]
-    buyers = [(orgs[k], k) for k in ("maker", "bamboo", "paocai", "renshou")]
+    buyers = [(orgs[k], k) for k in ("maker", "bamboo", "paocai", "zhubian", "renshou")]
     titles = list(
         Achievement.objects.filter(status="published", organization__in=[o for o, _k in sellers])
         .order_by("pk")
@@ -258,12 +258,13 @@ def _history(u: dict[str, User], orgs: dict[str, Organization]) -> int:
             )
             if rng.random() < 0.7:
                 seller_org, _key = rng.choice(sellers)
-                seller = (seller_org.name, NATURE_OF_KIND.get(seller_org.kind, "900"), seller_org.region.code)
+                seller = (seller_org.name, services.party_nature(seller_org), seller_org.region.code)
             else:
                 seller_org, seller = None, rng.choice(OUTSIDE_SELLERS)
             if rng.random() < 0.5:
                 buyer_org, _key = rng.choice(buyers)
-                buyer = (buyer_org.name, "140", buyer_org.region.code)
+                # the nature follows the kind: the county bureau is a government body, not an enterprise
+                buyer = (buyer_org.name, services.party_nature(buyer_org), buyer_org.region.code)
             else:
                 buyer_org, buyer = None, rng.choice(OUTSIDE_BUYERS)
             if seller[2] in ("511400",):
@@ -273,6 +274,8 @@ def _history(u: dict[str, User], orgs: dict[str, Organization]) -> int:
             if seller[0] == buyer[0]:
                 continue
             ctype = rng.choice(types)
+            if buyer[1] == choices.PartyNature.GOVERNMENT and ctype not in ("consulting", "service"):
+                ctype = "consulting"  # a bureau buys advice and services, not patents
             title, field, _org_id = (
                 titles[rng.randrange(len(titles))] if titles else ("技术服务", "new_materials", 0)
             )

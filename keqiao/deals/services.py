@@ -714,7 +714,12 @@ CONTRACT_FIELDS = (
 MONEY_FIELDS = ("contract_amount", "technology_amount", "expected_new_investment", "expected_new_output")
 
 
-def _nature_of(org: Organization) -> str:
+def party_nature(org: Organization) -> str:
+    """The nature code (卖方/买方性质) of a party on the platform, from its organisation kind.
+
+    Government bodies (the S&T bureaux, departments) are 010 机关, institutes 021, universities 022,
+    enterprises 140 (the filer corrects it to 110/130/150… on the form), anything else 900.
+    """
     return {
         Organization.Kind.UNIVERSITY: choices.PartyNature.UNIVERSITY,
         Organization.Kind.INSTITUTE: choices.PartyNature.INSTITUTE,
@@ -763,11 +768,11 @@ def contract_initial(deal: Deal) -> dict:
         "contract_type": CONTRACT_TYPE_OF_MODE.get(mode, choices.ContractType.TRANSFER),
         "licence_kind": LICENCE_KIND_OF_MODE.get(mode, ""),
         "seller_name": seller.name,
-        "seller_nature": _nature_of(seller),
+        "seller_nature": party_nature(seller),
         "seller_region_code": _region_code(seller),
         "seller_contact": " ".join(filter(None, [seller.contact_name, seller.contact_phone])),
         "buyer_name": buyer.name,
-        "buyer_nature": _nature_of(buyer),
+        "buyer_nature": party_nature(buyer),
         "buyer_region_code": _region_code(buyer),
         "buyer_contact": " ".join(filter(None, [buyer.contact_name, buyer.contact_phone])),
         "contract_amount": offer.price if offer else None,

@@ -22,14 +22,17 @@ class MatchOut(Schema):
     kind: str
     title: str
     url: str
-    score: float
+    score: float = Field(description="ranking score 0–1 (relevance, re-ranked by the structured factors)")
+    grade: str = Field(description="strong / good / possible: how likely the item answers the request")
+    grade_label: str
+    relevance: float = Field(description="probability 0–1 that the item is about the request's topic")
     shared_terms: list[str]
     shared_concepts: list[str]
     factors: list[FactorOut]
 
 
 def _rows(kind: str, record) -> list[dict]:
-    from .explain import explanation
+    from .explain import explanation, grade_label
     from .matcher import matches_for
 
     target = "achievement" if kind == "demand" else "demand"
@@ -40,6 +43,9 @@ def _rows(kind: str, record) -> list[dict]:
             "title": r.record.title,
             "url": r.record.get_absolute_url(),
             "score": round(r.match.score, 4),
+            "grade": r.grade,
+            "grade_label": grade_label(r.grade),
+            "relevance": round(r.match.relevance, 4),
             "shared_terms": r.match.shared_terms,
             "shared_concepts": r.match.shared_concepts,
             "factors": [{**f, "label": str(f["label"])} for f in explanation(r.match)],

@@ -126,13 +126,13 @@ def _semantic_training_texts() -> list[str]:
 
 
 def _snapshot_version() -> str:
-    from .engine import classify, factors, matcher, semantic, types
+    from .engine import classify, factors, matcher, relevance, semantic, types
 
     # The configured semantic model is part of the version: a snapshot built with another one (the LSA
     # model, or another dense model directory) is rebuilt, not silently reused.
     dense = settings.KEQIAO.get("DENSE_MODEL_DIR")
     model = f"dense:{os.path.abspath(dense)}" if dense else "lsa"
-    return f"{snapshots.code_version(matcher, semantic, factors, types, classify)}:{model}"
+    return f"{snapshots.code_version(matcher, semantic, factors, types, classify, relevance)}:{model}"
 
 
 def _semantic_model():
@@ -270,23 +270,27 @@ class MatchRow:
     def percent(self) -> int:
         return round(self.match.score * 100)
 
+    @property
+    def grade(self) -> str:
+        return self.match.grade
 
-MIN_SCORE = 0.25  # below this a "match" is mostly neutral factors and misleads more than it helps
 
-
-def matches_for(kind: str, record, k: int = 10, min_score: float = MIN_SCORE) -> list[MatchRow]:
-    """Best matches of the other kind for `record` (published records only), best first."""
+def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
+    """Best topically relevant matches of the other kind for ``record`` (published records of other
+    organisations only), best first; an empty list means "no good match"."""
     index = get_match_index()
     index.refresh()
     if index.empty:
         return []
     item = KINDS[kind][1](record)
     target = "achievement" if kind == "demand" else "demand"
-    matches = [
-        m
-        for m in index.matcher.match(item, target, k=k, exclude_ids=(record.pk,) if kind == target else ())
-        if m.score >= min_score
-    ]
+    matches = index.matcher.match(
+        item,
+        target,
+        k=k,
+        exclude_ids=(record.pk,) if kind == target and record.pk else (),
+        exclude_organization=record.organization_id,
+    )
     queryset = KINDS[target][0]()
     records = {r.pk: r for r in queryset.filter(pk__in=[m.id for m in matches])}
     return [MatchRow(records[m.id], m) for m in matches if m.id in records]

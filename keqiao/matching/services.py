@@ -17,7 +17,7 @@ from keqiao.common.errors import DomainError, NotPermitted
 
 from .models import Frequency, Notification, Recommendation, Subscription
 
-ALERT_THRESHOLD = 0.35  # match score from which a new match is worth a notification
+ALERT_GRADES = ("strong", "good")  # match grades worth a notification ("possible" ones are not)
 UNSUBSCRIBE_SALT = "keqiao.unsubscribe"
 
 
@@ -179,7 +179,7 @@ def alert_new_listing(kind: str, record) -> int:
 
     # Listings this record matches well: tell whoever follows them (their owners usually do).
     for row in matches_for(kind, record, k=20):
-        if row.match.score < ALERT_THRESHOLD:
+        if row.grade not in ALERT_GRADES:
             continue
         other = row.record
         other_kind = "demand" if kind == "achievement" else "achievement"

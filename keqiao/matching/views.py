@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_organization_ids
+from keqiao.common import text
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 
 from . import services
-from .explain import explanation
+from .explain import GRADE_HELP, explanation, grade_label
 from .models import Frequency, Notification, Recommendation, Subscription
 
 
@@ -31,13 +32,38 @@ def match_context(request, kind: str, record) -> dict:
     }
     if record.is_public:
         rows = matches_for(kind, record, k=10)
+        pairs = {}
         for row in rows:
-            row.explanation = explanation(row.match)
+            _describe(row)
             pair = (row.record.pk, record.pk) if kind == "demand" else (record.pk, row.record.pk)
+            pairs[pair] = row
             row.push_url = reverse("matching:push") + f"?achievement={pair[0]}&demand={pair[1]}"
+        _mark_pushed(pairs)
         context["match_rows"] = rows
+        context["too_short"] = len(text.tokenize(f"{record.title} {getattr(record, 'problem', '')}")) < 4
         context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
     return context
+
+
+def _describe(row) -> None:
+    row.explanation = explanation(row.match)
+    row.grade_label = grade_label(row.grade)
+    row.grade_help = GRADE_HELP.get(row.grade, "")
+    row.mark = ""
+
+
+def _mark_pushed(pairs: dict) -> None:
+    """Mark (achievement, demand) pairs a broker already recommended, with the outcome."""
+    if not pairs:
+        return
+    achievements = {a for a, _d in pairs}
+    demands = {d for _a, d in pairs}
+    for rec in Recommendation.objects.filter(achievement_id__in=achievements, demand_id__in=demands).order_by(
+        "created_at"
+    ):
+        row = pairs.get((rec.achievement_id, rec.demand_id))
+        if row is not None:
+            row.mark = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
 
 
 def _next(request, default: str) -> str:
@@ -206,11 +232,14 @@ def broker(request):
         raise Http404
     page_obj = paginate(request, demands_public().order_by("-published_at"), 10)
     rows = []
+    pairs = {}
     for demand in page_obj:
         matches = matches_for("demand", demand, k=3)
         for row in matches:
-            row.explanation = explanation(row.match)
+            _describe(row)
+            pairs[(row.record.pk, demand.pk)] = row
         rows.append((demand, matches))
+    _mark_pushed(pairs)
     return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
 
 

@@ -494,6 +494,62 @@ class SearchEngine:
                 out[term] = float(seg.impacts[j]) * w
         return out
 
+    def presence(
+        self, query: str, doc_ids: Sequence[int]
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Which query terms occur in which of ``doc_ids``, per field.
+
+        Returns the query's distinct ``terms`` (unknown ones included), their IDF (same formula as scoring), whether the
+        index knows each term, and a uint8 array ``tf[doc, term, field]`` (0 = absent; unknown or deleted documents are all zeros).  Costs
+        one binary search of the candidates per term and segment, so it stays cheap for a few hundred
+        candidates whatever the posting lengths."""
+        st = self._state
+        # Every distinct query term, known to the index or not: a term no document has is evidence too
+        # (against every candidate), with the highest IDF.
+        terms = list(dict.fromkeys(self.query_tokenizer(query) if query else []))
+        tids = np.array([st.vocab.get(t, -1) for t in terms], dtype=np.int64)
+        nf = len(self.field_names)
+        out = np.zeros((len(doc_ids), len(terms), nf), np.uint8)
+        stats = st.main.stats
+        df = np.array([stats.df[t] if 0 <= t < len(stats.df) else 0 for t in tids.tolist()], np.float64)
+        idf = np.log(1.0 + (max(stats.n, 1) - df + 0.5) / (df + 0.5))
+        known = tids >= 0
+        if not len(terms) or not len(doc_ids):
+            return terms, idf, known, out
+        delta = self._delta_segment(st)
+        groups: list[tuple[_Segment, np.ndarray, np.ndarray]] = []
+        rows_main, loc_main, rows_delta, loc_delta = [], [], [], []
+        for r, d in enumerate(doc_ids):
+            if d in st.delta_docs and delta is not None:
+                rows_delta.append(r)
+                loc_delta.append(delta.pos[d])
+            else:
+                p = st.main.pos.get(d)
+                if p is not None and st.main_alive[p]:
+                    rows_main.append(r)
+                    loc_main.append(p)
+        if rows_main:
+            groups.append((st.main, np.array(rows_main), np.array(loc_main, np.int64)))
+        if rows_delta:
+            groups.append((delta, np.array(rows_delta), np.array(loc_delta, np.int64)))
+        for seg, rows, loc in groups:
+            order = np.argsort(loc)
+            rows, loc = rows[order], loc[order]
+            nt = len(seg.indptr) - 1
+            for j, t in enumerate(tids.tolist()):
+                if t < 0 or t >= nt:
+                    continue
+                s, e = int(seg.indptr[t]), int(seg.indptr[t + 1])
+                if e <= s:
+                    continue
+                pos = np.searchsorted(seg.indices[s:e], loc)
+                ok = pos < (e - s)
+                hit = np.zeros(len(loc), bool)
+                hit[ok] = seg.indices[s + pos[ok]] == loc[ok]
+                if hit.any():
+                    out[rows[hit], j, :] = seg.tf[s + pos[hit]]
+        return terms, idf, known, out
+
     # ------------------------------------------------------------------ helpers
     def _check_facet(self, f: str) -> None:
         if f not in self.facet_names:

@@ -40,7 +40,7 @@ ORGANIZATIONS = [
         "眉山示范大学（演示）",
         "university",
         "511402",
-        "综合性大学，设有工学、理学、管理学、人文社科等学院，技术转移中心负责成果登记与转化。",
+        "综合性大学，设有工学、理学、医学等学院和附属医院，技术转移中心负责成果登记与转化。",
     ),
     (
         "agri",
@@ -108,6 +108,14 @@ DEMAND_ORGANIZATIONS = [
         "511421",
         "县级科技主管部门，代辖区企业和合作社征集技术需求。",
     ),
+    (
+        "zhubian",
+        "黄经理",
+        "青神示范竹编工艺品有限公司（演示）",
+        "enterprise",
+        "511425",
+        "竹编工艺品和竹制家居用品生产企业，产品七成出口欧洲和日本。",
+    ),
 ]
 ORGANIZATIONS = ORGANIZATIONS + DEMAND_ORGANIZATIONS
 PENDING_ORG = (
@@ -119,19 +127,16 @@ PENDING_ORG = (
     "新注册的食品企业，等待科技局核验。",
 )
 
-CATEGORY_OWNER = {
-    "农学": "agri",
-    "医学": "pharma",
-    "理学": "univ",
-    "管理学": "univ",
-    "法学": "univ",
-    "教育学": "univ",
-    "文学": "univ",
-    "经济学": "univ",
-    "哲学": "univ",
-    "历史学": "univ",
-    "艺术学": "bamboo",
-    "军事学": "maker",
+# The demo shows only the science, engineering, agriculture and medicine records: the humanities and
+# social-science records of the bundled file (管理学, 法学, 文学, …) are not technology achievements, and
+# a soft-science registration has no readiness level or price to show. The whole file still feeds the
+# semantic model, the evaluations and the benchmarks.
+DEMO_CATEGORIES = ("工学", "农学", "医学", "理学")
+CATEGORY_OWNER = {"农学": "agri", "医学": "univ", "理学": "univ"}
+DISCIPLINE_OWNER = {
+    "中医学/中药学": "pharma",
+    "药学": "pharma",
+    "林学/林业工程": "bamboo",
 }
 ENGINEERING_OWNER = {
     "材料科学与工程": "materials",
@@ -148,7 +153,6 @@ ENGINEERING_OWNER = {
     "信息与通信工程": "maker",
     "电子科学与技术": "maker",
     "光学工程": "maker",
-    "林学/林业工程": "bamboo",
     "环境科学与工程": "bamboo",
     "纺织科学与工程": "bamboo",
     "建筑学": "bamboo",
@@ -182,8 +186,190 @@ FIELD_BY_DISCIPLINE = {
     "建筑学": TechField.URBAN_SOCIAL,
     "水利工程": TechField.URBAN_SOCIAL,
     "测绘科学与技术": TechField.URBAN_SOCIAL,
+    "力学": TechField.ADVANCED_MANUFACTURING,
+    "食品科学与工程": TechField.AGRICULTURE,
+    "农业工程": TechField.AGRICULTURE,
+    "天文学": TechField.AEROSPACE,
+    "地质学/地质资源与地质工程": TechField.ENVIRONMENT,
+    "地球物理学": TechField.ENVIRONMENT,
+    "生物学/生物科学与工程": TechField.BIO_MEDICINE,
 }
 FIELD_BY_CATEGORY = {"农学": TechField.AGRICULTURE, "医学": TechField.BIO_MEDICINE}
+
+# Invented attributes by kind of record: small, plausible ranges rather than one range for everything.
+# kind: the registration kind digit; trl: drawn from the tuple (repeats weight it); forms: 1 to
+# max_forms of them; prices: asking prices in 10,000 yuan, or none (always negotiable); negotiable: the
+# share of listings without a public price; invention / utility / software: the chance of a patent,
+# a utility model, a software copyright.
+PROFILES = {
+    "materials": {
+        "kind": "1",
+        "trl": (4, 5, 5, 6, 6, 7, 7, 8),
+        "forms": ("material", "process", "product"),
+        "max_forms": 2,
+        "prices": (30, 50, 80, 100, 150, 200, 300),
+        "negotiable": 0.35,
+        "modes": ("transfer", "license", "equity", "cooperation", "service"),
+        "invention": 0.65,
+        "utility": 0.1,
+        "software": 0.0,
+    },
+    "machinery": {
+        "kind": "1",
+        "trl": (4, 5, 6, 6, 7, 7, 8, 9),
+        "forms": ("equipment", "product", "technology"),
+        "max_forms": 2,
+        "prices": (20, 30, 50, 80, 100, 150, 200, 300, 500),
+        "negotiable": 0.35,
+        "modes": ("transfer", "license", "equity", "cooperation", "service"),
+        "invention": 0.55,
+        "utility": 0.4,
+        "software": 0.1,
+    },
+    "information": {
+        "kind": "1",
+        "trl": (4, 5, 6, 6, 7, 7, 8, 9),
+        "forms": ("technology", "software", "product"),
+        "max_forms": 2,
+        "prices": (10, 20, 30, 50, 80, 100, 150),
+        "negotiable": 0.35,
+        "modes": ("transfer", "license", "cooperation", "service"),
+        "invention": 0.5,
+        "utility": 0.1,
+        "software": 0.45,
+    },
+    "engineering": {
+        "kind": "1",
+        "trl": (4, 5, 5, 6, 6, 7, 8),
+        "forms": ("technology", "process"),
+        "max_forms": 2,
+        "prices": (20, 30, 50, 80, 100, 200),
+        "negotiable": 0.4,
+        "modes": ("transfer", "license", "cooperation", "service"),
+        "invention": 0.5,
+        "utility": 0.15,
+        "software": 0.05,
+    },
+    "food": {
+        "kind": "1",
+        "trl": (4, 5, 5, 6, 6, 7, 8),
+        "forms": ("process", "product", "technology"),
+        "max_forms": 2,
+        "prices": (10, 15, 20, 30, 50, 80),
+        "negotiable": 0.3,
+        "modes": ("transfer", "license", "cooperation", "service"),
+        "invention": 0.5,
+        "utility": 0.05,
+        "software": 0.0,
+    },
+    "agriculture": {
+        "kind": "1",
+        "trl": (3, 4, 5, 5, 6, 6, 7, 8),
+        "forms": ("technology", "technology", "process", "variety"),
+        "max_forms": 1,
+        "prices": (3, 5, 8, 10, 15, 20, 30, 50),
+        "negotiable": 0.3,
+        "modes": ("transfer", "license", "cooperation", "service", "service"),
+        "invention": 0.35,
+        "utility": 0.05,
+        "software": 0.0,
+    },
+    # clinical, dental and public-health studies: methods, early readiness, mostly no public price
+    "clinical": {
+        "kind": "1",
+        "trl": (2, 3, 3, 4, 4, 5, 5, 6),
+        "forms": ("technology",),
+        "max_forms": 1,
+        "prices": (5, 10, 20, 30, 50),
+        "negotiable": 0.6,
+        "modes": ("cooperation", "service", "license"),
+        "invention": 0.25,
+        "utility": 0.0,
+        "software": 0.0,
+    },
+    # pharmacy and traditional Chinese medicine: preparations and processes before clinical approval
+    "pharmacy": {
+        "kind": "1",
+        "trl": (3, 3, 4, 4, 5, 5, 6),
+        "forms": ("technology", "process", "drug"),
+        "max_forms": 2,
+        "prices": (30, 50, 80, 100, 150, 200, 300),
+        "negotiable": 0.5,
+        "modes": ("transfer", "license", "cooperation"),
+        "invention": 0.7,
+        "utility": 0.0,
+        "software": 0.0,
+    },
+    "applied_science": {
+        "kind": "1",
+        "trl": (3, 4, 4, 5, 5, 6),
+        "forms": ("technology",),
+        "max_forms": 1,
+        "prices": (5, 10, 20, 30, 50),
+        "negotiable": 0.5,
+        "modes": ("license", "cooperation", "service"),
+        "invention": 0.35,
+        "utility": 0.0,
+        "software": 0.1,
+    },
+    # basic theory: early readiness, never a public price, offered for cooperation
+    "basic": {
+        "kind": "2",
+        "trl": (1, 2, 2, 3),
+        "forms": ("other",),
+        "max_forms": 1,
+        "prices": (),
+        "negotiable": 1.0,
+        "modes": ("cooperation", "service"),
+        "invention": 0.05,
+        "utility": 0.0,
+        "software": 0.0,
+    },
+    # humanities and social sciences (not loaded as demo achievements; the benchmarks import them)
+    "soft": {
+        "kind": "3",
+        "trl": (1, 2),
+        "forms": ("other",),
+        "max_forms": 1,
+        "prices": (),
+        "negotiable": 1.0,
+        "modes": ("service",),
+        "invention": 0.0,
+        "utility": 0.0,
+        "software": 0.0,
+    },
+}
+PROFILE_BY_DISCIPLINE = {
+    "材料科学与工程": "materials",
+    "化学/化学工程与技术": "materials",
+    "冶金工程": "materials",
+    "纺织科学与工程": "materials",
+    "机械工程": "machinery",
+    "电气工程": "machinery",
+    "控制科学与工程": "machinery",
+    "兵器科学与技术": "machinery",
+    "动力工程及工程热物理": "machinery",
+    "船舶与海洋工程": "machinery",
+    "航空宇航科学与技术": "machinery",
+    "光学工程": "machinery",
+    "计算机科学与技术": "information",
+    "信息与通信工程": "information",
+    "电子科学与技术": "information",
+    "食品科学与工程": "food",
+    "农业工程": "food",
+    "中医学/中药学": "pharmacy",
+    "药学": "pharmacy",
+    "数学": "basic",
+    "天文学": "basic",
+    "物理学": "basic",
+}
+PROFILE_BY_CATEGORY = {
+    "工学": "engineering",
+    "农学": "agriculture",
+    "医学": "clinical",
+    "理学": "applied_science",
+}
+STAGE_BY_TRL = {6: "pilot", 7: "pilot", 8: "small_production", 9: "large_application"}
 
 
 def make_credit_code(rng: random.Random, region_code: str) -> str:
@@ -206,9 +392,27 @@ def tech_field_for(record: dict) -> str:
 
 
 def owner_for(record: dict) -> str:
+    if record["discipline"] in DISCIPLINE_OWNER:
+        return DISCIPLINE_OWNER[record["discipline"]]
     if record["category"] == "工学":
         return ENGINEERING_OWNER.get(record["discipline"], "univ")
     return CATEGORY_OWNER.get(record["category"], "univ")
+
+
+def profile_for(record: dict, rng: random.Random) -> dict:
+    """The attribute ranges for a record: by discipline, else by category; half the other 理学 records
+    (geology, meteorology, biology, …) are registered as basic theory."""
+    if record["category"] not in DEMO_CATEGORIES:
+        return PROFILES["soft"]
+    key = PROFILE_BY_DISCIPLINE.get(record["discipline"]) or PROFILE_BY_CATEGORY[record["category"]]
+    if key == "applied_science" and rng.random() < 0.5:
+        key = "basic"
+    return PROFILES[key]
+
+
+def demo_records(limit: int | None = None) -> list[dict]:
+    """The records shown as demo achievements: the first `limit` of the file, those of DEMO_CATEGORIES."""
+    return [r for r in read_records(limit=limit) if r["category"] in DEMO_CATEGORIES]
 
 
 def discipline_lookup() -> dict[str, Classification]:
@@ -233,14 +437,13 @@ def read_records(path: Path = DATA_FILE, limit: int | None = None) -> list[dict]
 
 def record_row(record: dict, rng: random.Random, organization, discipline=None) -> dict:
     """Turn one CSL record into achievement field values with plausible invented attributes."""
-    trl = rng.choice([3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 9])
-    stage = {3: "lab", 4: "lab", 5: "lab", 6: "pilot", 7: "pilot", 8: "small_production"}.get(
-        trl, "large_application"
-    )
-    negotiable = rng.random() < 0.35
-    modes = rng.sample(["transfer", "license", "equity", "cooperation", "service"], k=rng.randint(1, 3))
+    profile = profile_for(record, rng)
+    trl = rng.choice(profile["trl"])
+    negotiable = not profile["prices"] or rng.random() < profile["negotiable"]
+    modes = rng.sample(profile["modes"], k=rng.randint(1, min(3, len(set(profile["modes"])))))
+    forms = rng.sample(profile["forms"], k=rng.randint(1, profile["max_forms"]))
     ip_items = []
-    if rng.random() < 0.55:
+    if rng.random() < profile["invention"]:
         year = rng.randint(2014, 2023)
         ip_items.append(
             {
@@ -250,7 +453,7 @@ def record_row(record: dict, rng: random.Random, organization, discipline=None) 
                 "status": rng.choice(["granted", "granted", "applied"]),
             }
         )
-    if rng.random() < 0.2:
+    if rng.random() < profile["utility"]:
         ip_items.append(
             {
                 "kind": "utility_model",
@@ -259,7 +462,7 @@ def record_row(record: dict, rng: random.Random, organization, discipline=None) 
                 "status": "granted",
             }
         )
-    if rng.random() < 0.1:
+    if rng.random() < profile["software"]:
         ip_items.append(
             {
                 "kind": "software",
@@ -269,30 +472,30 @@ def record_row(record: dict, rng: random.Random, organization, discipline=None) 
             }
         )
     start = datetime.date(rng.randint(2014, 2021), rng.randint(1, 12), 1)
+    evaluation = rng.choice(["appraisal", "acceptance", "conclusion", "review", "none"])
     return {
         "organization": organization,
         "title": record["title"],
-        "kind": "1" if record["category"] in ("工学", "农学", "医学") else rng.choice(["1", "2", "3"]),
+        "kind": profile["kind"],
         "summary": record["abstract"],
         "keywords": [k for k in record["keywords"] if len(k) <= 20][:5],
         "tech_field": tech_field_for(record),
         "discipline": discipline,
         "trl": trl,
-        "stage": stage,
+        "stage": STAGE_BY_TRL.get(trl, "lab"),
         "source": rng.choice(["national", "provincial", "city", "self_funded", "cooperation"]),
         "attribute": rng.choice(["original", "original", "secondary", "imported"]),
-        "forms": rng.sample(
-            ["technology", "process", "product", "material", "equipment"], k=rng.randint(1, 2)
-        ),
-        "evaluation": rng.choice(["appraisal", "acceptance", "conclusion", "review", "none"]),
-        "level": rng.choice(["dom_leading", "dom_advanced", "intl_advanced", "not_evaluated"]),
+        "forms": list(dict.fromkeys(forms)),
+        "evaluation": evaluation,
+        # a level comes from an evaluation's conclusion
+        "level": "not_evaluated"
+        if evaluation == "none"
+        else rng.choice(["dom_leading", "dom_advanced", "dom_advanced", "intl_advanced", "not_evaluated"]),
         "research_start": start,
         "research_end": start + datetime.timedelta(days=rng.randint(365, 1400)),
-        "transfer_modes": modes,
+        "transfer_modes": list(dict.fromkeys(modes)),
         "price_negotiable": negotiable,
-        "price": None
-        if negotiable
-        else Decimal(rng.choice([5, 10, 20, 30, 50, 80, 120, 200, 350, 500])) * 10000,
+        "price": None if negotiable else Decimal(rng.choice(profile["prices"])) * 10000,
         "contact_name": "联系人（演示）",
         "contact_phone": f"028-3{rng.randint(1000000, 9999999)}",
         "confidential_details": "关键工艺参数与实验原始数据仅在签署保密协议后提供（演示数据）。",
@@ -334,7 +537,7 @@ def load(limit: int | None = None, stdout=None) -> dict:
     )
     users["admin"] = admin
 
-    records = read_records(limit=limit)
+    records = demo_records(limit=limit)
     find = discipline_lookup()["find"]
     now = timezone.now()
     workflow_tail = min(40, len(records) // 5)
@@ -350,7 +553,8 @@ def load(limit: int | None = None, stdout=None) -> dict:
             days=350 + (i % 10) if i % 97 == 0 else rng.randint(1, 330), hours=rng.randint(0, 23)
         )
         rows.append(row)
-    ids = services.achievements_import(rows=rows, by=users["bureau"])
+    # Published directly, as approved by the bureau: each gets its registration number.
+    ids = services.achievements_import(rows=rows, by=users["bureau"], issue_registration_numbers=True)
     for pk in ids[:6]:
         from ..models import Achievement
 

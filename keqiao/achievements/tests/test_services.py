@@ -277,6 +277,72 @@ def test_import_caps_keywords_and_publishes(holder_org, bureau):
     assert a.status == "published" and a.expires_at
     assert AchievementEvent.objects.filter(achievement=a, action="imported").exists()
     assert IndexChange.objects.filter(object_id=a.pk).exists()
+    assert a.registration_number is None  # numbers are issued only when asked for
+
+
+def import_row(org, **overrides):
+    row = {
+        "organization": org,
+        "title": "导入成果",
+        "summary": "摘要",
+        "tech_field": "agriculture",
+        "keywords": ["导入"],
+        "transfer_modes": ["license"],
+    }
+    return {**row, **overrides}
+
+
+def test_import_issues_registration_numbers_like_the_approval(holder_org, bureau, make_achievement, settings):
+    settings.KEQIAO = {**settings.KEQIAO, "REGISTRATION_OFFICE_CODE": "511"}
+    at = datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(at):
+        approved = make_achievement("approved")  # takes serial 0001 of 2026
+        ids = services.achievements_import(
+            rows=[
+                import_row(holder_org, title="二月", published_at=at - datetime.timedelta(days=20)),
+                import_row(holder_org, title="草稿", status="draft"),
+                import_row(holder_org, title="去年", kind="2", published_at=at - datetime.timedelta(days=90)),
+                import_row(holder_org, title="一月", kind="2", published_at=at - datetime.timedelta(days=40)),
+            ],
+            by=bureau,
+            issue_registration_numbers=True,
+            batch_size=2,
+        )
+        later = make_achievement("approved", kind="3")
+    got = {a.title: a for a in Achievement.objects.filter(pk__in=ids)}
+    assert approved.registration_number == "511202610001"
+    # in order of publication within each year, by the counter the approval uses, without gaps
+    assert got["一月"].registration_number == "511202620002"
+    assert got["二月"].registration_number == "511202610003"
+    assert got["去年"].registration_number == "511202520001"
+    assert got["草稿"].registration_number is None and got["草稿"].approved_at is None
+    assert later.registration_number == "511202630004"
+    assert got["二月"].approved_at == got["二月"].published_at
+    event = AchievementEvent.objects.get(achievement=got["一月"], action="imported")
+    assert event.changes == {"registration_number": [None, "511202620002"]}
+    assert RegistrationCounter.objects.get(year=2025).last_serial == 1
+
+
+def test_failed_import_gives_its_registration_numbers_back(holder_org, bureau):
+    with pytest.raises(ValidationError):
+        services.achievements_import(
+            rows=[import_row(holder_org), import_row(holder_org, price_negotiable=False)],
+            by=bureau,
+            issue_registration_numbers=True,
+        )
+    assert not Achievement.objects.exists()
+    assert not RegistrationCounter.objects.filter(last_serial__gt=0).exists()
+
+
+def test_import_refuses_more_numbers_than_the_year_has(holder_org, bureau, settings):
+    settings.KEQIAO = {**settings.KEQIAO, "REGISTRATION_OFFICE_CODE": "511"}
+    year = timezone.localdate().year
+    RegistrationCounter.objects.create(office_code="511", year=year, last_serial=9998)
+    with pytest.raises(DomainError):
+        services.achievements_import(
+            rows=[import_row(holder_org), import_row(holder_org)], by=bureau, issue_registration_numbers=True
+        )
+    assert RegistrationCounter.objects.get(year=year).last_serial == 9998
 
 
 def test_submit_notifies_the_bureau(make_achievement, owner, bureau, django_capture_on_commit_callbacks):

@@ -303,8 +303,9 @@ def test_detail_query_count_is_bounded(client, owner, make_achievement, make_dem
     client.get(a.get_absolute_url())  # builds the matcher once
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(a.get_absolute_url()).status_code == 200
-    # the achievement with IP items and attachments (3), matcher catch-up (1), the matched demands (1)
-    assert len(ctx.captured_queries) == 5, [q["sql"] for q in ctx.captured_queries]
+    # the achievement with IP items and attachments (3), matcher catch-up (1), the matched demands (1),
+    # brokers' recommendations of the shown pairs (1)
+    assert len(ctx.captured_queries) == 6, [q["sql"] for q in ctx.captured_queries]
 
 
 def test_home_and_holder_pages(client, make_achievement, holder_org):

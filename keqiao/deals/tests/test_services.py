@@ -397,6 +397,33 @@ def test_contract_prefilled_from_agreed_deal(make_deal):
     assert initial["buyer_nature"] == "140" and initial["buyer_region_code"] == "511402"
 
 
+@pytest.mark.parametrize(
+    ("kind", "nature"),
+    [
+        ("county_bureau", "010"),
+        ("city_bureau", "010"),
+        ("department", "010"),
+        ("institute", "021"),
+        ("university", "022"),
+        ("enterprise", "140"),
+        ("agency", "900"),
+    ],
+)
+def test_party_nature_follows_the_organisation_kind(kind, nature):
+    from keqiao.accounts.models import Organization
+
+    assert services.party_nature(Organization(kind=kind)) == nature
+
+
+def test_county_bureau_buyer_is_prefilled_as_a_government_body(make_deal, other_org):
+    # a county bureau buying on behalf of local enterprises is 010 机关, not a private enterprise
+    deal = make_deal("agreed")
+    other_org.kind = "county_bureau"
+    other_org.save(update_fields=["kind"])
+    initial = services.contract_initial(Deal.objects.get(pk=deal.pk))
+    assert initial["buyer_nature"] == "010" and initial["seller_nature"] == "022"
+
+
 def test_contract_from_deal_registers_the_deal_and_numbers_are_sequential(
     make_deal, outsider, other_org, bureau, owner
 ):

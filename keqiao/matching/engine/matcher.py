@@ -34,6 +34,7 @@ from keqiao.common import text as text_analysis
 from keqiao.search.engine import Document, SearchEngine
 
 from . import factors as F
+from . import relevance as R
 from .semantic import LsaSemanticModel, readable
 from .types import FACTORS, KINDS, Item, Match
 
@@ -56,6 +57,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "region": 0.02,
 }
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "body": 1.0}
+_TITLE_FIELDS = (0, 1)  # positions of title and keywords in FIELD_WEIGHTS
+STRUCTURED = ("classification", "maturity", "price", "mode", "region")
+# How much the structured factors can move a relevant item: at most ±10 % of its relevance
+# (neutral 0.5 → ×0.9, all perfect → ×1.0, all failing → ×0.8).  They re-rank relevant items; the
+# relevance gate alone decides whether an item appears.
+STRUCTURED_SHARE = 0.2
 SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
 
@@ -192,6 +199,7 @@ class Matcher:
         self.semantic_pool = semantic_pool
         self.prf_docs = prf_docs
         self.max_query_terms = max_query_terms
+        self.relevance_model: R.RelevanceModel | None = None  # None: the calibrated R.DEFAULT
         self._lock = threading.RLock()
         self._doc_tokens = _TokenCache(text_analysis.tokenize)
         self._query_tokens = _TokenCache(text_analysis.tokenize_query)
@@ -401,18 +409,29 @@ class Matcher:
         keep = set(ranked[: self.max_query_terms])
         return [t for t in tokens if t in keep]
 
-    def match(
-        self, query: Item, target_kind: str, k: int = 20, exclude_ids: Collection[int] = ()
-    ) -> list[Match]:
-        """The ``k`` best items of ``target_kind`` for ``query``, best first (ties by id)."""
+    def relevance_features(
+        self,
+        query: Item,
+        target_kind: str,
+        exclude_ids: Collection[int] = (),
+        *,
+        exclude_organization: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(candidate ids, feature matrix over relevance.FEATURES): what the relevance model sees
+        (used to calibrate it on judged data)."""
+        ev = self._evidence(query, target_kind, exclude_ids, exclude_organization)
+        if ev is None:
+            return np.zeros(0, np.int64), np.zeros((0, len(R.FEATURES)))
+        return ev[1], ev[2]
+
+    def _evidence(self, query: Item, target_kind: str, exclude_ids, exclude_organization):
+        """Candidates (rows, ids), their relevance features, query terms, weights and presence."""
         self._check_kind(target_kind)
-        if k <= 0:
-            return []
         engine = self._engines[target_kind]
         store = self._stores[target_kind]  # snapshot: a concurrent compaction swaps in a new store
         n = store.n
         if store.n_alive == 0 or not self._semantic_fitted():
-            return []
+            return None
         exclude = set(exclude_ids)
         t, kw, b = self._tokenise(query)
         # Title and keywords of the query count twice (they state the topic), like their field weights.
@@ -426,7 +445,7 @@ class Matcher:
         if pruned:
             self._query_tokens.data[qkey] = pruned
             try:
-                hits = engine.retrieve(qkey, max(self.lexical_pool * 5, k) + len(exclude))
+                hits = engine.retrieve(qkey, self.lexical_pool * 5 + len(exclude))
             finally:
                 self._query_tokens.data.pop(qkey, None)
             lex = {i: s for i, s in hits if i not in exclude}
@@ -437,13 +456,16 @@ class Matcher:
             r = store.row_of.get(i)
             if r is not None and r < n:
                 valid[r] = False
-        sims = vecs @ qvec
-        sims[~valid] = -np.inf
+        if exclude_organization is not None:
+            valid &= store.org[:n] != exclude_organization
+        sims0 = vecs @ qvec
+        sims0[~valid] = -np.inf
+        sims = sims0
         n_valid = int(valid.sum())
         if n_valid == 0:
-            return []
+            return None
         if self.prf_docs and np.any(qvec) and n_valid > self.prf_docs:
-            top = np.argpartition(-sims, self.prf_docs - 1)[: self.prf_docs]
+            top = np.argpartition(-sims0, self.prf_docs - 1)[: self.prf_docs]
             q2 = qvec + vecs[top].mean(axis=0)
             nrm = np.linalg.norm(q2)
             if nrm > 0:
@@ -457,44 +479,120 @@ class Matcher:
         rows = np.unique(np.concatenate([sem_rows, np.asarray(lex_rows, np.int64)]).astype(np.int64))
         rows = rows[valid[rows]]
         if not len(rows):
-            return []
+            return None
         ids = store.ids[rows]
-        values = self._factor_values(query, target_kind, store, rows, ids, sims[rows], lex)
-        w = np.array([self.weights[f] for f in FACTORS])
-        mat = np.stack([values[f] for f in FACTORS], axis=1)  # (c, 7)
-        scores = mat @ w
+
+        self._query_tokens.data[qkey] = pruned
+        try:
+            terms, idf, known, tf = engine.presence(qkey, ids.tolist())
+        finally:
+            self._query_tokens.data.pop(qkey, None)
+        weights = R.term_weights(terms, idf)
+        bm25 = np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64)
+        x = R.features(tf[:, known], weights[known], sims0[rows], sims[rows], bm25, _TITLE_FIELDS)
+        return (
+            rows,
+            ids,
+            x,
+            [t for t, k in zip(terms, known, strict=True) if k],
+            weights[known],
+            tf[:, known],
+            store,
+            (t, kw, b),
+        )
+
+    def match(
+        self,
+        query: Item,
+        target_kind: str,
+        k: int = 20,
+        exclude_ids: Collection[int] = (),
+        *,
+        exclude_organization: int | None = None,
+        gate: bool = True,
+    ) -> list[Match]:
+        """The ``k`` best topically relevant items of ``target_kind`` for ``query``, best first.
+
+        Candidates below the relevance gate are dropped (``gate=False`` keeps them, for evaluation and
+        for like-for-like lists); an empty list means "no good match".  Items of
+        ``exclude_organization`` never appear (an organisation's own listings are not its matches)."""
+        self._check_kind(target_kind)
+        if k <= 0:
+            return []
+        ev = self._evidence(query, target_kind, exclude_ids, exclude_organization)
+        if ev is None:
+            return []
+        rows, ids, x, terms, weights, tf, store, (t, kw, b) = ev
+        # topical relevance: absolute evidence, independent of the rest of the pool
+        model = getattr(self, "relevance_model", None) or R.DEFAULT
+        p_rel = model.p_relevant(x)
+        p_ans = model.p_answer(x)
+        keep = model.keep(p_rel) if gate else np.arange(len(rows))
+        if not len(keep):
+            return []
+        rows, ids, x, p_rel, p_ans, tf = rows[keep], ids[keep], x[keep], p_rel[keep], p_ans[keep], tf[keep]
+
+        values = self._factor_values(query, target_kind, store, rows, ids, x)
+        sw = np.array([self.weights[f] for f in STRUCTURED])
+        sw = sw / sw.sum() if sw.sum() > 0 else np.full(len(STRUCTURED), 1 / len(STRUCTURED))
+        structured = np.stack([values[f] for f in STRUCTURED], axis=1) @ sw
+        scores = p_ans * ((1 - STRUCTURED_SHARE) + STRUCTURED_SHARE * structured)
         order = np.lexsort((ids, -scores))[:k]
         out = []
-        q_sig_terms = None
-        why_terms = self._why_terms(pruned)
+        lex_part, sem_part = self._topical_split(model, x)
+        q_terms = None
         for j in order:
             score = float(scores[j])
-            contrib = mat[j] * w
-            shares = {
-                f: (float(c / score) if score > 0 else 0.0) for f, c in zip(FACTORS, contrib, strict=True)
+            topical = (1 - STRUCTURED_SHARE) * float(p_ans[j])
+            contrib = {
+                "text": topical * lex_part[j],
+                "semantic": topical * sem_part[j],
+                **{
+                    f: STRUCTURED_SHARE * float(p_ans[j]) * float(w) * float(values[f][j])
+                    for f, w in zip(STRUCTURED, sw, strict=True)
+                },
             }
+            total = sum(contrib.values())
             m = Match(
                 id=int(ids[j]),
                 score=min(1.0, max(0.0, score)),
-                factors=shares,
-                factor_scores={f: float(v) for f, v in zip(FACTORS, mat[j], strict=True)},
+                factors={f: (contrib[f] / total if total > 0 else 0.0) for f in FACTORS},
+                factor_scores={f: float(values[f][j]) for f in FACTORS},
+                relevance=float(p_rel[j]),
+                grade=model.grade(float(p_ans[j])),
             )
-            if lex.get(m.id, 0.0) > 0:
-                m.shared_terms = self._shared_terms(engine, qkey, why_terms, m.id)
-            if q_sig_terms is None:
-                q_sig_terms = [self._sig_terms[i] for i in self._signature(t + kw + b)]
-            m.shared_concepts = self._concepts(query, qvec, q_sig_terms, store, int(rows[j]))
+            m.shared_terms = self._shared_terms(terms, weights, tf[j])
+            if q_terms is None:
+                q_terms = [self._sig_terms[i] for i in self._signature(t + kw + b)]
+            m.shared_concepts = self._concepts(q_terms, m.shared_terms, store, int(rows[j]))
             out.append(m)
         return out
 
-    def _factor_values(self, query, target_kind, store, rows, ids, sims, lex) -> dict[str, np.ndarray]:
+    @staticmethod
+    def _topical_split(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each candidate's relevance evidence split into its lexical and its semantic part (shares)."""
+        c = model.answer_coef
+        both = np.maximum(x[:, 4] * c[4], 0) / 2
+        lex = (
+            np.maximum(x[:, 0] * c[0], 0)
+            + np.maximum(x[:, 1] * c[1], 0)
+            + np.maximum(x[:, 5] * c[5], 0)
+            + both
+        )
+        sem = (
+            np.maximum(x[:, 2] * c[2], 0)
+            + np.maximum(x[:, 3] * c[3], 0)
+            + np.maximum(x[:, 6] * c[6], 0)
+            + both
+        )
+        tot = lex + sem
+        safe = np.where(tot > 0, tot, 1.0)
+        return np.where(tot > 0, lex / safe, 0.5), np.where(tot > 0, sem / safe, 0.5)
+
+    def _factor_values(self, query, target_kind, store, rows, ids, x) -> dict[str, np.ndarray]:
         c = len(rows)
-        best_lex = max(lex.values()) if lex else 0.0
-        text = np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64)
-        text = text / best_lex if best_lex > 0 else np.zeros(c)
-        sem = np.maximum(sims.astype(np.float64), 0.0)
-        best_sem = float(sem.max()) if c else 0.0
-        sem = sem / best_sem if best_sem > 0 else np.zeros(c)
+        text = x[:, 0].astype(np.float64)  # coverage of the query's terms
+        sem = x[:, 2].astype(np.float64)  # cosine in the semantic space
         q_codes = [self._label_codes[lk].get(str(getattr(query, lk)), -2) if getattr(query, lk) else -1
                    for lk in _LABEL_KINDS]  # fmt: skip
         # a query label never seen in the index (-2) disagrees with every known label
@@ -532,46 +630,35 @@ class Matcher:
         return {"text": text, "semantic": sem, "classification": cls, "maturity": maturity, "price": price,
                 "mode": mode, "region": region}  # fmt: skip
 
-    def _why_terms(self, tokens: list[str], n: int = 24) -> list[str]:
-        """The query's ``n`` most specific distinct terms: the candidates for ``shared_terms``
-        (explaining 24 terms instead of ~50 halves the cost of the explanations)."""
-        distinct = list(dict.fromkeys(tokens))
-        vocab = getattr(self.semantic, "vocab_", None)
-        idf = getattr(self.semantic, "idf_", None)
-        if len(distinct) <= n or vocab is None or idf is None:
-            return distinct
-        top = float(idf.max()) if len(idf) else 1.0
-        return sorted(distinct, key=lambda t: -(float(idf[vocab[t]]) if t in vocab else top))[:n]
-
-    def _shared_terms(self, engine: SearchEngine, qkey: str, pruned: list[str], item_id: int, n: int = 10):
-        self._query_tokens.data[qkey] = pruned
-        try:
-            contrib = engine.explain(qkey, item_id)
-        finally:
-            self._query_tokens.data.pop(qkey, None)
-        ranked = [t for t, s in sorted(contrib.items(), key=lambda p: (-p[1], p[0])) if s > 0]
+    def _shared_terms(self, terms: list[str], weights: np.ndarray, tf: np.ndarray, n: int = 10) -> list[str]:
+        """Query terms that occur in the item, most specific first, whole words before their parts."""
+        found = [(float(weights[j]), term) for j, term in enumerate(terms) if tf[j].any()]
+        ranked = [term for _w, term in sorted(found, key=lambda p: (-p[0], p[1]))]
         out: list[str] = []
-        for term in sorted(
-            ranked, key=lambda x: (-len(x), ranked.index(x))
-        ):  # whole words before their parts
+        for term in sorted(ranked, key=lambda x: (-len(x), ranked.index(x))):
             if any(term in longer for longer in out):
                 continue
             if len(term) < 2 and not term.isascii():
+                continue
+            if not readable(term) and not term.isascii():
                 continue
             out.append(term)
         out.sort(key=ranked.index)
         return out[:n]
 
     def _concepts(
-        self, query: Item, qvec, q_terms: list[str], store: _Store, row: int, n: int = 5
+        self, q_terms: list[str], shared: list[str], store: _Store, row: int, n: int = 3
     ) -> list[str]:
-        item_terms = [self._sig_terms[i] for i in store.sig[row] if i >= 0]
-        if hasattr(self.semantic, "related_terms"):
-            return self.semantic.related_terms(qvec, store.vec[row], q_terms + item_terms, n)
-        try:
-            return list(self.semantic.concepts(query.text(), " ".join(item_terms), n))
-        except Exception:  # noqa: BLE001 -- an explanation must never break matching
+        """Pairs "query term ↔ item term" that the semantic space relates, for items that share few words.
+
+        Only terms that occur in their own text are shown, each beside its counterpart, so an explanation
+        never cites a word that is in neither the query nor the item."""
+        if len(shared) >= 3 or not hasattr(self.semantic, "related_pairs"):
             return []
+        item_terms = [self._sig_terms[i] for i in store.sig[row] if i >= 0]
+        q_only = [t for t in q_terms if not any(t in s or s in t for s in shared)]
+        i_only = [t for t in item_terms if t not in q_terms and not any(t in s or s in t for s in shared)]
+        return [f"{a} ↔ {b}" for a, b in self.semantic.related_pairs(q_only, i_only, n)]
 
     def top_organizations(self, query: Item, k: int = 5, pool: int = 50) -> list[tuple[int, float]]:
         """Organisations whose achievements match ``query`` best: sum of their matches' scores
@@ -579,7 +666,9 @@ class Matcher:
         exclude = (query.id,) if query.kind == "achievement" else ()
         totals: dict[int, float] = {}
         store = self._stores["achievement"]
-        for m in self.match(query, "achievement", k=pool, exclude_ids=exclude):
+        for m in self.match(
+            query, "achievement", k=pool, exclude_ids=exclude, exclude_organization=query.organization_id
+        ):
             row = store.row_of.get(m.id)
             if row is None:
                 continue

@@ -230,6 +230,33 @@ class LsaSemanticModel:
         order = np.argsort(-s, kind="stable")[:n]
         return [cands[i] for i in order if s[i] > 0]
 
+    def related_pairs(
+        self, a_terms: Sequence[str], b_terms: Sequence[str], n: int = 3, min_cosine: float = 0.6
+    ) -> list[tuple[str, str]]:
+        """Pairs (term of a, term of b) whose latent directions are close, most similar first, each term
+        used once: the words that carry a semantic match on both sides."""
+        if not self.is_fitted:
+            return []
+        a = [t for t in dict.fromkeys(a_terms) if t in self.vocab_ and readable(t)]
+        b = [t for t in dict.fromkeys(b_terms) if t in self.vocab_ and readable(t)]
+        if not a or not b:
+            return []
+        va = _l2(self.word_components_[[self.vocab_[t] for t in a]])
+        vb = _l2(self.word_components_[[self.vocab_[t] for t in b]])
+        sim = va @ vb.T
+        out: list[tuple[str, str]] = []
+        used_a, used_b = set(), set()
+        for flat in np.argsort(-sim, axis=None, kind="stable"):
+            i, j = divmod(int(flat), len(b))
+            if sim[i, j] < min_cosine or len(out) >= n:
+                break
+            if i in used_a or j in used_b:
+                continue
+            used_a.add(i)
+            used_b.add(j)
+            out.append((a[i], b[j]))
+        return out
+
     def concepts(self, a: str, b: str, n: int = 5) -> list[str]:
         """Terms of either text that both texts lean towards in the latent space, best first."""
         ta, tb = text_analysis.tokenize(a), text_analysis.tokenize(b)

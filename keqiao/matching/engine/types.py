@@ -45,7 +45,9 @@ class Match:
     factors: dict[str, float]  # factor -> share of the score (sums to 1 when score > 0)
     factor_scores: dict[str, float]  # factor -> normalised factor value in [0, 1]
     shared_terms: list[str] = field(default_factory=list)  # query terms found in the matched item
-    shared_concepts: list[str] = field(default_factory=list)  # related terms both texts lean towards
+    shared_concepts: list[str] = field(default_factory=list)  # "query term ↔ item term" related pairs
+    relevance: float = 1.0  # probability that the item is topically relevant (0–1)
+    grade: str = "possible"  # "strong" / "good" / "possible": how likely it answers the query
 
 
 @runtime_checkable

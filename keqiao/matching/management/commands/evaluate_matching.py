@@ -13,7 +13,6 @@ default 2: each record is predicted by a model trained on the other folds). Last
 """
 
 import json
-import random
 import time
 from collections import Counter
 
@@ -101,50 +100,17 @@ class Command(BaseCommand):
         return labels, round(correct / n, 4)
 
     def _match(self, records: list[dict], demand_labels: list[str]) -> dict:
-        from django.conf import settings
-
-        from keqiao.achievements.demo.loader import record_row
-        from keqiao.achievements.services import achievements_import
-        from keqiao.common.models import Classification
         from keqiao.matching.engine import Item
+        from keqiao.matching.evaluation import import_records
         from keqiao.matching.matcher import get_match_index
         from keqiao.matching.taxonomy import CSL_DISCIPLINES
-        from keqiao.testing.factories import OrganizationFactory
-
-        codes = {c.code: c for c in Classification.objects.filter(scheme="gbt13745", level="first")}
 
         def code(label: str) -> str | None:
             return CSL_DISCIPLINES.get(label, (None,))[0]
 
-        organization = OrganizationFactory(name="评测单位")
-        rng = random.Random(1)
-        rows = []
-        for r in records:
-            row = record_row(r, rng, organization)
-            # Structured attributes are invented in the records: keep those factors neutral, but register
-            # each achievement with its discipline, as the registration form asks.
-            row.update(
-                trl=5,
-                price=None,
-                price_negotiable=True,
-                transfer_modes=["license"],
-                tech_field="agriculture",
-                discipline=codes.get(code(r["discipline"])),
-            )
-            rows.append(row)
-        ids = achievements_import(rows=rows)
+        ids = import_records(records, stderr=self.stderr)
         discipline = {pk: r["discipline"] for pk, r in zip(ids, records, strict=True)}
         index = get_match_index()
-        index.reset()
-        started = time.perf_counter()
-        # The matcher learns from the records being matched, not from a second copy of the bundled set.
-        with override_settings(
-            KEQIAO={**settings.KEQIAO, "MATCHING_BUNDLED_CORPUS": False, "SEARCH_SNAPSHOT_DIR": ""}
-        ):
-            index.rebuild()
-        self.stderr.write(
-            f"imported {len(ids)} records; matcher built in {time.perf_counter() - started:.1f}s"
-        )
         matcher = index.matcher
         precision, rr, r1, elapsed, n_known = 0.0, 0.0, 0.0, 0.0, 0
         for pk, r, label in zip(ids, records, demand_labels, strict=True):
