@@ -21,6 +21,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+
 @pytest.fixture
 def browser(live_server, transactional_db):
     with chromium_browser() as b:
