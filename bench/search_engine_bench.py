@@ -18,9 +18,15 @@ records, and random facets/sort values.  Measured:
   tokens on the same queries, both including query tokenisation;
 * a whole ``search()`` with one or two facet filters, all six facets counted,
   relevance sort, 20 hits; and empty-query browsing sorted by a value;
+* short queries (one or two Chinese characters, expanded to the words containing
+  them unless ``--no-expansion``), with facets and 20 hits;
 * upsert latency into the delta segment and the time of one delta merge;
 * unless ``--no-quality``: the CSL dev known-item evaluation (keywords and
   title as queries) for the engine and the bm25s reference.
+
+The engine is configured as the showcase's: short-term expansion on (``--no-expansion``
+turns it off); ``--holders`` adds a holder-name field, secondary as in the achievement
+index (a record matching only by its holder ranks below every content match).
 
 The last line printed is one JSON object with every figure.
 """
@@ -44,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from keqiao.common import text  # noqa: E402
-from keqiao.search.engine import Document, SearchEngine  # noqa: E402
+from keqiao.search.engine import Document, Expansion, SearchEngine  # noqa: E402
 from keqiao.search.metrics import evaluate  # noqa: E402
 
 DATA = Path(os.environ.get("CSL_DEV", "/work/shared/data/csl/csl_dev.jsonl"))
@@ -60,6 +66,10 @@ IP_TYPES = ("发明专利", "实用新型", "软件著作权", "技术秘密")
 TRANSFER = ("转让", "许可", "作价投资", "合作实施", "技术服务")
 HOLDERS = ("university", "institute", "enterprise")
 _SENT_SPLIT = re.compile(r"(?<=[。.；;])")
+_PLACES = ("眉山", "青神", "仁寿", "彭山", "丹棱", "洪雅", "东坡", "乐山", "成都", "雅安")
+_TRADES = ("竹产业", "农业科学", "新材料", "智能制造", "生态医药", "食品", "电子信息", "化工", "机械", "茶业")
+_KINDS = ("研究院", "有限公司", "大学", "研究所")
+HOLDER_NAMES = [f"{p}{t}{k}" for p in _PLACES for t in _TRADES for k in _KINDS]
 
 
 def load_records() -> list[dict]:
@@ -67,7 +77,7 @@ def load_records() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def synth_docs(recs: list[dict], n: int, seed: int) -> list[Document]:
+def synth_docs(recs: list[dict], n: int, seed: int, holders: bool = False) -> list[Document]:
     """N deterministic synthetic achievements recombined from the real records."""
     rng = random.Random(seed)
     by_disc: dict[str, list[dict]] = {}
@@ -87,11 +97,14 @@ def synth_docs(recs: list[dict], n: int, seed: int) -> list[Document]:
         kws = list(r["keywords"]) + [k for o in rng.sample(pool, min(2, len(pool))) for k in o["keywords"]]
         kws = list(dict.fromkeys(kws))[: rng.randint(3, 7)]
         trl = rng.randint(1, 9)
+        fields = {"title": r["title"], "keywords": " ".join(kws), "body": body}
+        if holders:
+            fields["holder"] = HOLDER_NAMES[i % len(HOLDER_NAMES)]
         price = float("nan") if rng.random() < 0.2 else round(rng.lognormvariate(11, 1.2), 2)
         docs.append(
             Document(
                 id=i + 1,
-                fields={"title": r["title"], "keywords": " ".join(kws), "body": body},
+                fields=fields,
                 facets={
                     "field": (field_of[disc],),
                     "trl": (str(trl),),
@@ -104,6 +117,21 @@ def synth_docs(recs: list[dict], n: int, seed: int) -> list[Document]:
             )
         )
     return docs
+
+
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+COMMON_SHORT = ("竹", "茶", "电", "水", "材料", "锂电", "研究", "土壤", "细胞", "系统")
+
+
+def short_queries(sample: list[Document], rng: random.Random) -> list[str]:
+    """1- and 2-character queries: prefixes of sampled keywords, plus common characters and words."""
+    out = list(COMMON_SHORT)
+    for d in sample:
+        kws = [k for k in d.fields["keywords"].split() if _CJK.match(k) and len(k) >= 2]
+        if kws:
+            kw = rng.choice(kws)
+            out.append(kw[: 1 + (len(kw) >= 3 and rng.random() < 0.5)])
+    return out
 
 
 def maxrss_mb() -> float:
@@ -188,9 +216,9 @@ def build_bm25s(docs_text: list[str]):
     return retrieve, t1 - t0, t2 - t1
 
 
-def quality(recs: list[dict]) -> dict:
+def quality(recs: list[dict], expansion: Expansion | None = None) -> dict:
     """CSL dev known-item evaluation for the engine and the bm25s reference."""
-    eng = SearchEngine(FIELD_WEIGHTS, (), ())
+    eng = SearchEngine(FIELD_WEIGHTS, (), (), expansion=expansion)
     t0 = time.perf_counter()
     eng.build(
         Document(r["id"], {"title": r["title"], "keywords": " ".join(r["keywords"]), "body": r["abstract"]})
@@ -209,7 +237,35 @@ def quality(recs: list[dict]) -> dict:
         b = evaluate(qs, lambda q: [ids[i] for i in ref(q, 10)])
         out[f"engine_{name}"] = {k: round(v, 4) for k, v in e.items()}
         out[f"bm25s_{name}"] = {k: round(v, 4) for k, v in b.items()}
+    out["engine_short"] = short_query_quality(eng, recs)
     return out
+
+
+def short_query_quality(eng: SearchEngine, recs: list[dict]) -> dict:
+    """1- and 2-character queries (as in the speed measurement) against the records whose text
+    contains the query string: the share of them found (recall), the share of the results that
+    contain it (precision), and the share of the first 10 results that contain it."""
+    full = {r["id"]: text.normalize(" ".join([r["title"], *r["keywords"], r["abstract"]])) for r in recs}
+    rng = random.Random(5)
+    sample = [Document(r["id"], {"keywords": " ".join(r["keywords"])}) for r in rng.sample(recs, 300)]
+    recall = precision = top10 = 0.0
+    n = 0
+    for q in dict.fromkeys(short_queries(sample, rng)):
+        want = {i for i, t in full.items() if q in t}
+        if not want:
+            continue
+        got = [i for i, _ in eng.retrieve(q, len(full))]
+        hit = len(set(got) & want)
+        recall += hit / len(want)
+        precision += hit / len(got) if got else 1.0
+        top10 += sum(i in want for i in got[:10]) / min(10, len(want))
+        n += 1
+    return {
+        "queries": n,
+        "recall": round(recall / n, 3),
+        "precision": round(precision / n, 3),
+        "top10": round(top10 / n, 3),
+    }
 
 
 def main(argv=None) -> dict:
@@ -220,15 +276,27 @@ def main(argv=None) -> dict:
     ap.add_argument("--json", type=Path, help="also write the JSON summary here")
     ap.add_argument("--no-quality", action="store_true", help="skip the CSL dev quality evaluation")
     ap.add_argument("--no-bm25s", action="store_true", help="skip the bm25s speed reference")
+    ap.add_argument("--no-expansion", action="store_true", help="without the expansion of short query terms")
+    ap.add_argument("--holders", action="store_true", help="add a secondary holder-name field")
     args = ap.parse_args(argv)
     res: dict = {"n": args.n, "queries": args.queries, "seed": args.seed, "cpus": os.cpu_count()}
 
     recs = load_records()
     text.get_tokenizer()  # dictionary load is a one-off, not part of build time
 
-    docs = synth_docs(recs, args.n, args.seed)
+    res["expansion"], res["holders"] = not args.no_expansion, args.holders
+    expansion = None if args.no_expansion else Expansion()
+    docs = synth_docs(recs, args.n, args.seed, holders=args.holders)
     tok = CountingTokenizer(text.tokenize)
-    eng = SearchEngine(FIELD_WEIGHTS, FACETS, SORTS, tokenizer=tok, query_tokenizer=text.tokenize_query)
+    eng = SearchEngine(
+        {**FIELD_WEIGHTS, "holder": 0.5} if args.holders else FIELD_WEIGHTS,
+        FACETS,
+        SORTS,
+        tokenizer=tok,
+        query_tokenizer=text.tokenize_query,
+        expansion=expansion,
+        secondary_fields=("holder",) if args.holders else (),
+    )
     rss0, cur0 = maxrss_mb(), rss_now_mb()
     t0 = time.perf_counter()
     eng.build(docs)
@@ -240,6 +308,12 @@ def main(argv=None) -> dict:
     res["build_peak_rss_delta_mb"] = round(maxrss_mb() - rss0, 1)
     res["build_retained_rss_delta_mb"] = round(rss_now_mb() - cur0, 1)
     res["index_array_mb"] = round(array_bytes(eng._state) / 2**20, 1)
+    chars = eng._state.char_terms
+    if chars is not None:  # the expansion's character -> words map (the words are the vocabulary's strings)
+        res["char_map_entries"] = sum(len(v) for v in chars.values())
+        res["char_map_mb"] = round(
+            (sys.getsizeof(chars) + sum(sys.getsizeof(v) for v in chars.values())) / 2**20, 1
+        )
     print(f"engine build {res['build_s']} s (tokenising {res['build_tokenize_s']} s)", flush=True)
 
     rng = random.Random(args.seed + 1)
@@ -269,6 +343,20 @@ def main(argv=None) -> dict:
         range(min(100, len(queries))),
     )
     res["browse_p50_ms"], res["browse_p95_ms"] = round(pct(lat, 50), 3), round(pct(lat, 95), 3)
+
+    # Short queries (one or two Chinese characters), what the public types into the search box: the
+    # first one or two characters of sampled keywords, plus very common characters (the worst case of
+    # the expansion of short terms to the words containing them).
+    short = short_queries(sample, rng)
+    for q in short[:20]:
+        eng.search(q, facets=FACETS, limit=20)
+    lat = timed(lambda q: eng.search(q, facets=FACETS, sort="relevance", limit=20), short)
+    res["short_queries"] = len(short)
+    res["short_search_p50_ms"], res["short_search_p95_ms"] = round(pct(lat, 50), 3), round(pct(lat, 95), 3)
+    res["short_search_max_ms"] = round(max(lat), 3)
+    res["short_search_mean_hits"] = round(
+        sum(eng.search(q, limit=0).total for q in short) / max(1, len(short)), 1
+    )
 
     if not args.no_bm25s:
         texts = [" ".join((d.fields["title"], d.fields["keywords"], d.fields["body"])) for d in docs]
@@ -305,7 +393,7 @@ def main(argv=None) -> dict:
 
     if not args.no_quality:  # last, so it does not distort the memory figures above
         print("CSL dev quality ...", flush=True)
-        res["quality"] = quality(recs)
+        res["quality"] = quality(recs, expansion)
 
     print_summary(res)
     if args.json:
@@ -315,7 +403,12 @@ def main(argv=None) -> dict:
 
 
 def print_summary(r: dict) -> None:
-    print(f"\n== search engine bench: n={r['n']} docs, {r['queries']} queries, {r['cpus']} cpus ==")
+    print(
+        f"\n== search engine bench: n={r['n']} docs, {r['queries']} queries, {r['cpus']} cpus,"
+        f" expansion {'on' if r.get('expansion') else 'off'}, holder field {'on' if r.get('holders') else 'off'} =="
+    )
+    if "char_map_entries" in r:
+        print(f"character map: {r['char_map_entries']} entries, {r['char_map_mb']} MB")
     q = r.get("quality")
     if q:
         for name in ("keywords", "title"):
@@ -324,6 +417,12 @@ def print_summary(r: dict) -> None:
                 f"CSL dev {name:8s} engine MRR@10 {e['mrr10']:.4f} R@1 {e['r1']:.4f} R@10 {e['r10']:.4f}"
                 f" {e['ms_per_query']:.2f} ms/q | bm25s MRR@10 {b['mrr10']:.4f} R@1 {b['r1']:.4f}"
                 f" R@10 {b['r10']:.4f} {b['ms_per_query']:.2f} ms/q"
+            )
+        sq = q.get("engine_short")
+        if sq:
+            print(
+                f"CSL dev short queries ({sq['queries']}, records containing the query string):"
+                f" recall {sq['recall']}, precision {sq['precision']}, top-10 precision {sq['top10']}"
             )
     print(
         f"build {r['build_s']} s (tokenising {r['build_tokenize_s']} s, {r['tokens_per_s']} tokens/s,"
@@ -340,6 +439,12 @@ def print_summary(r: dict) -> None:
         )
     print(f"search (filters+6 facets+20 hits) p50 {r['search_p50_ms']} ms  p95 {r['search_p95_ms']} ms")
     print(f"browse (no query, sorted)         p50 {r['browse_p50_ms']} ms  p95 {r['browse_p95_ms']} ms")
+    if "short_search_p50_ms" in r:
+        print(
+            f"short queries (1-2 chars, 6 facets, 20 hits, n={r['short_queries']}) p50 {r['short_search_p50_ms']} ms"
+            f"  p95 {r['short_search_p95_ms']} ms  max {r['short_search_max_ms']} ms;"
+            f" mean hits {r['short_search_mean_hits']}"
+        )
     print(
         f"upsert p50 {r['upsert_p50_ms']} ms p95 {r['upsert_p95_ms']} ms; search with 200-doc delta p50"
         f" {r['search_with_delta_p50_ms']} ms; merge {r['merge_s']} s"

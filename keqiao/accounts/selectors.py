@@ -1,7 +1,10 @@
 """Who may do what: the single place where roles are read from memberships."""
 
+import re
+
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .models import Membership, Organization
 
@@ -75,6 +78,27 @@ def organizations_pending_verification() -> QuerySet[Organization]:
 
 def public_organizations() -> QuerySet[Organization]:
     return Organization.objects.filter(status=Organization.Status.VERIFIED).select_related("region")
+
+
+_ID = re.compile(r"[0-9]{1,12}")
+
+
+def public_organizations_for_filter(values: list[str]) -> tuple[list[Organization], str]:
+    """The listed (verified) organisations named by search filter values (their ids), in the given
+    order; or no organisation and an error message when a value names none. One query, none without
+    values."""
+    values = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
+    if not values:
+        return [], ""
+    bad = next((v for v in values if not _ID.fullmatch(v)), None)
+    if bad is None and len(values) > 20:
+        bad = values[20]
+    if bad is None:
+        found = {o.pk: o for o in public_organizations().filter(pk__in=[int(v) for v in values])}
+        bad = next((v for v in values if int(v) not in found), None)
+        if bad is None:
+            return [found[int(v)] for v in values], ""
+    return [], _("Unknown organisation: “%(value)s”.") % {"value": bad[:40]}
 
 
 def user_is_contract_office(user) -> bool:

@@ -9,10 +9,16 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.accounts.selectors import (
+    public_organizations_for_filter,
+    user_holder_organizations,
+    user_is_bureau,
+)
 from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
+from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, ErrorOut, HintOut, SuggestionOut
 
 from . import selectors, services
 from .models import Achievement
@@ -109,6 +115,8 @@ class SearchOut(Schema):
     terms: list[str]
     facets: dict[str, dict[str, int]]
     results: list[AchievementSummary]
+    suggestions: list[SuggestionOut] = Field([], description=SUGGESTIONS_DESCRIPTION)
+    hints: list[HintOut] = Field([], description=HINTS_DESCRIPTION)
 
 
 class SearchParams(Schema):
@@ -118,7 +126,8 @@ class SearchParams(Schema):
     ip: list[str] = []
     mode: list[str] = []
     region: list[str] = []
-    holder: list[str] = []
+    holder: list[str] = Field([], description="Kind of the holder organisation (university, institute, ...)")
+    org: list[str] = Field([], description="Id of the holder organisation: all its achievements")
     sort: str = Field(
         "relevance", pattern="^(" + "|".join(o.replace("-", r"\-") for o in SORT_OPTIONS) + ")$"
     )
@@ -126,9 +135,18 @@ class SearchParams(Schema):
     per_page: int = Field(20, ge=1, le=100)
 
 
-@router.get("/achievements", response=SearchOut, summary="Search published achievements")
+@router.get(
+    "/achievements",
+    response={200: SearchOut, 400: ErrorOut},
+    summary="Search published achievements",
+)
 def search(request, params: Query[SearchParams]):
     filters = {name: getattr(params, name) for name in FACETS}
+    orgs, error = public_organizations_for_filter(params.org)
+    if error:
+        raise HttpError(400, error)
+    if orgs:
+        filters["org"] = [str(o.pk) for o in orgs]
     page = search_achievements(
         params.q, filters=filters, sort=params.sort, page=params.page, per_page=params.per_page
     )
@@ -140,6 +158,8 @@ def search(request, params: Query[SearchParams]):
         "terms": page.terms,
         "facets": page.facets,
         "results": selectors.achievements_public_by_ids(page.ids, with_ip_items=False),
+        "suggestions": page.suggestions,
+        "hints": page.hints,
     }
 
 

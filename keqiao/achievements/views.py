@@ -9,7 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.accounts.selectors import (
+    public_organizations_for_filter,
+    user_holder_organizations,
+    user_is_bureau,
+)
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
@@ -38,6 +42,10 @@ def achievement_list(request):
     """The public catalogue: full-text search, facets, sort and pagination (htmx swaps the results)."""
     query = request.GET.get("q", "").strip()[:200]
     filters = {name: request.GET.getlist(name) for name in FACETS}
+    # "org": all achievements of one holder (organisation id); a bad value is reported and ignored
+    org_filter, org_error = public_organizations_for_filter(request.GET.getlist("org"))
+    if org_filter:
+        filters["org"] = [str(o.pk) for o in org_filter]
     sort = request.GET.get("sort", "relevance")
     page = search_achievements(
         query, filters=filters, sort=sort, page=_int(request.GET.get("page"), 1), per_page=PER_PAGE
@@ -50,6 +58,8 @@ def achievement_list(request):
         "facet_groups": facet_groups(page),
         "sort_options": SORT_OPTIONS,
         "has_filters": bool(page.filters),
+        "org_filter": org_filter,
+        "org_error": org_error,
     }
     template = (
         "achievements/_results.html"

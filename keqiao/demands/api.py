@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, HintOut, SuggestionOut
 
 from . import selectors, services
 from .models import Demand
@@ -80,6 +81,8 @@ class DemandSearchOut(Schema):
     terms: list[str]
     facets: dict[str, dict[str, int]]
     results: list[DemandPublic]
+    suggestions: list[SuggestionOut] = Field([], description=SUGGESTIONS_DESCRIPTION)
+    hints: list[HintOut] = Field([], description=HINTS_DESCRIPTION)
 
 
 class DemandSearchParams(Schema):
@@ -116,6 +119,8 @@ def search(request, params: Query[DemandSearchParams]):
         "terms": page.terms,
         "facets": page.facets,
         "results": selectors.demands_public_by_ids(page.ids),
+        "suggestions": page.suggestions,
+        "hints": page.hints,
     }
 
 

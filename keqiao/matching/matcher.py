@@ -126,13 +126,15 @@ def _semantic_training_texts() -> list[str]:
 
 
 def _snapshot_version() -> str:
+    from keqiao.search import engine as search_engine
+
     from .engine import classify, factors, matcher, relevance, semantic, types
 
     # The configured semantic model is part of the version: a snapshot built with another one (the LSA
     # model, or another dense model directory) is rebuilt, not silently reused.
     dense = settings.KEQIAO.get("DENSE_MODEL_DIR")
     model = f"dense:{os.path.abspath(dense)}" if dense else "lsa"
-    return f"{snapshots.code_version(matcher, semantic, factors, types, classify, relevance)}:{model}"
+    return f"{snapshots.code_version(matcher, semantic, factors, types, classify, relevance, search_engine)}:{model}"
 
 
 def _semantic_model():

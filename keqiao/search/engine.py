@@ -25,20 +25,85 @@ Concurrency: all mutable state lives in an immutable ``_State`` snapshot that
 writers replace atomically under ``self._lock``; a search reads ``self._state``
 once and works on that snapshot, so it never sees a half-applied update and
 never waits for a writer (not even for a full rebuild).
+
+Optional, for the public showcase (off by default; the matcher uses neither):
+
+* ``expansion`` -- a query term of one or two Chinese characters ("竹", "锂电") also
+  matches the indexed words that contain it ("竹炭", "竹地板", "锂电池"): jieba's
+  search mode does not emit single characters or unknown 2-character parts of
+  words, so without it a query "竹" misses a document about "竹炭".  A character ->
+  words map is kept with the vocabulary; the expansion takes the most frequent
+  containing words up to a posting budget, and each counts as a discounted
+  occurrence of the query term (see :class:`Expansion`).
+* ``secondary_fields`` -- fields (the holder's name) that may add to the score of
+  a document matching the content, but a document matching *only* through them
+  ranks below every content match.  Postings with no content occurrence are
+  stored with a negative impact (impacts are otherwise positive), so this costs no
+  memory; scoring separates them again.
+* :meth:`SearchEngine.suggest` -- near-miss terms of the index vocabulary for a
+  query that found nothing.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Document", "SearchEngine", "SearchResult"]
+__all__ = ["CJK", "Document", "Expansion", "SearchEngine", "SearchResult"]
 
 Tokenizer = Callable[[str], list[str]]
+
+# Chinese characters (CJK unified ideographs, extension A, compatibility ideographs).
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Query-side expansion of short Chinese query terms to the indexed words containing them.
+
+    A query term of 1..``max_chars`` Chinese characters -- a whole Chinese run of
+    the query ("锂电" even when jieba splits it), or a token that is no part of a
+    longer query token -- is expanded to the vocabulary words that contain it, in
+    queries of at most ``max_query_words`` words (tokens that are no part of
+    another token): a longer query has enough words of its own, and expanding it
+    costs time and precision.  The candidates are taken by document frequency, most
+    frequent first, at most ``max_terms`` words and ``max_postings`` postings per
+    query term (so a query "电" stays fast at 100,000 documents); at most
+    ``max_units`` query terms are expanded.
+
+    An expanded word counts as an occurrence of the query term discounted by
+    ``weight``: its contribution is ``weight`` x the query term's IDF (the IDF of
+    "a word containing it") x the word's own saturated BM25F term frequency.  A
+    document gets the best of its expanded words for each query term, not their
+    sum, and only when it does not contain the term itself -- so the ranking of
+    the documents containing the exact term is unchanged, and an expanded word
+    always weighs less than the same occurrence of the exact term.
+    """
+
+    max_chars: int = 2
+    weight: float = 0.5
+    max_terms: int = 48
+    max_postings: int = 100_000
+    max_units: int = 4
+    max_query_words: int = 4
+
+
+@dataclass
+class _Expanded:
+    """One expanded query term: the words it stands for and its IDF."""
+
+    unit: str
+    terms: list[str]
+    ids: np.ndarray  # int64 term ids
+    idf: float  # IDF of the unit ("any word containing it"), from the index-wide statistics
+    weight: float  # Expansion.weight x the unit's count in the query
+    exact: int = -1  # term id of the unit itself, -1 when it is not in the vocabulary
 
 
 @dataclass(frozen=True)
@@ -136,11 +201,17 @@ class _View:
 
 
 class _State:
-    """Immutable snapshot of the engine.  ``vocab``/``facet_codes`` are append-only
-    and shared by all snapshots of one build generation, so ids never change meaning."""
+    """Immutable snapshot of the engine.  ``vocab``/``facet_codes`` (and ``char_terms``)
+    are append-only and shared by all snapshots of one build generation, so ids never
+    change meaning."""
 
-    def __init__(self, vocab, facet_codes, facet_values, main, main_alive, delta_docs):
+    # Class-level default: states pickled by an older version have no character map.
+    char_terms: dict[str, list[str]] | None = None
+
+    def __init__(self, vocab, facet_codes, facet_values, main, main_alive, delta_docs, char_terms=None):
         self.vocab: dict[str, int] = vocab
+        # Chinese character -> the vocabulary words of 2+ characters containing it (expansion, suggestions)
+        self.char_terms = char_terms
         self.facet_codes: dict[str, dict[str, int]] = facet_codes
         self.facet_values: dict[str, list[str]] = facet_values
         self.main: _Segment = main
@@ -149,10 +220,16 @@ class _State:
         self._delta: _Segment | None = None
         self._view: _View | None = None
         self.n_alive = int(main_alive.sum()) + len(delta_docs)
+        self._expansions: dict[str, _Expanded | None] = {}
 
 
 class SearchEngine:
     """BM25F search over weighted text fields with disjunctive facets, filters and sorting."""
+
+    # Class-level defaults, so that engines pickled by an older version (inside other snapshots) work.
+    expansion: Expansion | None = None
+    secondary_fields: tuple[str, ...] = ()
+    _secondary: np.ndarray | None = None
 
     def __init__(
         self,
@@ -165,10 +242,15 @@ class SearchEngine:
         *,
         query_tokenizer: Tokenizer | None = None,
         delta_limit: int | None = None,
+        expansion: Expansion | None = None,
+        secondary_fields: Sequence[str] = (),
     ) -> None:
         """``tokenizer`` defaults to :func:`keqiao.common.text.tokenize` (and the query
         tokenizer to ``tokenize_query``); ``delta_limit`` fixes the merge threshold,
-        by default 5% of the main segment clamped to [100, 2000] documents."""
+        by default 5% of the main segment clamped to [100, 2000] documents.
+        ``expansion`` enables the expansion of short Chinese query terms (and keeps the
+        character map :meth:`suggest` needs); ``secondary_fields`` names fields whose
+        matches alone rank below every match of the other fields."""
         if tokenizer is None:
             from keqiao.common import text
 
@@ -182,6 +264,15 @@ class SearchEngine:
         self.sort_names = list(sort_names)
         self.k1, self.b = float(k1), float(b)
         self.delta_limit = delta_limit
+        self.expansion = expansion
+        unknown = set(secondary_fields) - set(self.field_names)
+        if unknown:
+            raise ValueError(f"unknown secondary fields: {sorted(unknown)}")
+        self.secondary_fields = tuple(secondary_fields)
+        if self.secondary_fields:
+            if set(self.secondary_fields) == set(self.field_names):
+                raise ValueError("at least one field must not be secondary")
+            self._secondary = np.array([f in self.secondary_fields for f in self.field_names])
         self.merges = 0  # number of automatic delta merges (observability/tests)
         self._lock = threading.Lock()
         self._state = self._new_state([])
@@ -199,7 +290,8 @@ class SearchEngine:
             values = {f: [] for f in self.facet_names}
             unique = {d.id: d for d in docs}
             datas = [self._analyse(d, vocab, codes, values) for d in unique.values()]
-            self._state = self._new_state(datas, vocab, codes, values)
+            char_terms = _char_index(vocab) if self.expansion is not None else None
+            self._state = self._new_state(datas, vocab, codes, values, char_terms)
 
     def upsert(self, doc: Document) -> None:
         """Add ``doc`` or replace the document with the same id.
@@ -211,7 +303,11 @@ class SearchEngine:
         tokens = self._tokenise(doc)  # the expensive part runs outside the lock
         with self._lock:
             st = self._state
+            known = len(st.vocab)
             data = self._analyse(doc, st.vocab, st.facet_codes, st.facet_values, tokens)
+            if st.char_terms is not None and len(st.vocab) > known:
+                new = {t for toks in tokens for t in toks if st.vocab[t] >= known}
+                _char_index_add(st.char_terms, sorted(new, key=st.vocab.__getitem__))
             self._commit(st, doc.id, data)
 
     def delete(self, doc_id: int) -> None:
@@ -232,7 +328,7 @@ class SearchEngine:
         delta.pop(doc_id, None)
         if data is not None:
             delta[doc_id] = data
-        new = _State(st.vocab, st.facet_codes, st.facet_values, st.main, alive, delta)
+        new = _State(st.vocab, st.facet_codes, st.facet_values, st.main, alive, delta, st.char_terms)
         limit = self.delta_limit
         if limit is None:
             limit = min(2000, max(100, int(0.05 * st.main.n)))
@@ -248,14 +344,17 @@ class SearchEngine:
         if st.delta_docs:
             cols = _concat(cols, _cols_from_docs(list(st.delta_docs.values()), self))
         main = self._segment(cols, len(st.vocab), None)
-        return _State(st.vocab, st.facet_codes, st.facet_values, main, np.ones(main.n, bool), {})
+        alive = np.ones(main.n, bool)
+        return _State(st.vocab, st.facet_codes, st.facet_values, main, alive, {}, st.char_terms)
 
-    def _new_state(self, datas, vocab=None, codes=None, values=None) -> _State:
+    def _new_state(self, datas, vocab=None, codes=None, values=None, char_terms=None) -> _State:
         vocab = {} if vocab is None else vocab
         codes = codes or {f: {} for f in self.facet_names}
         values = values or {f: [] for f in self.facet_names}
+        if char_terms is None and self.expansion is not None:
+            char_terms = _char_index(vocab)
         main = self._segment(_cols_from_docs(datas, self), len(vocab), None)
-        return _State(vocab, codes, values, main, np.ones(main.n, bool), {})
+        return _State(vocab, codes, values, main, np.ones(main.n, bool), {}, char_terms)
 
     def _tokenise(self, doc: Document) -> list[list[str]]:
         return [self.tokenizer(doc.fields.get(f) or "") for f in self.field_names]
@@ -318,6 +417,10 @@ class SearchEngine:
             if w:
                 tfw += w * cols.e_tf[:, fi] / norm[cols.e_doc, fi]
         impacts = idf[cols.e_term] * tfw * (self.k1 + 1.0) / (self.k1 + tfw)
+        if self._secondary is not None and len(impacts):
+            # A posting with no occurrence in a content field is marked by a negative impact.
+            content = cols.e_tf[:, ~self._secondary].any(axis=1)
+            impacts = np.where(content, impacts, -impacts)
         order = np.argsort(cols.e_term, kind="stable")  # stable keeps docs ascending per term
         indptr = np.zeros(n_terms + 1, np.int64)
         np.cumsum(np.bincount(cols.e_term, minlength=n_terms), out=indptr[1:])
@@ -367,7 +470,9 @@ class SearchEngine:
 
     # ------------------------------------------------------------------ querying
     def _query_terms(self, st: _State, query: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        toks = self.query_tokenizer(query) if query else []
+        return self._known_terms(st, self.query_tokenizer(query) if query else [])
+
+    def _known_terms(self, st: _State, toks: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
         cnt = Counter(t for t in toks if t in st.vocab)
         terms = list(cnt)
         ids = np.array([st.vocab[t] for t in terms], dtype=np.int64)
@@ -376,7 +481,100 @@ class SearchEngine:
         qw = np.array([cnt[t] for t in terms], dtype=np.float64)
         return terms, ids, qw
 
-    def _scores(self, st: _State, ids: np.ndarray, qw: np.ndarray) -> np.ndarray:
+    def _query_plan(
+        self, st: _State, query: str
+    ) -> tuple[list[str], np.ndarray, np.ndarray, list[_Expanded]]:
+        """The exact terms of ``query`` (as :meth:`_query_terms`) and the expansions of its short
+        Chinese terms (empty unless the engine has an ``expansion``)."""
+        toks = self.query_tokenizer(query) if query else []
+        terms, ids, qw = self._known_terms(st, toks)
+        expanded: list[_Expanded] = []
+        if self.expansion is not None and st.char_terms is not None and toks and self._few_words(toks):
+            for unit, count in self._short_units(query, toks):
+                ex = self._expand(st, unit)
+                if ex is not None:
+                    w = self.expansion.weight * count
+                    expanded.append(
+                        ex if w == ex.weight else _Expanded(ex.unit, ex.terms, ex.ids, ex.idf, w, ex.exact)
+                    )
+        return terms, ids, qw, expanded
+
+    def _few_words(self, toks: list[str]) -> bool:
+        """At most ``max_query_words`` tokens that are no part of another token of the query."""
+        distinct = set(toks)
+        if len(distinct) <= self.expansion.max_query_words:
+            return True
+        words = [t for t in distinct if not any(len(o) > len(t) and t in o for o in distinct)]
+        return len(words) <= self.expansion.max_query_words
+
+    def _short_units(self, query: str, toks: list[str]) -> list[tuple[str, int]]:
+        """The query terms to expand, with their count: every Chinese run of the query of at most
+        ``max_chars`` characters (kept whole even when the tokenizer splits it), and every token of
+        that length that is not part of such a run nor of a longer token (as "甲基" of "甲基橙")."""
+        exp = self.expansion
+        distinct = list(dict.fromkeys(toks))
+        runs = CJK.findall(unicodedata.normalize("NFKC", query).lower())
+        # a run that yields no token at all is made of stopwords ("的")
+        units = [r for r in runs if len(r) <= exp.max_chars and any(t in r or r in t for t in distinct)]
+        short_runs = set(units)
+        for t in toks:
+            if (
+                len(t) <= exp.max_chars
+                and CJK.fullmatch(t)
+                and not any(t in r for r in short_runs)
+                and not any(len(o) > len(t) and t in o for o in distinct)
+            ):
+                units.append(t)
+        return list(Counter(units).items())[: exp.max_units]
+
+    def _df(self, st: _State, ids: np.ndarray) -> tuple[np.ndarray, int]:
+        """Document frequencies of term ``ids`` over main + delta, and the number of documents."""
+        delta = self._delta_segment(st)
+        stats = delta.stats if delta is not None else st.main.stats
+        df = stats.df
+        inside = ids < len(df)
+        out = np.zeros(len(ids), np.int64)
+        out[inside] = df[ids[inside]]
+        return out, stats.n
+
+    def _expand(self, st: _State, unit: str) -> _Expanded | None:
+        """The words of the vocabulary containing ``unit`` that have documents, most frequent first,
+        within the expansion's word and posting budgets (cached per index state)."""
+        cache = st.__dict__.setdefault("_expansions", {})
+        if unit in cache:
+            return cache[unit]
+        exp = self.expansion
+        lists = [st.char_terms.get(c, ()) for c in set(unit)]
+        base = min(lists, key=len) if lists else ()
+        words = [t for t in base if unit in t and t != unit]
+        result = None
+        if words:
+            ids = np.fromiter((st.vocab[t] for t in words), np.int64, count=len(words))
+            df, n = self._df(st, ids)
+            order = np.argsort(-df, kind="stable")  # most frequent first; ties in vocabulary order
+            chosen, postings = [], 0
+            for i in order.tolist():
+                d = int(df[i])
+                if d <= 0 or len(chosen) >= exp.max_terms:
+                    break
+                if chosen and postings + d > exp.max_postings:
+                    break
+                chosen.append(i)
+                postings += d
+            if chosen:
+                own = int(self._df(st, np.array([st.vocab[unit]], np.int64))[0][0]) if unit in st.vocab else 0
+                # the unit's document frequency as "a word containing it" (an upper bound: no overlaps)
+                df_unit = min(n, own + postings)
+                idf = float(np.log1p((n - df_unit + 0.5) / (df_unit + 0.5)))
+                exact = st.vocab.get(unit, -1)
+                result = _Expanded(unit, [words[i] for i in chosen], ids[chosen], idf, exp.weight, exact)
+        if len(cache) < 1024:
+            cache[unit] = result
+        return result
+
+    def _scores(
+        self, st: _State, ids: np.ndarray, qw: np.ndarray, expanded: Sequence[_Expanded] = ()
+    ) -> np.ndarray:
         """Dense score vector over the view's index space (main, then delta)."""
         view = self._view(st)
         segs = [(st.main, 0)]
@@ -388,6 +586,8 @@ class SearchEngine:
         # faster than concatenating postings for np.bincount, and the same
         # approach bm25s uses.
         scores = np.zeros(n, np.float32)
+        # matches in secondary fields only (negative impacts), kept apart
+        sec = np.zeros(n, np.float32) if self._secondary is not None else None
         for seg, offset in segs:
             nt = len(seg.indptr) - 1
             for t, w in zip(ids.tolist(), qw.tolist(), strict=True):
@@ -396,18 +596,64 @@ class SearchEngine:
                 s, e = seg.indptr[t], seg.indptr[t + 1]
                 if e > s:
                     idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
-                    np.add.at(scores, idx, seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e])
+                    v = seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e]
+                    if sec is not None and v.min() < 0:
+                        neg = v < 0
+                        np.add.at(scores, idx[~neg], v[~neg])
+                        np.add.at(sec, idx[neg], -v[neg])
+                    else:
+                        np.add.at(scores, idx, v)
+        for ex in expanded:
+            # A document gets its best expanded word per query term (not their sum), and only when
+            # it does not contain the term itself.
+            best = np.zeros(n, np.float32)
+            best_sec = np.zeros(n, np.float32) if sec is not None else None
+            for seg, offset in segs:
+                nt = len(seg.indptr) - 1
+                tids = ex.ids[ex.ids < nt]
+                if not len(tids):
+                    continue
+                # impacts carry the word's own IDF: rescale them to the query term's
+                scale = ex.weight * ex.idf / np.maximum(_idf(seg.stats, tids), 1e-9)
+                for t, r in zip(tids.tolist(), scale.tolist(), strict=True):
+                    s, e = seg.indptr[t], seg.indptr[t + 1]
+                    if e > s:
+                        idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
+                        v = seg.impacts[s:e] * np.float32(r)
+                        if best_sec is not None and v.min() < 0:
+                            neg = v < 0
+                            _maximum_at(best, idx[~neg], v[~neg])
+                            _maximum_at(best_sec, idx[neg], -v[neg])
+                        else:
+                            _maximum_at(best, idx, v)
+            for seg, offset in segs:  # documents with the exact term keep their exact score only
+                t = ex.exact
+                if 0 <= t < len(seg.indptr) - 1 and seg.indptr[t + 1] > seg.indptr[t]:
+                    s, e = seg.indptr[t], seg.indptr[t + 1]
+                    idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
+                    if best_sec is not None:
+                        best_sec[idx] = 0.0
+                        # the exact term in a secondary field only: the content expansions still count
+                        idx = idx[seg.impacts[s:e] > 0]
+                    best[idx] = 0.0
+            scores += best
+            if sec is not None:
+                sec += best_sec
         if view.n_alive < n:
             scores[~view.alive] = 0.0
+            if sec is not None:
+                sec[~view.alive] = 0.0
+        if sec is not None:
+            _rank_secondary_below(scores, sec)
         return scores
 
     def retrieve(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """Top-``k`` (id, score) by BM25F for ``query``, no filters; ties by id."""
         st = self._state
-        _, ids, qw = self._query_terms(st, query)
-        if not len(ids):
+        _, ids, qw, expanded = self._query_plan(st, query)
+        if not len(ids) and not expanded:
             return []
-        scores = self._scores(st, ids, qw)
+        scores = self._scores(st, ids, qw, expanded)
         cand = np.flatnonzero(scores > 0)  # (bool input: ~5x faster than on floats)
         view = self._view(st)
         top = _top_by_score(cand, scores, view.ids, k)
@@ -432,9 +678,11 @@ class SearchEngine:
         """
         st = self._state
         view = self._view(st)
-        terms, ids, qw = self._query_terms(st, query.strip() if query else "")
-        if len(ids):
-            scores = self._scores(st, ids, qw)
+        terms, ids, qw, expanded = self._query_plan(st, query.strip() if query else "")
+        if expanded:  # for highlighting: "竹" marks the 竹 of 竹炭
+            terms = terms + [ex.unit for ex in expanded if ex.unit not in terms]
+        if len(ids) or expanded:
+            scores = self._scores(st, ids, qw, expanded)
             match = scores > 0
         else:
             scores = np.zeros(len(view.ids), np.float32)
@@ -461,7 +709,7 @@ class SearchEngine:
             counts[f] = self._facet_counts(st, view, f, m)
         cand = np.flatnonzero(final)
         need = max(0, offset) + max(0, limit)
-        if sort == "relevance" and len(ids):
+        if sort == "relevance" and (len(ids) or expanded):
             order = _top_by_score(cand, scores, view.ids, need)
         else:
             if sort == "relevance":
@@ -472,9 +720,11 @@ class SearchEngine:
         return SearchResult(int(len(cand)), hits, counts, terms)
 
     def explain(self, query: str, doc_id: int) -> dict[str, float]:
-        """Per-term score contributions of ``doc_id`` for ``query`` (sums to its score)."""
+        """Per-term score contributions of ``doc_id`` for ``query`` (sums to its score), an expanded
+        query term under the word that counted.  (With secondary fields: a document matching only
+        through them is ranked by these contributions, scaled below every content match.)"""
         st = self._state
-        terms, ids, qw = self._query_terms(st, query)
+        terms, ids, qw, expanded = self._query_plan(st, query)
         seg, local = None, None
         if doc_id in st.delta_docs:
             seg = self._delta_segment(st)
@@ -485,14 +735,87 @@ class SearchEngine:
         if seg is None:
             return out
         nt = len(seg.indptr) - 1
-        for term, t, w in zip(terms, ids.tolist(), qw.tolist(), strict=True):
-            if t >= nt:
-                continue
+
+        def impact(t: int) -> float:  # of this document for term id t, 0.0 when absent
+            if t < 0 or t >= nt:
+                return 0.0
             s, e = seg.indptr[t], seg.indptr[t + 1]
             j = s + np.searchsorted(seg.indices[s:e], local)
-            if j < e and seg.indices[j] == local:
-                out[term] = float(seg.impacts[j]) * w
+            return float(seg.impacts[j]) if j < e and seg.indices[j] == local else 0.0
+
+        for term, t, w in zip(terms, ids.tolist(), qw.tolist(), strict=True):
+            v = impact(t)
+            if v:
+                out[term] = abs(v) * w
+        for ex in expanded:
+            exact = impact(ex.exact)
+            if exact > 0:
+                continue  # the document contains the term itself
+            best, word = 0.0, None
+            tids = ex.ids[ex.ids < nt]
+            scale = ex.weight * ex.idf / np.maximum(_idf(seg.stats, tids), 1e-9) if len(tids) else []
+            for i, (t, r) in enumerate(zip(tids.tolist(), list(scale), strict=True)):
+                v = impact(t) * r
+                if exact < 0 and v < 0:
+                    continue  # the term itself is in a secondary field: so much for secondary matches
+                if abs(v) > best:
+                    best, word = abs(v), ex.terms[int(np.flatnonzero(ex.ids == tids[i])[0])]
+            if word is not None:
+                out[word] = out.get(word, 0.0) + best
         return out
+
+    def suggest(self, query: str, limit: int = 5) -> list[str]:
+        """Queries near ``query`` made of indexed words that have documents, for a query that found
+        nothing: each Chinese part of the query (a run of at most 4 characters, else each word of
+        2+ characters of a longer run) replaced by a word within edit distance 1 (one character
+        replaced, added or dropped), or else, for parts of 3+ characters, by a word sharing at least
+        half of its characters; most frequent words first.  Needs the ``expansion`` (its character
+        map); frequencies are those of the last merge, so the caller checks what the suggestions find
+        (under its filters)."""
+        st = self._state
+        if st.char_terms is None or limit <= 0 or not query:
+            return []
+        norm = unicodedata.normalize("NFKC", query).lower().strip()
+        parts: list[str] = []
+        for run in dict.fromkeys(CJK.findall(norm)):
+            if len(run) <= 4:
+                parts.append(run)
+            else:
+                parts.extend(
+                    t for t in dict.fromkeys(self.query_tokenizer(run)) if len(t) >= 2 and CJK.fullmatch(t)
+                )
+        out: list[str] = []
+        for part in parts:
+            for word in self._near_words(st, part):
+                q = norm.replace(part, word)
+                if q != norm and q not in out:
+                    out.append(q)
+                if len(out) >= limit:
+                    return out
+        return out
+
+    def _near_words(self, st: _State, part: str, limit: int = 8) -> list[str]:
+        n = len(part)
+        pool: dict[str, None] = {}
+        for c in dict.fromkeys(part):
+            for t in st.char_terms.get(c, ()):
+                if t != part and abs(len(t) - n) <= 2:
+                    pool[t] = None
+        if not pool:
+            return []
+        words = list(pool)
+        df, _n = self._df(st, np.fromiter((st.vocab[t] for t in words), np.int64, count=len(words)))
+        freq = dict(zip(words, df.tolist(), strict=True))
+        near = [t for t in words if freq[t] > 0 and _within_one_edit(part, t)]
+        if near:
+            return sorted(near, key=lambda t: (-freq[t], t))[:limit]
+        if n < 3:
+            return []
+        need = (n + 1) // 2
+        chars = set(part)
+        shared = {t: len(chars & set(t)) for t in words if freq[t] > 0}
+        near = [t for t, k in shared.items() if k >= need]
+        return sorted(near, key=lambda t: (-shared[t], -freq[t], t))[:limit]
 
     def presence(
         self, query: str, doc_ids: Sequence[int]
@@ -677,3 +1000,75 @@ def _concat(*parts: _Cols, postings: bool = True) -> _Cols:
         {f: np.concatenate([p.f_code[f] for p in parts]) for f in parts[0].f_code},
         {s: np.concatenate([p.sorts[s] for p in parts]) for s in parts[0].sorts},
     )
+
+
+def _idf(stats: _Stats, ids: np.ndarray) -> np.ndarray:
+    """IDF of term ``ids`` under ``stats`` (the formula of :meth:`SearchEngine._segment`)."""
+    df = np.zeros(len(ids), np.float64)
+    inside = ids < len(stats.df)
+    df[inside] = stats.df[ids[inside]]
+    return np.log1p((stats.n - df + 0.5) / (df + 0.5))
+
+
+def _maximum_at(buf: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    """``buf[idx] = max(buf[idx], values)`` for unique ``idx`` (one term's postings)."""
+    cur = buf[idx]
+    np.maximum(cur, values, out=cur)
+    buf[idx] = cur
+
+
+def _rank_secondary_below(scores: np.ndarray, sec: np.ndarray) -> None:
+    """Combine content ``scores`` and secondary-only matches ``sec`` in place: a content match gets
+    its secondary matches added; a document matching only through secondary fields keeps the order
+    of its secondary score but is scaled below half the weakest content match."""
+    if not sec.any():
+        return
+    content = scores > 0
+    only = (sec > 0) & ~content
+    values = sec[only]
+    if len(values) and content.any():
+        floor = float(scores[content].min())
+        top = float(values.max())
+        if top >= 0.5 * floor:
+            values = values * np.float32(0.5 * floor / top)
+    scores[content] += sec[content]
+    scores[only] = values
+
+
+def _is_cjk_char(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
+
+
+def _char_index(vocab: Mapping[str, int]) -> dict[str, list[str]]:
+    """Chinese character -> the vocabulary words of 2+ characters containing it, in id order."""
+    index: dict[str, list[str]] = {}
+    _char_index_add(index, vocab)
+    return index
+
+
+def _char_index_add(index: dict[str, list[str]], words: Iterable[str]) -> None:
+    for w in words:
+        if len(w) < 2:
+            continue
+        for c in dict.fromkeys(w):
+            if _is_cjk_char(c):
+                lst = index.get(c)
+                if lst is None:
+                    index[c] = [w]
+                else:
+                    lst.append(w)
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Levenshtein distance of ``a`` and ``b`` is at most 1."""
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    if la > lb:
+        a, b, la = b, a, lb
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1 :]

@@ -12,6 +12,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,12 +21,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Max, QuerySet
+from django.utils.translation import gettext, ngettext
 
 from keqiao.achievements.choices import Status
 from keqiao.achievements.models import Achievement
 from keqiao.common import text
 
-from .engine import Document, SearchEngine
+from .engine import CJK, Document, Expansion, SearchEngine
 from .models import IndexChange
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,16 @@ def snapshots_enabled() -> bool:
 
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+# The holder's name has its own field, weighted low and secondary: it adds a little to a record that
+# matches by its content, and a record matching only by its holder's name ranks below every record
+# matching by content ("竹" must not list everything of 青神竹产业…研究院 first).
+ACHIEVEMENT_FIELD_WEIGHTS = {**FIELD_WEIGHTS, "holder": 0.5}
 FACETS = ("field", "trl", "ip", "mode", "region", "holder")
+# Filters without counts: "org" is the holder organisation's id ("all achievements of this holder"),
+# while the "holder" facet is the organisation's kind.
+FILTERS = ("org",)
+# One- and two-character Chinese query terms also match the words that contain them (竹 -> 竹炭).
+EXPANSION = Expansion()
 SORTS = ("published", "trl", "price")
 SORT_OPTIONS = ("relevance", "-published", "published", "-trl", "trl", "price", "-price")
 
@@ -58,7 +69,8 @@ def achievement_document(a: Achievement) -> Document:
         fields={
             "title": a.title,
             "keywords": " ".join(a.keywords),
-            "body": "\n".join(filter(None, [a.summary, a.application, a.organization.name])),
+            "body": "\n".join(filter(None, [a.summary, a.application])),
+            "holder": a.organization.name,
         },
         facets={
             "field": (a.tech_field,) if a.tech_field else (),
@@ -67,6 +79,7 @@ def achievement_document(a: Achievement) -> Document:
             "mode": tuple(a.transfer_modes),
             "region": tuple(dict.fromkeys([county, region.code])),
             "holder": (a.organization.kind,),
+            "org": (str(a.organization_id),),
         },
         sort_values={
             "published": a.published_at.timestamp() if a.published_at else math.nan,
@@ -96,6 +109,18 @@ class IndexSpec:
     sorts: tuple[str, ...]
     sort_options: tuple[str, ...]
     field_weights: dict = field(default_factory=lambda: dict(FIELD_WEIGHTS))
+    filters: tuple[str, ...] = ()  # filterable like facets, but not counted
+    secondary_fields: tuple[str, ...] = ()  # see SearchEngine: matches there alone rank last
+    expansion: Expansion | None = EXPANSION
+
+    def new_engine(self) -> SearchEngine:
+        return SearchEngine(
+            self.field_weights,
+            self.facets + self.filters,
+            self.sorts,
+            expansion=self.expansion,
+            secondary_fields=self.secondary_fields,
+        )
 
 
 class ListingIndex:
@@ -115,7 +140,7 @@ class ListingIndex:
             records = list(self.spec.queryset().iterator(chunk_size=2000))
             words = sorted({kw for r in records for kw in self.spec.keywords(r)})
             text.add_words(words)
-            engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)
+            engine = self.spec.new_engine()
             engine.build(self.spec.document(r) for r in records)
             self.engine, self.last_change_id = engine, last
             if save if save is not None else snapshots_enabled():
@@ -159,7 +184,7 @@ class ListingIndex:
         if data.get("version") != _snapshot_version() or data["last_change_id"] > current:
             return False  # another database, or an older format
         text.add_words(data["words"])
-        engine = SearchEngine(self.spec.field_weights, self.spec.facets, self.spec.sorts)
+        engine = self.spec.new_engine()
         engine._state = data["state"]
         self.engine, self.last_change_id = engine, data["last_change_id"]
         self._catch_up()
@@ -220,6 +245,9 @@ ACHIEVEMENT_SPEC = IndexSpec(
     facets=FACETS,
     sorts=SORTS,
     sort_options=SORT_OPTIONS,
+    field_weights=ACHIEVEMENT_FIELD_WEIGHTS,
+    filters=FILTERS,
+    secondary_fields=("holder",),
 )
 _indexes: dict[str, ListingIndex] = {"achievement": ListingIndex(ACHIEVEMENT_SPEC)}
 
@@ -238,6 +266,34 @@ def all_indexes() -> list[ListingIndex]:
     return list(_indexes.values())
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A query near one that found nothing, and how many listings it finds (under the same filters)."""
+
+    query: str
+    total: int
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Advice for a query that found nothing: ``kind`` is "search_in_chinese" (a latin-only query)
+    or "clear_filters" (the query finds ``total`` listings without the filters)."""
+
+    kind: str
+    total: int = 0
+
+    @property
+    def message(self) -> str:
+        """In the active language."""
+        if self.kind == "search_in_chinese":
+            return gettext("Listings are written in Chinese: try your search with Chinese words.")
+        return ngettext(
+            "Without the filters, %(n)s listing matches.",
+            "Without the filters, %(n)s listings match.",
+            self.total,
+        ) % {"n": self.total}
+
+
 @dataclass
 class SearchPage:
     query: str
@@ -250,6 +306,8 @@ class SearchPage:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    suggestions: list[Suggestion] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
 
     @property
     def num_pages(self) -> int:
@@ -274,7 +332,8 @@ def search_listings(
     index = get_index(kind)
     index.refresh()
     spec = index.spec
-    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in spec.facets}
+    allowed = set(spec.facets) | set(spec.filters)
+    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in allowed}
     filters = {k: vs for k, vs in filters.items() if vs}
     if sort not in spec.sort_options:
         sort = "relevance"
@@ -289,6 +348,9 @@ def search_listings(
         offset=(page - 1) * per_page,
         limit=per_page,
     )
+    suggestions, hints = [], []
+    if not result.total and query.strip():
+        suggestions, hints = no_result_hints(index.engine, query, filters)
     return SearchPage(
         query=query,
         total=result.total,
@@ -300,4 +362,33 @@ def search_listings(
         sort=sort,
         page=page,
         per_page=per_page,
+        suggestions=suggestions,
+        hints=hints,
     )
+
+
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+
+
+def no_result_hints(
+    engine: SearchEngine, query: str, filters: dict[str, list[str]], limit: int = 5
+) -> tuple[list[Suggestion], list[Hint]]:
+    """For a query that found nothing: when filters are set, how many listings the query finds
+    without them; then a latin-only query is told to search in Chinese (unless the filters were the
+    reason), and any other gets near-miss queries from the index vocabulary that do find listings
+    under the same filters."""
+    hints = []
+    if filters:
+        total = engine.search(query, limit=0).total
+        if total:
+            hints.append(Hint("clear_filters", total))
+    if _LATIN.search(query) and not CJK.search(query):
+        return [], hints or [Hint("search_in_chinese")]
+    suggestions = []
+    for q in engine.suggest(query, limit=2 * limit):
+        total = engine.search(q, filters=filters, limit=0).total
+        if total:
+            suggestions.append(Suggestion(q, total))
+            if len(suggestions) >= limit:
+                break
+    return suggestions, hints

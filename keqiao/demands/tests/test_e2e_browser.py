@@ -95,7 +95,7 @@ def test_post_demand_see_explained_match_and_follow(browser, live_server, outsid
     expect(first).to_have_attribute("data-match-id", str(relevant.pk))
     first.locator("summary").click()
     expect(first.locator(".bar-row").first).to_be_visible()
-    expect(first).to_contain_text(re.compile("共同关键词|Shared terms"))
+    expect(first).to_contain_text(re.compile("双方共有的词语|Words in both texts"))
 
     # The enterprise follows the demand, so that new matches reach it.
     page.locator("#follow").click()
