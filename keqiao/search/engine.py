@@ -332,7 +332,9 @@ class SearchEngine:
         limit = self.delta_limit
         if limit is None:
             limit = min(2000, max(100, int(0.05 * st.main.n)))
-        if len(delta) > limit:
+        # While the index is small the delta can outgrow the main segment, whose statistics then describe
+        # a fraction of the documents: merge (doubling, so the cost stays amortised constant per update).
+        if len(delta) > limit or len(delta) > st.main.n:
             new = self._merge(new)
         self._state = new
 
@@ -822,24 +824,36 @@ class SearchEngine:
     ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
         """Which query terms occur in which of ``doc_ids``, per field.
 
-        Returns the query's distinct ``terms`` (unknown ones included), their IDF (same formula as scoring), whether the
-        index knows each term, and a uint8 array ``tf[doc, term, field]`` (0 = absent; unknown or deleted documents are all zeros).  Costs
-        one binary search of the candidates per term and segment, so it stays cheap for a few hundred
+        Returns the query's distinct ``terms`` (unknown ones included), their IDF (the scoring formula; an
+        unknown term counts as a word of one document), whether the index knows each term, and a uint8
+        array ``tf[doc, term, field]`` (0 = absent; unknown or deleted documents are all zeros).  Costs one
+        binary search of the candidates per term and segment, so it stays cheap for a few hundred
         candidates whatever the posting lengths."""
         st = self._state
         # Every distinct query term, known to the index or not: a term no document has is evidence too
-        # (against every candidate), with the highest IDF.
+        # (against every candidate).
         terms = list(dict.fromkeys(self.query_tokenizer(query) if query else []))
         tids = np.array([st.vocab.get(t, -1) for t in terms], dtype=np.int64)
         nf = len(self.field_names)
         out = np.zeros((len(doc_ids), len(terms), nf), np.uint8)
         stats = st.main.stats
         df = np.array([stats.df[t] if 0 <= t < len(stats.df) else 0 for t in tids.tolist()], np.float64)
-        idf = np.log(1.0 + (max(stats.n, 1) - df + 0.5) / (df + 0.5))
+        delta = self._delta_segment(st)
+        n_docs = stats.n
+        if delta is not None:  # documents added since the last merge count too
+            dn = len(delta.indptr) - 1
+            df += np.array(
+                [delta.indptr[t + 1] - delta.indptr[t] if 0 <= t < dn else 0 for t in tids.tolist()],
+                np.float64,
+            )
+            n_docs += delta.n
+        # A term no document has gets the IDF of the rarest indexed word (df = 1): as strong as any evidence,
+        # without the small-index exaggeration of df = 0.
+        df = np.maximum(df, 1.0)
+        idf = np.log(1.0 + (max(n_docs, 1) - df + 0.5) / (df + 0.5))
         known = tids >= 0
         if not len(terms) or not len(doc_ids):
             return terms, idf, known, out
-        delta = self._delta_segment(st)
         groups: list[tuple[_Segment, np.ndarray, np.ndarray]] = []
         rows_main, loc_main, rows_delta, loc_delta = [], [], [], []
         for r, d in enumerate(doc_ids):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -151,6 +152,24 @@ class _Store:
         new.n = new.n_alive = len(keep)
         new.row_of = dict(zip(new.ids[: len(keep)].tolist(), range(len(keep)), strict=True))
         return new
+
+
+@dataclass
+class _Evidence:
+    """What is known about a query's candidates before they are scored."""
+
+    rows: np.ndarray
+    ids: np.ndarray
+    terms: list[str]  # the query's distinct terms, unknown ones included
+    weights: np.ndarray  # their IDF weights
+    known: np.ndarray  # whether the index has each term at all
+    tf: np.ndarray  # (candidate, term, field) term frequencies
+    cosine: np.ndarray
+    feedback_cosine: np.ndarray
+    bm25: np.ndarray
+    store: object
+    query_tokens: tuple
+    x: np.ndarray | None = None
 
 
 class _TokenCache:
@@ -422,7 +441,7 @@ class Matcher:
         ev = self._evidence(query, target_kind, exclude_ids, exclude_organization)
         if ev is None:
             return np.zeros(0, np.int64), np.zeros((0, len(R.FEATURES)))
-        return ev[1], ev[2]
+        return ev.ids, ev.x
 
     def _evidence(self, query: Item, target_kind: str, exclude_ids, exclude_organization):
         """Candidates (rows, ids), their relevance features, query terms, weights and presence."""
@@ -433,7 +452,7 @@ class Matcher:
         if store.n_alive == 0 or not self._semantic_fitted():
             return None
         exclude = set(exclude_ids)
-        t, kw, b = self._tokenise(query)
+        t, kw, b = (R.query_terms(part) for part in self._tokenise(query))
         # Title and keywords of the query count twice (they state the topic), like their field weights.
         q_tokens = t + t + kw + kw + b
         qvec = self._encode([t + kw + b], [query.text()])[0]
@@ -489,17 +508,21 @@ class Matcher:
             self._query_tokens.data.pop(qkey, None)
         weights = R.term_weights(terms, idf)
         bm25 = np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64)
-        x = R.features(tf[:, known], weights[known], sims0[rows], sims[rows], bm25, _TITLE_FIELDS)
-        return (
-            rows,
-            ids,
-            x,
-            [t for t, k in zip(terms, known, strict=True) if k],
-            weights[known],
-            tf[:, known],
-            store,
-            (t, kw, b),
+        ev = _Evidence(
+            rows=rows,
+            ids=ids,
+            terms=terms,
+            weights=weights,
+            known=known,
+            tf=tf,
+            cosine=sims0[rows],
+            feedback_cosine=sims[rows],
+            bm25=bm25,
+            store=store,
+            query_tokens=(t, kw, b),
         )
+        ev.x = R.features(tf, weights, known, ev.cosine, ev.feedback_cosine, bm25, _TITLE_FIELDS)
+        return ev
 
     def match(
         self,
@@ -522,7 +545,8 @@ class Matcher:
         ev = self._evidence(query, target_kind, exclude_ids, exclude_organization)
         if ev is None:
             return []
-        rows, ids, x, terms, weights, tf, store, (t, kw, b) = ev
+        rows, ids, x, terms, weights, tf, store = ev.rows, ev.ids, ev.x, ev.terms, ev.weights, ev.tf, ev.store
+        t, kw, b = ev.query_tokens
         # topical relevance: absolute evidence, independent of the rest of the pool
         model = getattr(self, "relevance_model", None) or R.DEFAULT
         p_rel = model.p_relevant(x)

@@ -8,12 +8,18 @@ gets an absolute probability of topical relevance from the evidence that does no
 * ``coverage`` — the IDF-weighted share of the query's distinct terms found anywhere in the item
   (single Chinese characters count a third: "软" in 软件 is weak evidence);
 * ``title_coverage`` — the same share found in the item's title or keywords;
-* ``cosine`` — the cosine of query and item in the semantic space (no pseudo-relevance feedback);
-* ``feedback_cosine`` — the cosine after one round of pseudo-relevance feedback;
+* ``cosine`` — the cosine of query and item in the semantic space (no pseudo-relevance feedback), times
+  the share of the query's weight the corpus knows;
+* ``feedback_cosine`` — the same after one round of pseudo-relevance feedback;
 * ``coverage_x_cosine`` — both kinds of evidence at once;
 * ``lexical_rank``, ``semantic_rank`` — 1 / (1 + rank) among the candidates by BM25F and by cosine after
   feedback (ties share a rank).  Scale-free, unlike raw BM25, whose values depend on the corpus size: a
-  new platform with ten listings and a city with 100,000 read the same.
+  new platform with ten listings and a city with 100,000 read the same;
+* ``unknown_share`` — the IDF-weighted share of the query's terms that no listing contains at all: words
+  nobody uses are evidence that nothing here is about the problem (and the semantic vector, which sees
+  only the known words, overstates the similarity of such a query).
+
+Coverage counts every distinct query term, known or not, after removing :data:`QUERY_FILLER`.
 
 Two logistic models turn them into probabilities: ``P(relevant)`` (judged 1 or 2) gates the list — an item
 below :data:`GATE` is never shown, whatever its structured factors — and ``P(answer)`` (judged 2) ranks the
@@ -36,9 +42,29 @@ FEATURES = (
     "coverage_x_cosine",
     "lexical_rank",
     "semantic_rank",
+    "unknown_share",
 )
 GRADES = ("strong", "good", "possible")
 SINGLE_CHAR_WEIGHT = 1 / 3
+
+# Words of a request that say how it is asked, not what it is about ("泡菜杀菌后变软怎么办", "有没有…的
+# 办法", "想找…"). Enterprise staff write them in nearly every request; as query terms they match
+# unrelated records ("中国有没有封建社会?") and dilute the coverage of the words that matter. Removed from
+# queries only (never from indexed text), after segmentation.
+QUERY_FILLER = frozenset(
+    """
+    怎么 怎么办 怎样 怎么样 如何 咋 咋办 为什么 为啥 什么 啥 哪 哪里 哪些 哪种 哪个 多少 几
+    有没有 有无 没有 能不能 能否 可不可以 是否 可以 能 会 该 要 想 想要 想找 希望 求 求助 寻求
+    需要 需 找 请问 请 帮忙 办法 好办法 方案 方法 问题 技术 一种 一下 一个 现成 的话 总是 老是 老
+    经常 越来越 还 又 就 才 都 也 很 太 特别 比较 非常 吗 呢 啊 吧 呀 嘛 我 我们 我家 公司 咱们
+    了 着 过 得 地 不 好 有 用 做 弄 搞 让 给 从 被 把 跟 对 在
+    """.split()
+)
+
+
+def query_terms(tokens: list[str]) -> list[str]:
+    """A request's tokens without the filler words."""
+    return [t for t in tokens if t not in QUERY_FILLER]
 
 
 def term_weights(terms: list[str], idf: np.ndarray) -> np.ndarray:
@@ -53,6 +79,7 @@ def term_weights(terms: list[str], idf: np.ndarray) -> np.ndarray:
 def features(
     tf: np.ndarray,
     weights: np.ndarray,
+    known: np.ndarray,
     cosine: np.ndarray,
     feedback_cosine: np.ndarray,
     bm25: np.ndarray,
@@ -61,6 +88,7 @@ def features(
     """The feature matrix (candidates × FEATURES) from ``tf[doc, term, field]`` and the two cosines."""
     c = tf.shape[0]
     total = float(weights.sum())
+    unknown_share = float(weights[~known].sum() / total) if total > 0 else 0.0
     if total > 0 and tf.shape[1]:
         present = (tf.sum(axis=2) > 0).astype(np.float64)
         coverage = present @ weights / total
@@ -68,12 +96,24 @@ def features(
         title_coverage = in_title @ weights / total
     else:
         coverage = title_coverage = np.zeros(c)
-    cos = np.clip(np.asarray(cosine, np.float64), 0.0, 1.0)
-    fcos = np.clip(np.asarray(feedback_cosine, np.float64), 0.0, 1.0)
+    # The semantic vector represents only the words the corpus knows: its similarity counts for the share
+    # of the query they carry.
+    cos = np.clip(np.asarray(cosine, np.float64), 0.0, 1.0) * (1.0 - unknown_share)
+    fcos = np.clip(np.asarray(feedback_cosine, np.float64), 0.0, 1.0) * (1.0 - unknown_share)
     bm = np.asarray(bm25, np.float64)
     lex_rank = 1.0 / (1.0 + _rank(-bm)) * (bm > 0)
     sem_rank = 1.0 / (1.0 + _rank(-fcos))
-    return np.stack([coverage, title_coverage, cos, fcos, coverage * cos, lex_rank, sem_rank], axis=1)
+    cols = [
+        coverage,
+        title_coverage,
+        cos,
+        fcos,
+        coverage * cos,
+        lex_rank,
+        sem_rank,
+        np.full(c, unknown_share),
+    ]
+    return np.stack(cols, axis=1)
 
 
 def _rank(v: np.ndarray) -> np.ndarray:
@@ -187,10 +227,10 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray, bool]], *, answered: float = 
 # Fitted by `manage.py evaluate_needs keqiao/matching/data/needs.jsonl --half b --fit` on half "a" of the
 # judged needs (95 needs, every candidate of their pools) and reported on half "b" (docs/benchmarks.md).
 DEFAULT = RelevanceModel(
-    relevant=((2.7455, 1.612, 2.4291, 2.732, 1.3859, 4.4177, 0.1289), -8.5582),
-    answer=((2.5694, 1.8483, 0.8264, 0.6707, 1.6364, 5.3473, 1.3151), -8.5222),
-    gate=0.2,
+    relevant=((2.6627, 1.4889, 2.0352, 2.2242, 0.9889, 5.1491, 0.6024, 0.1682), -8.1779),
+    answer=((2.6984, 1.7195, 0.7195, 0.5562, 1.2071, 5.813, 1.1878, -0.4423), -8.32),
+    gate=0.25,
     good=0.05,
-    strong=0.45,
+    strong=0.3,
     relative=0.5,
 )

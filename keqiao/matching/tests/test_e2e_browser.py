@@ -1,5 +1,6 @@
 """End-to-end in headless Chromium: an enterprise's short, plain-language demand finds the right
-achievement first, nothing from another area of science is listed, and the grade is shown in words.
+achievement first, nothing from another area of science is listed, the grade is shown in words, and a
+demand with no answer says so.
 
 Run with: KEQIAO_BROWSER_TESTS=required pytest keqiao/matching/tests/test_e2e_browser.py
 """
@@ -20,6 +21,9 @@ pytestmark = [
     pytest.mark.skipif(skip_reason() is not None, reason=str(skip_reason())),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+NO_MATCH = re.compile("暂无合适匹配|No good match yet")
 
 
 @pytest.fixture
@@ -68,6 +72,14 @@ def test_short_plain_demand_finds_the_right_achievement_first(
         indicators="",
         keywords=["泡菜"],
     )
+    none = make_demand(
+        "published",
+        title="外墙瓷砖空鼓掉砖怎么修",
+        problem="小区外墙瓷砖空鼓，下雨后掉砖，想找修补加固的办法。",
+        indicators="",
+        keywords=["外墙瓷砖"],
+    )
+
     page = sign_in(browser, live_server.url, "outsider", short.get_absolute_url())
     matches = page.locator("#matches .result.match")
     expect(matches.first).to_be_visible()
@@ -80,3 +92,9 @@ def test_short_plain_demand_finds_the_right_achievement_first(
     page.set_viewport_size({"width": 390, "height": 844})
     expect(matches.first).to_be_visible()
     screenshot(page, "matching-short-demand-390.png")
+
+    # A demand nothing published is about says so, with what to do next, instead of filling the list.
+    page.goto(none.get_absolute_url())
+    expect(page.locator("#matches .no-match")).to_contain_text(NO_MATCH)
+    expect(page.locator("#matches .result.match")).to_have_count(0)
+    screenshot(page, "matching-no-answer-390.png")

@@ -278,3 +278,39 @@ def test_build_duplicate_ids_last_wins():
     e.build([doc(1, "old"), doc(2, "other"), doc(1, "new")])
     assert len(e) == 2
     assert e.retrieve("old", 5) == [] and [i for i, _ in e.retrieve("new", 5)] == [1]
+
+
+def test_presence_per_field_with_unknown_terms():
+    e = make_engine()
+    e.build(CORPUS)
+    terms, idf, known, tf = e.presence("solar rice quinoa", [1, 4, 3, 999])
+    assert terms == ["solar", "rice", "quinoa"]
+    assert known.tolist() == [True, True, False]
+    # an unknown term weighs like a word of one document, more than any commoner word
+    assert idf[2] >= idf.max() - 1e-12 and math.isfinite(idf[2])
+    title, body = 0, 1
+    assert tf[0, 0, title] == 1 and tf[0, 0, body] == 1 and tf[0, 1].sum() == 0  # doc 1: solar, no rice
+    assert tf[1, 0, body] == 1 and tf[1, 1, title] == 1  # doc 4: solar in body, rice in both
+    assert tf[2, 0].sum() == 0 and tf[2, 1, title] == 1  # doc 3: rice only
+    assert tf[3].sum() == 0 and tf[:, 2].sum() == 0  # unknown doc, unknown term
+
+
+def test_presence_sees_upserted_documents_and_counts_them_in_idf():
+    e = make_engine(delta_limit=10_000)
+    e.build(CORPUS)
+    _t, idf_before, _k, _tf = e.presence("quinoa", [1])
+    e.upsert(doc(6, "quinoa", "quinoa drying"))
+    e.upsert(doc(7, "quinoa flour", "milling"))
+    terms, idf_after, known, tf = e.presence("quinoa", [6, 7, 1])
+    assert known.tolist() == [True]
+    assert tf[:, 0].sum(axis=1).tolist()[:2] == [2, 1] and tf[2].sum() == 0
+    assert idf_after[0] < idf_before[0]  # two documents have it now, not "one at most"
+
+
+def test_small_index_merges_when_the_delta_outgrows_the_main_segment():
+    e = make_engine()
+    e.build(CORPUS[:1])
+    for i in range(2, 6):
+        e.upsert(doc(i, f"item {i}", "body"))
+    assert e.merges >= 1
+    assert len(e) == 5
