@@ -124,3 +124,32 @@ def contracts_for_office(status: str = "") -> QuerySet[Contract]:
     if status in choices.ContractStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-submitted_at", "-id")
+
+
+def negotiation_marks(pairs) -> dict[tuple[int, int], list[str]]:
+    """For matched (achievement, demand) pairs: the negotiation already open between their two
+    organisations on either listing, as "In negotiation: <status>" (one query for all pairs)."""
+    from django.utils.translation import gettext as _
+
+    if not pairs:
+        return {}
+    by_achievement = {(p.achievement_id, p.demand_org_id): p for p in pairs}
+    by_demand = {(p.demand_id, p.achievement_org_id): p for p in pairs}
+    deals = Deal.objects.filter(
+        Q(
+            achievement_id__in={p.achievement_id for p in pairs},
+            initiator_id__in={p.demand_org_id for p in pairs},
+        )
+        | Q(
+            demand_id__in={p.demand_id for p in pairs}, initiator_id__in={p.achievement_org_id for p in pairs}
+        )
+    ).only("achievement_id", "demand_id", "initiator_id", "status")
+    out: dict[tuple[int, int], list[str]] = {}
+    for deal in deals:
+        pair = by_achievement.get((deal.achievement_id, deal.initiator_id)) or by_demand.get(
+            (deal.demand_id, deal.initiator_id)
+        )
+        if pair is not None:
+            label = _("In negotiation: %(status)s") % {"status": deal.get_status_display()}
+            out.setdefault((pair.achievement_id, pair.demand_id), []).append(label)
+    return out

@@ -14,7 +14,7 @@ from keqiao.common import text
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 
-from . import services
+from . import marks, services
 from .explain import GRADE_HELP, explanation, grade_label
 from .models import Frequency, Notification, Recommendation, Subscription
 
@@ -35,10 +35,14 @@ def match_context(request, kind: str, record) -> dict:
         pairs = {}
         for row in rows:
             _describe(row)
-            pair = (row.record.pk, record.pk) if kind == "demand" else (record.pk, row.record.pk)
+            achievement, demand = (row.record, record) if kind == "demand" else (record, row.record)
+            pair = marks.Pair(achievement.pk, achievement.organization_id, demand.pk, demand.organization_id)
             pairs[pair] = row
-            row.push_url = reverse("matching:push") + f"?achievement={pair[0]}&demand={pair[1]}"
-        _mark_pushed(pairs)
+            row.push_url = reverse("matching:push") + f"?achievement={achievement.pk}&demand={demand.pk}"
+        # Negotiations and recommendations concern the two organisations: only the owner sees them.
+        if record.organization_id in user_organization_ids(request.user):
+            found = marks.pair_marks(pairs)
+            _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
         context["match_rows"] = rows
         context["too_short"] = len(text.tokenize(f"{record.title} {getattr(record, 'problem', '')}")) < 4
         context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
@@ -49,21 +53,28 @@ def _describe(row) -> None:
     row.explanation = explanation(row.match)
     row.grade_label = grade_label(row.grade)
     row.grade_help = GRADE_HELP.get(row.grade, "")
-    row.mark = ""
+    row.marks = []
 
 
-def _mark_pushed(pairs: dict) -> None:
-    """Mark (achievement, demand) pairs a broker already recommended, with the outcome."""
+def recommendation_marks(pairs) -> dict[tuple[int, int], list[str]]:
+    """Pairs a broker already recommended, with the outcome (one query for all pairs)."""
+    out: dict[tuple[int, int], list[str]] = {}
     if not pairs:
-        return
-    achievements = {a for a, _d in pairs}
-    demands = {d for _a, d in pairs}
-    for rec in Recommendation.objects.filter(achievement_id__in=achievements, demand_id__in=demands).order_by(
-        "created_at"
-    ):
-        row = pairs.get((rec.achievement_id, rec.demand_id))
-        if row is not None:
-            row.mark = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
+        return out
+    keys = {(p.achievement_id, p.demand_id) for p in pairs}
+    recommendations = Recommendation.objects.filter(
+        achievement_id__in={a for a, _d in keys}, demand_id__in={d for _a, d in keys}
+    ).order_by("created_at")
+    for rec in recommendations:
+        if (rec.achievement_id, rec.demand_id) in keys:
+            label = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
+            out.setdefault((rec.achievement_id, rec.demand_id), []).append(label)
+    return out
+
+
+def _apply_marks(pairs: dict, found: dict) -> None:
+    for key, row in pairs.items():
+        row.marks = found.get(key, [])
 
 
 def _next(request, default: str) -> str:
@@ -237,9 +248,13 @@ def broker(request):
         matches = matches_for("demand", demand, k=3)
         for row in matches:
             _describe(row)
-            pairs[(row.record.pk, demand.pk)] = row
+            pairs[
+                marks.Pair(row.record.pk, row.record.organization_id, demand.pk, demand.organization_id)
+            ] = row
         rows.append((demand, matches))
-    _mark_pushed(pairs)
+    # Brokers see which pairs were already recommended, and how it went (not the parties' negotiations).
+    found = recommendation_marks(list(pairs))
+    _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
     return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
 
 

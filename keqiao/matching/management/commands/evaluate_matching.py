@@ -4,8 +4,10 @@ Imports the records as published achievements, registered with their discipline,
 database (the real import service) and builds the real matcher. For each record, its abstract is posed
 as a demand whose discipline the real suggestion model proposes — a model that never saw that record:
 trained on TRAIN, or without --train on the other half of FILE (two-fold cross-validation) — and the
-top 10 other achievements are judged by whether they share the record's discipline (topical P@10).
-Its keywords, posed as a demand, look for the record itself (known-item MRR@10, R@1).
+top 10 other achievements of the ranking (before the relevance gate, which decides how many a person
+sees) are judged by whether they share the record's discipline (topical P@10). Also reported: how many
+items the gate lets through per demand, the share of demands shown anything, and the share of shown items
+in the record's discipline. Its keywords, posed as a demand, look for the record itself (known-item MRR@10, R@1).
 
 The suggestion model's accuracy on FILE's whole records (title, keywords, abstract) is reported too:
 trained on TRAIN with --train, otherwise by stratified K-fold cross-validation over FILE (--folds,
@@ -112,26 +114,45 @@ class Command(BaseCommand):
         discipline = {pk: r["discipline"] for pk, r in zip(ids, records, strict=True)}
         index = get_match_index()
         matcher = index.matcher
-        precision, rr, r1, elapsed, n_known = 0.0, 0.0, 0.0, 0.0, 0
+        precision, shown_precision, shown, answered, rr, r1, elapsed, n_known = (
+            0.0,
+            0.0,
+            0,
+            0,
+            0.0,
+            0.0,
+            0.0,
+            0,
+        )
         for pk, r, label in zip(ids, records, demand_labels, strict=True):
             demand = Item(
                 id=-pk, kind="demand", title="", keywords=(), body=r["abstract"], discipline=code(label)
             )
             t0 = time.perf_counter()
-            top = matcher.match(demand, "achievement", k=10, exclude_ids=(pk,))
+            # The ranking, all candidates kept (what topical P@10 measures), then what the gate lets through.
+            ranked = matcher.match(demand, "achievement", k=10, exclude_ids=(pk,), gate=False)
             elapsed += time.perf_counter() - t0
-            precision += sum(discipline[m.id] == r["discipline"] for m in top) / 10
+            precision += sum(discipline[m.id] == r["discipline"] for m in ranked) / 10
+            gated = matcher.match(demand, "achievement", k=10, exclude_ids=(pk,))
+            shown += len(gated)
+            if gated:
+                answered += 1
+                shown_precision += sum(discipline[m.id] == r["discipline"] for m in gated) / len(gated)
             if r["keywords"]:
                 n_known += 1
                 query = Item(id=-pk, kind="demand", title="", keywords=(), body=" ".join(r["keywords"]))
-                ranked = [m.id for m in matcher.match(query, "achievement", k=10)]
-                if pk in ranked:
-                    rr += 1 / (ranked.index(pk) + 1)
-                    r1 += ranked[0] == pk
+                found = [m.id for m in matcher.match(query, "achievement", k=10)]
+                if pk in found:
+                    rr += 1 / (found.index(pk) + 1)
+                    r1 += found[0] == pk
         n = len(ids)
         return {
             "n": n,
             "topical_p10": round(precision / n, 4),
+            "shown_per_demand": round(shown / n, 2),
+            "answered_share": round(answered / n, 4),
+            # among demands shown anything: the share of shown items in the record's discipline
+            "shown_same_discipline": round(shown_precision / max(1, answered), 4),
             "known_item": {"mrr10": round(rr / max(1, n_known), 4), "r1": round(r1 / max(1, n_known), 4)},
             "ms_per_match": round(1000 * elapsed / n, 2),
         }

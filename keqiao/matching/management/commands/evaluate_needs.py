@@ -92,14 +92,19 @@ class Command(BaseCommand):
             action="store_true",
             help="fit the relevance model on the other half first (needs --half)",
         )
+        parser.add_argument("--limit", type=int, default=None, help="only the first N bundled records")
 
-    def handle(self, *args, file, half="all", fit=False, **options):
+    def handle(self, *args, file, half="all", fit=False, limit=None, **options):
         from keqiao.achievements.demo.loader import read_records
 
         needs = load_needs(file)
         if fit and half == "all":
             raise CommandError("--fit needs --half a or --half b: the model is fitted on the other half.")
-        records = read_records()
+        records = read_records(limit=limit)
+        known = {r["id"] for r in records}
+        for n in needs:
+            if n["target"] is not None and n["target"] not in known:
+                raise CommandError(f"need {n['id']}: target {n['target']} is not a bundled record")
         old = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
@@ -118,9 +123,6 @@ class Command(BaseCommand):
         ids = import_records(records, stderr=self.stderr)
         pk_of = {r["id"]: pk for r, pk in zip(records, ids, strict=True)}
         record_of = {pk: rid for rid, pk in pk_of.items()}
-        for n in needs:
-            if n["target"] is not None and n["target"] not in pk_of:
-                raise CommandError(f"need {n['id']}: target {n['target']} is not a bundled record")
         enterprise = OrganizationFactory(name="评测企业")
 
         def demand(n) -> Demand:
