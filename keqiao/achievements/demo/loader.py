@@ -22,6 +22,9 @@ from keqiao.common.validators import credit_code_check_char, patent_check_char
 from .. import services
 
 DATA_FILE = Path(__file__).resolve().parent / "csl_dev.jsonl"
+# Achievements written for the demo about Meishan's industries (泡菜, 竹, 茶, 锂电, 中药材, 电子, 机械),
+# so that the demo demands of those industries have answers; each names its demo owner.
+MEISHAN_FILE = Path(__file__).resolve().parent / "meishan.jsonl"
 DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
 
 # username, full name, organisation name, kind, region code, role, description
@@ -546,6 +549,11 @@ def load(limit: int | None = None, stdout=None) -> dict:
         records[len(records) - workflow_tail :],
     )
     rows = []
+    # The Meishan achievements first: recent, and the featured ones of the showcase.
+    for i, record in enumerate(read_records(path=MEISHAN_FILE)):
+        row = record_row(record, rng, orgs[record["owner"]], find(record["discipline"]))
+        row["published_at"] = now - datetime.timedelta(days=3 + 4 * i, hours=rng.randint(0, 23))
+        rows.append(row)
     for i, record in enumerate(published_records):
         row = record_row(record, rng, orgs[owner_for(record)], find(record["discipline"]))
         # Spread publication over the last year; a few listings are about to expire.

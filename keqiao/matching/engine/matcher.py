@@ -64,6 +64,7 @@ STRUCTURED = ("classification", "maturity", "price", "mode", "region")
 # (neutral 0.5 → ×0.9, all perfect → ×1.0, all failing → ×0.8).  They re-rank relevant items; the
 # relevance gate alone decides whether an item appears.
 STRUCTURED_SHARE = 0.2
+SHARED_MIN = 0.45  # see _shared_terms
 SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
 
@@ -655,16 +656,19 @@ class Matcher:
                 "mode": mode, "region": region}  # fmt: skip
 
     def _shared_terms(self, terms: list[str], weights: np.ndarray, tf: np.ndarray, n: int = 10) -> list[str]:
-        """Query terms that occur in the item, most specific first, whole words before their parts."""
-        found = [(float(weights[j]), term) for j, term in enumerate(terms) if tf[j].any()]
+        """Query terms that occur in the item, most specific first, whole words before their parts.
+        Common words ("影响", "提出") are left out: a term shown must weigh at least ``SHARED_MIN`` of
+        the query's most specific term."""
+        floor = SHARED_MIN * float(weights.max()) if len(weights) else 0.0
+        found = [
+            (float(weights[j]), term) for j, term in enumerate(terms) if tf[j].any() and weights[j] >= floor
+        ]
         ranked = [term for _w, term in sorted(found, key=lambda p: (-p[0], p[1]))]
         out: list[str] = []
         for term in sorted(ranked, key=lambda x: (-len(x), ranked.index(x))):
             if any(term in longer for longer in out):
                 continue
-            if len(term) < 2 and not term.isascii():
-                continue
-            if not readable(term) and not term.isascii():
+            if not readable(term):  # single characters, numbers, fragments
                 continue
             out.append(term)
         out.sort(key=ranked.index)

@@ -177,7 +177,9 @@ class RelevanceModel:
         }
 
 
-def fit(groups: list[tuple[np.ndarray, np.ndarray, bool]], *, answered: float = 0.95) -> RelevanceModel:
+def fit(
+    groups: list[tuple[np.ndarray, np.ndarray, bool]], *, answered: float = 0.95, relative: float = 0.5
+) -> RelevanceModel:
     """Fit both models on judged candidates and choose the thresholds.
 
     ``groups``: one (features, grades, has_answer) per judged query, grades 0–2 for every candidate
@@ -192,7 +194,12 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray, bool]], *, answered: float = 
     rel = LogisticRegression(C=1.0, max_iter=5000).fit(x, y >= 1)
     ans = LogisticRegression(C=1.0, max_iter=5000).fit(x, y >= 2)
     model = RelevanceModel(
-        ((*rel.coef_[0],), float(rel.intercept_[0])), ((*ans.coef_[0],), float(ans.intercept_[0])), 0, 0, 1
+        ((*rel.coef_[0],), float(rel.intercept_[0])),
+        ((*ans.coef_[0],), float(ans.intercept_[0])),
+        0,
+        0,
+        1,
+        relative,
     )
     with_answer = [g for g in groups if g[2]]
     gate = 0.05
@@ -225,12 +232,13 @@ def fit(groups: list[tuple[np.ndarray, np.ndarray, bool]], *, answered: float = 
 
 
 # Fitted by `manage.py evaluate_needs keqiao/matching/data/needs.jsonl --half b --fit` on half "a" of the
-# judged needs (95 needs, every candidate of their pools) and reported on half "b" (docs/benchmarks.md).
+# judged needs, each posed twice (the short need and the full posting), every candidate of their pools,
+# and reported on half "b" (docs/benchmarks.md).
 DEFAULT = RelevanceModel(
-    relevant=((2.6627, 1.4889, 2.0352, 2.2242, 0.9889, 5.1491, 0.6024, 0.1682), -8.1779),
-    answer=((2.6984, 1.7195, 0.7195, 0.5562, 1.2071, 5.813, 1.1878, -0.4423), -8.32),
-    gate=0.25,
+    relevant=((1.1163, 0.6257, 3.3023, 3.6207, -0.0587, 6.0907, -0.1093, 0.8034), -8.4338),
+    answer=((1.7724, 1.3023, 1.0943, 0.9659, 0.9344, 7.3118, 1.4856, -1.0458), -8.492),
+    gate=0.35,
     good=0.05,
-    strong=0.3,
+    strong=0.55,
     relative=0.5,
 )

@@ -25,6 +25,7 @@ from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 
 K = 10
+POSTING = ("title", "problem", "indicators")
 
 
 def load_needs(path: str) -> list[dict]:
@@ -93,8 +94,20 @@ class Command(BaseCommand):
             help="fit the relevance model on the other half first (needs --half)",
         )
         parser.add_argument("--limit", type=int, default=None, help="only the first N bundled records")
+        parser.add_argument(
+            "--answered",
+            type=float,
+            default=0.95,
+            help="with --fit: the share of needs with an answer the gate must still answer (default 0.95)",
+        )
+        parser.add_argument(
+            "--relative",
+            type=float,
+            default=0.5,
+            help="with --fit: keep only candidates at least this share of the best one's relevance (default 0.5)",
+        )
 
-    def handle(self, *args, file, half="all", fit=False, limit=None, **options):
+    def handle(self, *args, file, half="all", fit=False, limit=None, answered=0.95, relative=0.5, **options):
         from keqiao.achievements.demo.loader import read_records
 
         needs = load_needs(file)
@@ -108,12 +121,12 @@ class Command(BaseCommand):
         old = setup_databases(verbosity=0, interactive=False)
         try:
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-                result = self._run(needs, records, half, fit)
+                result = self._run(needs, records, half, fit, answered, relative)
         finally:
             teardown_databases(old, verbosity=0)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
-    def _run(self, needs, records, half, fit) -> dict:
+    def _run(self, needs, records, half, fit, answered=0.95, relative=0.5) -> dict:
         from keqiao.demands.models import Demand
         from keqiao.matching import matcher as platform
         from keqiao.matching.engine import relevance
@@ -125,54 +138,71 @@ class Command(BaseCommand):
         record_of = {pk: rid for rid, pk in pk_of.items()}
         enterprise = OrganizationFactory(name="评测企业")
 
-        def demand(n) -> Demand:
-            # What an enterprise types: the need as the title and as the problem.
+        def demand(n, form: str) -> Demand:
+            if form == "posting":  # the full posting the same person would publish
+                post = n["posting"]
+                title, problem, indicators = post["title"], post["problem"], post.get("indicators", "")
+            else:  # what an enterprise types in a hurry: the need as the title and as the problem
+                title, problem, indicators = n["text"], n["text"], ""
             return Demand(
                 organization=enterprise,
                 region=enterprise.region,
-                title=n["text"],
-                problem=n["text"],
+                title=title,
+                problem=problem,
+                indicators=indicators,
                 keywords=[],
             )
 
+        forms = ["short"] + (["posting"] if all("posting" in n for n in needs) else [])
         index = platform.get_match_index()
         model = None
         if fit:
             train = [n for n in needs if n.get("half") != half]
             groups = []
             for n in train:
-                cand, x = index.matcher.relevance_features(platform.demand_item(demand(n)), "achievement")
                 judged = {pk_of[int(r)]: int(g) for r, g in n["judgments"].items()}
-                grades = np.array([judged.get(int(c), 0) for c in cand])
-                groups.append((x, grades, n["target"] is not None))
-            model = relevance.fit(groups)
+                for form in forms:
+                    item = platform.demand_item(demand(n, form))
+                    cand, x = index.matcher.relevance_features(item, "achievement")
+                    grades = np.array([judged.get(int(c), 0) for c in cand])
+                    groups.append((x, grades, n["target"] is not None))
+            model = relevance.fit(groups, answered=answered, relative=relative)
             index.matcher.relevance_model = model
-            self.stderr.write(f"fitted on {len(train)} needs: {json.dumps(model.as_dict())}")
+            self.stderr.write(
+                f"fitted on {len(train)} needs ({'+'.join(forms)}): {json.dumps(model.as_dict())}"
+            )
         chosen = [n for n in needs if half == "all" or n.get("half") == half]
-        ours = []
-        for n in chosen:
-            d = demand(n)
-            t0 = time.perf_counter()
-            rows = platform.matches_for("demand", d, k=K)
-            ours.append((n, [record_of[r.record.pk] for r in rows], time.perf_counter() - t0))
-        bm25 = self._bm25(records, chosen)
         result = {
             "needs": len(chosen),
             "half": half,
             "with_answer": sum(n["target"] is not None for n in chosen),
             "short": sum(n["target"] is not None and len(n["text"]) <= 20 for n in chosen),
-            "matcher": metrics(ours),
-            "bm25": metrics(bm25),
         }
+        for form in forms:
+            ours = []
+            for n in chosen:
+                d = demand(n, form)
+                t0 = time.perf_counter()
+                rows = platform.matches_for("demand", d, k=K)
+                ours.append((n, [record_of[r.record.pk] for r in rows], time.perf_counter() - t0))
+            queries = [
+                n["text"] if form == "short" else " ".join(n["posting"].get(k, "") for k in POSTING)
+                for n in chosen
+            ]
+            section = {"matcher": metrics(ours), "bm25": metrics(self._bm25(records, chosen, queries))}
+            mine, ref = section["matcher"], section["bm25"]
+            if mine["mrr10"] is not None and ref["mrr10"]:
+                section["mrr_vs_bm25"] = round(mine["mrr10"] / ref["mrr10"], 3)
+            if form == "short":
+                result.update(section)
+            else:
+                result[form] = section
         if model is not None:
             result["fitted_model"] = model.as_dict()
-        mine, ref = result["matcher"], result["bm25"]
-        if mine["mrr10"] is not None and ref["mrr10"]:
-            result["mrr_vs_bm25"] = round(mine["mrr10"] / ref["mrr10"], 3)
         return result
 
     @staticmethod
-    def _bm25(records, needs) -> list[tuple[dict, list[int], float]]:
+    def _bm25(records, needs, queries) -> list[tuple[dict, list[int], float]]:
         import bm25s
         import jieba
 
@@ -187,9 +217,9 @@ class Command(BaseCommand):
             show_progress=False,
         )
         out = []
-        for n in needs:
+        for n, query in zip(needs, queries, strict=True):
             t0 = time.perf_counter()
-            res, scores = model.retrieve([toks(n["text"])], k=K, show_progress=False, n_threads=1)
+            res, scores = model.retrieve([toks(query)], k=K, show_progress=False, n_threads=1)
             ranked = [records[j]["id"] for j, s in zip(res[0], scores[0], strict=True) if s > 0]
             out.append((n, ranked, time.perf_counter() - t0))
         return out
