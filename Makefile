@@ -21,10 +21,14 @@ translations: venv
 	$(PY) manage.py compile_translations
 
 demo: venv translations
+	@echo "== Preparing the database (migrations)"
 	$(PY) manage.py migrate --noinput
+	@echo "== Loading the demo data (first time: about a minute)"
 	$(PY) manage.py load_demo_data
+	@echo "== Building the search indexes and the matcher, saving their snapshots"
 	$(PY) manage.py rebuild_search_index
 	@$(PY) manage.py demo_accounts
+	@echo "== Starting the server: it loads the indexes first, then answers at http://$(HOST):$(PORT)/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv

@@ -20,10 +20,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SETTINGS = "config.settings.dev"  # the settings `make demo` serves with
 
 
 def _first_ids() -> tuple[int, int]:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -52,7 +53,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     achievement, demand = _first_ids()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
     started = time.perf_counter()
     server = subprocess.Popen(  # noqa: S603 -- fixed command line
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{args.port}"],

@@ -522,7 +522,9 @@ class Matcher:
             store=store,
             query_tokens=(t, kw, b),
         )
-        ev.x = R.features(tf, weights, known, ev.cosine, ev.feedback_cosine, bm25, _TITLE_FIELDS)
+        ev.x = R.features(
+            tf, weights, known, ev.cosine, ev.feedback_cosine, bm25, _TITLE_FIELDS, scale_semantic=self._lsa()
+        )
         return ev
 
     def match(
@@ -549,7 +551,7 @@ class Matcher:
         rows, ids, x, terms, weights, tf, store = ev.rows, ev.ids, ev.x, ev.terms, ev.weights, ev.tf, ev.store
         t, kw, b = ev.query_tokens
         # topical relevance: absolute evidence, independent of the rest of the pool
-        model = getattr(self, "relevance_model", None) or R.DEFAULT
+        model = getattr(self, "relevance_model", None) or (R.DEFAULT if self._lsa() else R.DENSE_DEFAULT)
         p_rel = model.p_relevant(x)
         p_ans = model.p_answer(x)
         keep = model.keep(p_rel) if gate else np.arange(len(rows))
@@ -592,6 +594,10 @@ class Matcher:
             m.shared_concepts = self._concepts(q_terms, m.shared_terms, store, int(rows[j]))
             out.append(m)
         return out
+
+    def _lsa(self) -> bool:
+        """Whether the semantic model is the built-in LSA one (what the relevance model is calibrated for)."""
+        return isinstance(self.semantic, LsaSemanticModel)
 
     @staticmethod
     def _topical_split(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -84,6 +84,8 @@ def features(
     feedback_cosine: np.ndarray,
     bm25: np.ndarray,
     title_fields,
+    *,
+    scale_semantic: bool = True,
 ) -> np.ndarray:
     """The feature matrix (candidates × FEATURES) from ``tf[doc, term, field]`` and the two cosines."""
     c = tf.shape[0]
@@ -96,10 +98,11 @@ def features(
         title_coverage = in_title @ weights / total
     else:
         coverage = title_coverage = np.zeros(c)
-    # The semantic vector represents only the words the corpus knows: its similarity counts for the share
-    # of the query they carry.
-    cos = np.clip(np.asarray(cosine, np.float64), 0.0, 1.0) * (1.0 - unknown_share)
-    fcos = np.clip(np.asarray(feedback_cosine, np.float64), 0.0, 1.0) * (1.0 - unknown_share)
+    # The LSA vector represents only the words the corpus knows: its similarity counts for the share of
+    # the query they carry (a pretrained dense model knows the other words too: scale_semantic=False).
+    known_share = (1.0 - unknown_share) if scale_semantic else 1.0
+    cos = np.clip(np.asarray(cosine, np.float64), 0.0, 1.0) * known_share
+    fcos = np.clip(np.asarray(feedback_cosine, np.float64), 0.0, 1.0) * known_share
     bm = np.asarray(bm25, np.float64)
     lex_rank = 1.0 / (1.0 + _rank(-bm)) * (bm > 0)
     sem_rank = 1.0 / (1.0 + _rank(-fcos))
@@ -241,4 +244,18 @@ DEFAULT = RelevanceModel(
     good=0.05,
     strong=0.55,
     relative=0.5,
+)
+
+# For an operator's pretrained dense model (KEQIAO_DENSE_MODEL_DIR): its cosines are on another scale than
+# LSA's and the judged needs cannot calibrate it (they are Chinese; the model the tests use is English),
+# so relevance rests on the cosine (with some weight for word coverage): an item passes the gate from a
+# cosine of about 0.15 with no shared word. A lenient product choice, not a measured one: calibrate with
+# `evaluate_needs --fit` on needs in the model's language and set the model with Matcher.relevance_model.
+DENSE_DEFAULT = RelevanceModel(
+    relevant=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0), -2.4),
+    answer=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0), -3.0),
+    gate=0.35,
+    good=0.3,
+    strong=0.6,
+    relative=0.3,
 )

@@ -270,3 +270,45 @@ def test_explanations_cite_only_terms_of_both_texts():
         for pair in match.shared_concepts:
             left, right = pair.split(" ↔ ")
             assert left in q_tokens and right in i_tokens
+
+
+class _PretrainedStub:
+    """A stand-in for a pretrained dense model: fixed vectors by topic word, knows words no listing uses."""
+
+    is_fitted = True
+    dim = 3
+    TOPICS = {"电池": 0, "锂": 0, "储能": 0, "蓄电": 0, "茶": 1, "水稻": 2}
+
+    def fit(self, texts):
+        pass
+
+    def encode(self, texts):
+        import numpy as np
+
+        out = np.zeros((len(texts), 3), np.float32)
+        for i, t in enumerate(texts):
+            for word, axis in self.TOPICS.items():
+                if word in t:
+                    out[i, axis] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1
+        return out / norms
+
+    def concepts(self, a, b, n=5):
+        return []
+
+
+def test_a_pretrained_model_is_not_judged_by_the_lsa_calibration():
+    from keqiao.matching.engine import relevance
+
+    m = Matcher(semantic=_PretrainedStub())
+    m.build(corpus(ach(1)))
+    assert not m._lsa()
+    # words no listing uses ("蓄电") weaken an LSA vector, not a pretrained model's: the cosine stays whole
+    q = Item(id=9, kind="demand", title="蓄电设备", keywords=(), body="蓄电设备容量衰减")
+    ids, x = m.relevance_features(q, "achievement")
+    row = list(ids).index(1)
+    assert x[row, relevance.FEATURES.index("cosine")] == pytest.approx(1.0)
+    assert 1 in by_id(m.match(q, "achievement"))  # the dense default gate lets a pure meaning match through
+    lsa = build(ach(1))
+    assert lsa._lsa()
