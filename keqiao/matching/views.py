@@ -40,13 +40,26 @@ def match_context(request, kind: str, record) -> dict:
             pairs[pair] = row
             row.push_url = reverse("matching:push") + f"?achievement={achievement.pk}&demand={demand.pk}"
         # Negotiations and recommendations concern the two organisations: only the owner sees them.
-        if record.organization_id in user_organization_ids(request.user):
+        context["is_owner"] = record.organization_id in user_organization_ids(request.user)
+        if context["is_owner"]:
             found = marks.pair_marks(pairs)
             _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
         context["match_rows"] = rows
-        context["too_short"] = len(text.tokenize(f"{record.title} {getattr(record, 'problem', '')}")) < 4
+        context["too_short"] = too_short(kind, record)
         context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
     return context
+
+
+TOO_SHORT = 4  # distinct meaningful words under which a listing is too short to match well
+
+
+def too_short(kind: str, record) -> bool:
+    """Whether a listing says too little to be matched well (filler such as "怎么办" not counted)."""
+    from .engine.relevance import query_terms
+    from .matcher import KINDS
+
+    item = KINDS[kind][1](record)
+    return len(set(query_terms(text.tokenize(item.text())))) < TOO_SHORT
 
 
 def _describe(row) -> None:

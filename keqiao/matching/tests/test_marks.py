@@ -72,3 +72,14 @@ def test_own_organisation_listings_are_not_matches(make_achievement, make_demand
     assert matches_for("demand", own) == []  # the only relevant achievement is the same organisation's
     other = make_demand("published")
     assert [r.record.organization_id for r in matches_for("demand", other)] == [holder_org.pk]
+
+
+def test_too_short_hint_for_the_owner_only(client, make_demand, personas):
+    short = make_demand("published", title="泡菜变软", problem="泡菜变软怎么办", indicators="", keywords=[])
+    hint = "hint too-short"
+    client.force_login(personas["outsider"])  # administers the demand's organisation
+    assert hint in client.get(short.get_absolute_url()).content.decode()
+    full = make_demand("published")  # a real description
+    assert hint not in client.get(full.get_absolute_url()).content.decode()
+    client.force_login(personas["owner"])  # another organisation
+    assert hint not in client.get(short.get_absolute_url()).content.decode()

@@ -4,8 +4,9 @@ FILE holds judged needs (keqiao/matching/data/needs.jsonl; its README says how i
 problem in everyday words, the record it was written for (``target``, or null when the corpus has no
 answer), graded judgments 0–2 of the pooled candidates, and a half ("a"/"b"). The bundled records are
 imported into a scratch database as published achievements and every need is posed as a demand through
-the real path (demand → matcher item with its suggested discipline → ``matches_for``), beside stock BM25
-(bm25s over jieba.lcut of title, keywords and abstract) in the same run. Reported per system: MRR@10 of
+the real path (demand → matcher item with its suggested discipline → ``matches_for``), twice — as the short
+need (title and problem) and as the full posting of the same need — beside stock BM25 (bm25s over
+jieba.lcut of title, keywords and abstract) in the same run. Reported per system: MRR@10 of
 the intended record (all needs, and needs of at most 20 characters), nDCG@10 against the judgments, the
 share of shown results judged irrelevant (and the share never judged), the share of no-answer needs
 answered "no good match", the share of needs with an answer that still show something, and ms per match.
