@@ -45,25 +45,47 @@ WEIGHTS = {
 }
 
 
-def suggested_discipline(text_: str) -> str | None:
-    """The GB/T 13745 code the suggestion model gives a text, for listings whose owner chose none."""
+def suggested_disciplines(text_: str, k: int = 3) -> tuple[tuple[str, float], ...]:
+    """The GB/T 13745 codes the suggestion model gives a text, with their probability-like scores, best
+    first (labels of one code added up), for listings whose owner chose none."""
     from .suggest import get_classifier
     from .taxonomy import CSL_DISCIPLINES
 
     if not settings.KEQIAO.get("MATCHING_PREDICT_DISCIPLINE", True) or not text_.strip():
-        return None
-    label = get_classifier().predict(text_, k=1)[0][0]
-    return CSL_DISCIPLINES.get(label, (None,))[0]
+        return ()
+    scores: dict[str, float] = {}
+    for label, p in get_classifier().predict(text_, k=k):
+        code = CSL_DISCIPLINES.get(label, (None,))[0]
+        if code:
+            scores[code] = scores.get(code, 0.0) + p
+    return tuple(sorted(scores.items(), key=lambda c: (-c[1], c[0])))
+
+
+def suggested_discipline(text_: str) -> str | None:
+    """The GB/T 13745 code the suggestion model gives a text, for listings whose owner chose none."""
+    top = suggested_disciplines(text_, k=1)
+    return top[0][0] if top else None
+
+
+def _discipline(record, text_: str) -> tuple[str | None, tuple[tuple[str, float], ...]]:
+    """The listing's discipline and the prior over disciplines matching uses: the owner's choice for
+    certain, else the suggestion model's first three."""
+    if record.discipline_id:
+        return record.discipline.code, ((record.discipline.code, 1.0),)
+    prior = suggested_disciplines(text_)
+    return (prior[0][0] if prior else None), prior
 
 
 def achievement_item(a: Achievement) -> Item:
+    discipline, prior = _discipline(a, f"{a.title} {a.summary}")
     return Item(
         id=a.pk,
         kind="achievement",
         title=a.title,
         keywords=tuple(a.keywords),
         body="\n".join(filter(None, [a.summary, a.application])),
-        discipline=a.discipline.code if a.discipline_id else suggested_discipline(f"{a.title} {a.summary}"),
+        discipline=discipline,
+        discipline_prior=prior,
         industry=a.industry.code if a.industry_id else None,
         tech_field=a.tech_field or None,
         trl=a.trl,
@@ -80,13 +102,15 @@ def demand_item(d: Demand) -> Item:
     # Demands speak of cooperation modes, achievements of transfer modes: translate once, here.
     modes = sorted({m for mode in d.cooperation_modes for m in MODE_COMPATIBILITY.get(mode, ())})
     private_budget = d.budget_private or d.budget_negotiable
+    discipline, prior = _discipline(d, f"{d.title} {d.problem}")
     return Item(
         id=d.pk,
         kind="demand",
         title=d.title,
         keywords=tuple(d.keywords),
         body="\n".join(filter(None, [d.problem, d.indicators, d.current_state])),
-        discipline=d.discipline.code if d.discipline_id else suggested_discipline(f"{d.title} {d.problem}"),
+        discipline=discipline,
+        discipline_prior=prior,
         industry=d.industry.code if d.industry_id else None,
         tech_field=d.tech_field or None,
         trl=d.min_trl,

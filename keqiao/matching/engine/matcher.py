@@ -523,7 +523,15 @@ class Matcher:
             query_tokens=(t, kw, b),
         )
         ev.x = R.features(
-            tf, weights, known, ev.cosine, ev.feedback_cosine, bm25, _TITLE_FIELDS, scale_semantic=self._lsa()
+            tf,
+            weights,
+            known,
+            ev.cosine,
+            ev.feedback_cosine,
+            bm25,
+            _TITLE_FIELDS,
+            scale_semantic=self._lsa(),
+            discipline_prior=self._discipline_prior(query, store, rows),
         )
         return ev
 
@@ -593,6 +601,18 @@ class Matcher:
                 q_terms = [self._sig_terms[i] for i in self._signature(t + kw + b)]
             m.shared_concepts = self._concepts(q_terms, m.shared_terms, store, int(rows[j]))
             out.append(m)
+        return out
+
+    def _discipline_prior(self, query: Item, store: _Store, rows: np.ndarray) -> np.ndarray:
+        """The probability the query's discipline prior gives each candidate's discipline."""
+        prior = query.discipline_prior or (((query.discipline, 1.0),) if query.discipline else ())
+        codes = self._label_codes["discipline"]
+        cand = store.codes[rows, _LABEL_KINDS.index("discipline")]
+        out = np.zeros(len(rows))
+        for label, p in prior:
+            code = codes.get(str(label))
+            if code is not None:
+                out += np.where(cand == code, float(p), 0.0)
         return out
 
     def _lsa(self) -> bool:

@@ -15,6 +15,9 @@ gets an absolute probability of topical relevance from the evidence that does no
 * ``lexical_rank``, ``semantic_rank`` — 1 / (1 + rank) among the candidates by BM25F and by cosine after
   feedback (ties share a rank).  Scale-free, unlike raw BM25, whose values depend on the corpus size: a
   new platform with ten listings and a city with 100,000 read the same;
+* ``discipline_prior`` — the probability the query's discipline prior (confirmed discipline, or the
+  suggestion model's first three) gives the candidate's discipline; used for ranking only
+  (:data:`RANKING_ONLY`);
 * ``unknown_share`` — the IDF-weighted share of the query's terms that no listing contains at all: words
   nobody uses are evidence that nothing here is about the problem (and the semantic vector, which sees
   only the known words, overstates the similarity of such a query).
@@ -43,7 +46,11 @@ FEATURES = (
     "lexical_rank",
     "semantic_rank",
     "unknown_share",
+    "discipline_prior",
 )
+# Features the gate (P(relevant)) never uses: a discipline in common is not evidence that an item is about
+# the problem, so it may re-rank relevant items (P(answer)) but not let an unrelated one through.
+RANKING_ONLY = ("discipline_prior",)
 GRADES = ("strong", "good", "possible")
 SINGLE_CHAR_WEIGHT = 1 / 3
 
@@ -86,6 +93,7 @@ def features(
     title_fields,
     *,
     scale_semantic: bool = True,
+    discipline_prior: np.ndarray | None = None,
 ) -> np.ndarray:
     """The feature matrix (candidates × FEATURES) from ``tf[doc, term, field]`` and the two cosines."""
     c = tf.shape[0]
@@ -115,6 +123,7 @@ def features(
         lex_rank,
         sem_rank,
         np.full(c, unknown_share),
+        np.zeros(c) if discipline_prior is None else np.asarray(discipline_prior, np.float64),
     ]
     return np.stack(cols, axis=1)
 
@@ -194,10 +203,13 @@ def fit(
 
     x = np.concatenate([g[0] for g in groups])
     y = np.concatenate([g[1] for g in groups])
-    rel = LogisticRegression(C=1.0, max_iter=5000).fit(x, y >= 1)
+    gate_cols = [j for j, f in enumerate(FEATURES) if f not in RANKING_ONLY]
+    rel = LogisticRegression(C=1.0, max_iter=5000).fit(x[:, gate_cols], y >= 1)
     ans = LogisticRegression(C=1.0, max_iter=5000).fit(x, y >= 2)
+    rel_coef = np.zeros(len(FEATURES))
+    rel_coef[gate_cols] = rel.coef_[0]
     model = RelevanceModel(
-        ((*rel.coef_[0],), float(rel.intercept_[0])),
+        ((*rel_coef,), float(rel.intercept_[0])),
         ((*ans.coef_[0],), float(ans.intercept_[0])),
         0,
         0,
@@ -238,11 +250,11 @@ def fit(
 # judged needs, each posed twice (the short need and the full posting), every candidate of their pools,
 # and reported on half "b" (docs/benchmarks.md).
 DEFAULT = RelevanceModel(
-    relevant=((1.1163, 0.6257, 3.3023, 3.6207, -0.0587, 6.0907, -0.1093, 0.8034), -8.4338),
-    answer=((1.7724, 1.3023, 1.0943, 0.9659, 0.9344, 7.3118, 1.4856, -1.0458), -8.492),
+    relevant=((1.1163, 0.6257, 3.3023, 3.6207, -0.0587, 6.0907, -0.1093, 0.8034, 0.0), -8.4338),
+    answer=((1.621, 1.1674, 0.6498, 0.486, 0.799, 7.2003, 1.3939, -0.9382, 1.1315), -8.5366),
     gate=0.35,
     good=0.05,
-    strong=0.55,
+    strong=0.4,
     relative=0.5,
 )
 
@@ -252,8 +264,8 @@ DEFAULT = RelevanceModel(
 # cosine of about 0.15 with no shared word. A lenient product choice, not a measured one: calibrate with
 # `evaluate_needs --fit` on needs in the model's language and set the model with Matcher.relevance_model.
 DENSE_DEFAULT = RelevanceModel(
-    relevant=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0), -2.4),
-    answer=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0), -3.0),
+    relevant=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0), -2.4),
+    answer=((2.0, 0.0, 12.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0), -3.0),
     gate=0.35,
     good=0.3,
     strong=0.6,

@@ -23,6 +23,9 @@ class Item:
     keywords: tuple[str, ...]
     body: str  # public description only
     discipline: str | None = None  # GB/T 13745 first-level code or name (any consistent label)
+    # (discipline, probability) the listing is about: its confirmed discipline (1.0), or the suggestion
+    # model's first three; empty = only ``discipline`` (if any) is known
+    discipline_prior: tuple[tuple[str, float], ...] = ()
     industry: str | None = None  # GB/T 4754 division code
     tech_field: str | None = None  # one of 11 field codes
     trl: int | None = None  # achievement: its TRL; demand: minimum TRL needed (None = any)

@@ -312,3 +312,25 @@ def test_a_pretrained_model_is_not_judged_by_the_lsa_calibration():
     assert 1 in by_id(m.match(q, "achievement"))  # the dense default gate lets a pure meaning match through
     lsa = build(ach(1))
     assert lsa._lsa()
+
+
+def test_discipline_prior_ranks_but_never_opens_the_gate():
+    import numpy as np
+
+    from keqiao.matching.engine import relevance
+
+    j = relevance.FEATURES.index("discipline_prior")
+    assert relevance.DEFAULT.relevant_coef[j] == 0 and relevance.DENSE_DEFAULT.relevant_coef[j] == 0
+    rng = np.random.default_rng(0)
+    x = rng.random((400, len(relevance.FEATURES)))
+    grades = np.where(x[:, 0] + x[:, j] > 1.2, 2, 0)  # the prior correlates with answers here
+    fitted = relevance.fit([(x[i : i + 20], grades[i : i + 20], True) for i in range(0, 400, 20)])
+    assert fitted.relevant_coef[j] == 0 and fitted.answer_coef[j] > 0
+
+
+def test_the_query_discipline_prior_is_read_per_candidate():
+    m = build(ach(1, discipline="A"), ach(2, discipline="B"), ach(3))
+    q = demand(discipline_prior=(("B", 0.7), ("A", 0.2)))
+    ev = m._evidence(q, "achievement", (), None)
+    prior = dict(zip(ev.ids.tolist(), m._discipline_prior(q, ev.store, ev.rows).tolist(), strict=True))
+    assert prior[1] == pytest.approx(0.2) and prior[2] == pytest.approx(0.7) and prior[3] == 0.0
