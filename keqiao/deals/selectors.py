@@ -126,30 +126,50 @@ def contracts_for_office(status: str = "") -> QuerySet[Contract]:
     return qs.order_by("-submitted_at", "-id")
 
 
-def negotiation_marks(pairs) -> dict[tuple[int, int], list[str]]:
-    """For matched (achievement, demand) pairs: the negotiation already open between their two
-    organisations on either listing, as "In negotiation: <status>" (one query for all pairs)."""
+def negotiation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], list[str]]:
+    """For matched (achievement, demand) pairs: a deal between their two organisations on either listing
+    that is still going or led to a contract (declined, withdrawn, expired and terminated ones are not
+    marks), as "Already in talks: <status>"; one query for all pairs. Only deals that one of
+    ``viewer_org_ids`` takes part in (all of them when None)."""
     from django.utils.translation import gettext as _
 
     if not pairs:
         return {}
-    by_achievement = {(p.achievement_id, p.demand_org_id): p for p in pairs}
-    by_demand = {(p.demand_id, p.achievement_org_id): p for p in pairs}
-    deals = Deal.objects.filter(
-        Q(
-            achievement_id__in={p.achievement_id for p in pairs},
-            initiator_id__in={p.demand_org_id for p in pairs},
+    by_achievement: dict[tuple[int, int], list] = {}
+    by_demand: dict[tuple[int, int], list] = {}
+    for p in pairs:
+        by_achievement.setdefault((p.achievement_id, p.demand_org_id), []).append(p)
+        by_demand.setdefault((p.demand_id, p.achievement_org_id), []).append(p)
+    closed = (
+        choices.DealStatus.DECLINED,
+        choices.DealStatus.WITHDRAWN,
+        choices.DealStatus.EXPIRED,
+        choices.DealStatus.TERMINATED,
+    )
+    deals = (
+        Deal.objects.filter(
+            Q(
+                achievement_id__in={p.achievement_id for p in pairs},
+                initiator_id__in={p.demand_org_id for p in pairs},
+            )
+            | Q(
+                demand_id__in={p.demand_id for p in pairs},
+                initiator_id__in={p.achievement_org_id for p in pairs},
+            )
         )
-        | Q(
-            demand_id__in={p.demand_id for p in pairs}, initiator_id__in={p.achievement_org_id for p in pairs}
-        )
-    ).only("achievement_id", "demand_id", "initiator_id", "status")
+        .exclude(status__in=closed)
+        .only("achievement_id", "demand_id", "initiator_id", "counterpart_id", "status")
+    )
     out: dict[tuple[int, int], list[str]] = {}
     for deal in deals:
-        pair = by_achievement.get((deal.achievement_id, deal.initiator_id)) or by_demand.get(
-            (deal.demand_id, deal.initiator_id)
+        if viewer_org_ids is not None and not {deal.initiator_id, deal.counterpart_id} & viewer_org_ids:
+            continue
+        matched = by_achievement.get((deal.achievement_id, deal.initiator_id), []) + by_demand.get(
+            (deal.demand_id, deal.initiator_id), []
         )
-        if pair is not None:
-            label = _("In negotiation: %(status)s") % {"status": deal.get_status_display()}
-            out.setdefault((pair.achievement_id, pair.demand_id), []).append(label)
+        label = _("Already in talks: %(status)s") % {"status": deal.get_status_display()}
+        for pair in matched:
+            labels = out.setdefault((pair.achievement_id, pair.demand_id), [])
+            if label not in labels:
+                labels.append(label)
     return out

@@ -19,8 +19,9 @@ class Pair:
     demand_org_id: int
 
 
-# provider(pairs) -> {(achievement_id, demand_id): [labels]}
-Provider = Callable[[list[Pair]], dict[tuple[int, int], list[str]]]
+# provider(pairs, viewer_org_ids) -> {(achievement_id, demand_id): [labels]}: only what concerns the
+# viewer's organisations (None: a broker's desk, see recommendation_marks)
+Provider = Callable[[list[Pair], set[int] | None], dict[tuple[int, int], list[str]]]
 _providers: list[Provider] = []
 
 
@@ -29,12 +30,14 @@ def register(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def pair_marks(pairs: Iterable[Pair]) -> dict[tuple[int, int], list[str]]:
+def pair_marks(pairs: Iterable[Pair], viewer_org_ids: set[int]) -> dict[tuple[int, int], list[str]]:
+    """Marks of ``pairs`` for a member of ``viewer_org_ids``: only negotiations their organisations take
+    part in and recommendations sent to them."""
     pairs = list(pairs)
     out: dict[tuple[int, int], list[str]] = {}
     if not pairs:
         return out
     for provider in _providers:
-        for key, labels in provider(pairs).items():
+        for key, labels in provider(pairs, viewer_org_ids).items():
             out.setdefault(key, []).extend(labels)
     return out

@@ -40,9 +40,10 @@ def match_context(request, kind: str, record) -> dict:
             pairs[pair] = row
             row.push_url = reverse("matching:push") + f"?achievement={achievement.pk}&demand={demand.pk}"
         # Negotiations and recommendations concern the two organisations: only the owner sees them.
-        context["is_owner"] = record.organization_id in user_organization_ids(request.user)
+        viewer_orgs = user_organization_ids(request.user)
+        context["is_owner"] = record.organization_id in viewer_orgs
         if context["is_owner"]:
-            found = marks.pair_marks(pairs)
+            found = marks.pair_marks(pairs, set(viewer_orgs))
             _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
         context["match_rows"] = rows
         context["too_short"] = too_short(kind, record)
@@ -69,19 +70,26 @@ def _describe(row) -> None:
     row.marks = []
 
 
-def recommendation_marks(pairs) -> dict[tuple[int, int], list[str]]:
-    """Pairs a broker already recommended, with the outcome (one query for all pairs)."""
+def recommendation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], list[str]]:
+    """Pairs a broker already recommended, with the outcome (one query for all pairs). A listing's
+    organisation sees only the recommendations sent to it; brokers (viewer_org_ids None) see them all,
+    so that a pair is not pushed twice."""
     out: dict[tuple[int, int], list[str]] = {}
     if not pairs:
         return out
-    keys = {(p.achievement_id, p.demand_id) for p in pairs}
+    by_key = {(p.achievement_id, p.demand_id): p for p in pairs}
     recommendations = Recommendation.objects.filter(
-        achievement_id__in={a for a, _d in keys}, demand_id__in={d for _a, d in keys}
+        achievement_id__in={a for a, _d in by_key}, demand_id__in={d for _a, d in by_key}
     ).order_by("created_at")
     for rec in recommendations:
-        if (rec.achievement_id, rec.demand_id) in keys:
-            label = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
-            out.setdefault((rec.achievement_id, rec.demand_id), []).append(label)
+        pair = by_key.get((rec.achievement_id, rec.demand_id))
+        if pair is None:
+            continue
+        recipient = pair.demand_org_id if rec.direction == "demand" else pair.achievement_org_id
+        if viewer_org_ids is not None and recipient not in viewer_org_ids:
+            continue
+        label = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
+        out.setdefault((rec.achievement_id, rec.demand_id), []).append(label)
     return out
 
 
@@ -266,7 +274,7 @@ def broker(request):
             ] = row
         rows.append((demand, matches))
     # Brokers see which pairs were already recommended, and how it went (not the parties' negotiations).
-    found = recommendation_marks(list(pairs))
+    found = recommendation_marks(list(pairs), None)
     _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
     return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
 

@@ -1,4 +1,4 @@
-"""Supply–demand matcher: lexical (BM25F) + semantic candidates, then a weighted sum of seven factors.
+"""Supply–demand matcher: lexical (BM25F) + semantic candidates, a calibrated relevance gate, then re-ranking.
 
 One index per kind ("achievement", "demand"), each made of
 
@@ -11,13 +11,17 @@ One index per kind ("achievement", "demand"), each made of
 
 ``match(query, target_kind)``:
 
-1. tokenise the query once (jieba search mode), encode it;
+1. tokenise the query once (jieba search mode) and drop the words that say how a request is asked
+   (:data:`relevance.QUERY_FILLER`), encode it;
 2. candidates = top ``lexical_pool`` by BM25F ∪ top ``semantic_pool`` by cosine, where the semantic
-   query is expanded once with the mean of its ``prf_docs`` nearest items (pseudo-relevance feedback,
-   +0.01 topical P@10 on CSL);
-3. every candidate gets every factor in [0, 1] (text = BM25F / best BM25F in the pool; semantic =
-   cosine / best cosine in the pool, clipped at 0; structured factors see :mod:`.factors`) and the
-   score = Σ weight × value with weights summing to 1.
+   query is expanded once with the mean of its ``prf_docs`` nearest items (pseudo-relevance feedback);
+   the organisation's own items are left out before the pools are cut;
+3. every candidate gets absolute evidence of topical relevance (:mod:`.relevance`: coverage of the
+   query's terms, cosines, ranks, the share of words no listing uses) and two calibrated probabilities:
+   P(relevant) gates the list — an empty list means "no good match" — and P(answer) ranks the rest and
+   gives the grade;
+4. the structured factors (:mod:`.factors`) re-rank relevant items only: score = P(answer) ×
+   (0.8 + 0.2 × their weighted mean), so they move an item by at most ±10 % and never let one in.
 
 Long queries (a whole demand description) are pruned to their ``max_query_terms`` most specific
 distinct terms (count × IDF) before BM25F: common terms cost long posting lists and carry little.
@@ -25,6 +29,7 @@ distinct terms (count × IDF) before BM25F: common terms cost long posting lists
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -65,12 +70,9 @@ STRUCTURED = ("classification", "maturity", "price", "mode", "region")
 # relevance gate alone decides whether an item appears.
 STRUCTURED_SHARE = 0.2
 SHARED_MIN = 0.45  # see _shared_terms
-# Extra weight of the discipline prior in the ranking (on top of its fitted 1.13 in P(answer)): chosen on
-# evaluate_matching's topical P@10 (0.452 -> 0.509 on the whole file) and checked to leave the held-out
-# judged needs unchanged (docs/benchmarks.md). Ranking only: it neither opens the gate nor moves a grade.
-DISCIPLINE_RANK_BOOST = 1.37
 SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
+_QUERY_KEYS = itertools.count()  # next() is atomic under the GIL
 
 
 class _Store:
@@ -464,7 +466,8 @@ class Matcher:
 
         # lexical candidates
         lex: dict[int, float] = {}
-        qkey = "\x00q:" + query.text()
+        # A key of this call alone: two threads matching the same text must not pop each other's tokens.
+        qkey = f"\x00q:{next(_QUERY_KEYS)}:" + query.text()
         pruned = self._query_terms(q_tokens)
         if pruned:
             self._query_tokens.data[qkey] = pruned
@@ -473,6 +476,13 @@ class Matcher:
             finally:
                 self._query_tokens.data.pop(qkey, None)
             lex = {i: s for i, s in hits if i not in exclude}
+            if exclude_organization is not None:  # before the pool is cut: own items must not crowd it
+                own = store.org
+                lex = {
+                    i: s
+                    for i, s in lex.items()
+                    if (r := store.row_of.get(i)) is None or own[r] != exclude_organization
+                }
         # semantic candidates (+ one round of pseudo-relevance feedback)
         vecs = store.vec[:n]
         valid = store.alive[:n].copy()
@@ -575,12 +585,7 @@ class Matcher:
         sw = np.array([self.weights[f] for f in STRUCTURED])
         sw = sw / sw.sum() if sw.sum() > 0 else np.full(len(STRUCTURED), 1 / len(STRUCTURED))
         structured = np.stack([values[f] for f in STRUCTURED], axis=1) @ sw
-        # The ranking leans further on the discipline prior than the calibrated P(answer) does (the grade
-        # shown stays the calibrated one); see DISCIPLINE_RANK_BOOST.
-        logit = np.log(np.clip(p_ans, 1e-9, 1 - 1e-9) / np.clip(1 - p_ans, 1e-9, 1.0))
-        prior = x[:, R.FEATURES.index("discipline_prior")]
-        rank_p = 1.0 / (1.0 + np.exp(-(logit + DISCIPLINE_RANK_BOOST * prior)))
-        scores = rank_p * ((1 - STRUCTURED_SHARE) + STRUCTURED_SHARE * structured)
+        scores = p_ans * ((1 - STRUCTURED_SHARE) + STRUCTURED_SHARE * structured)
         order = np.lexsort((ids, -scores))[:k]
         out = []
         lex_part, sem_part = self._topical_split(model, x)
@@ -596,8 +601,6 @@ class Matcher:
                     for f, w in zip(STRUCTURED, sw, strict=True)
                 },
             }
-            # what the discipline prior adds to the ranking counts as discipline agreement
-            contrib["classification"] += (1 - STRUCTURED_SHARE) * max(0.0, float(rank_p[j] - p_ans[j]))
             total = sum(contrib.values())
             m = Match(
                 id=int(ids[j]),

@@ -334,3 +334,23 @@ def test_the_query_discipline_prior_is_read_per_candidate():
     ev = m._evidence(q, "achievement", (), None)
     prior = dict(zip(ev.ids.tolist(), m._discipline_prior(q, ev.store, ev.rows).tolist(), strict=True))
     assert prior[1] == pytest.approx(0.2) and prior[2] == pytest.approx(0.7) and prior[3] == 0.0
+
+
+def test_keep_applies_the_gate_and_the_relative_cut():
+    import numpy as np
+
+    from keqiao.matching.engine.relevance import RelevanceModel
+
+    model = RelevanceModel(((0.0,) * 9, 0.0), ((0.0,) * 9, 0.0), gate=0.3, good=0.5, strong=0.8, relative=0.5)
+    assert model.keep(np.array([0.9, 0.5, 0.44, 0.35, 0.2])).tolist() == [0, 1]  # 0.44 < 0.5 × 0.9
+    assert model.keep(np.array([0.4, 0.25])).tolist() == [0]  # 0.25 is under the gate
+    assert model.keep(np.array([])).tolist() == []
+    assert [model.grade(p) for p in (0.9, 0.6, 0.1)] == ["strong", "good", "possible"]
+
+
+def test_own_items_do_not_crowd_out_the_lexical_pool():
+    own = [ach(500 + i, organization_id=7) for i in range(6)]
+    other = ach(2, organization_id=8, title="锂电池正极材料回收技术", body="回收废旧锂电池正极材料中的锂。")
+    m = Matcher(lexical_pool=3, semantic_pool=0)  # lexical candidates only
+    m.build(corpus(*own, other))
+    assert 2 in by_id(m.match(demand(organization_id=7), "achievement", exclude_organization=7))

@@ -274,3 +274,12 @@ def test_follow_an_organisation_from_its_page(client, outsider, holder_org):
     assert 'name="kind" value="organization"' in page
     client.post(reverse("matching:follow"), {"kind": "organization", "value": holder_org.pk})
     assert Subscription.objects.filter(user=outsider, kind="organization", value=str(holder_org.pk)).exists()
+
+
+def test_api_matches_carry_grade_and_relevance(client, pair):
+    achievement, demand = pair
+    data = client.get(f"/api/v1/demands/{demand.pk}/matches").json()
+    assert data and data[0]["id"] == achievement.pk
+    assert data[0]["grade"] in ("strong", "good", "possible") and data[0]["grade_label"]
+    assert 0.0 < data[0]["relevance"] <= 1.0 and 0.0 < data[0]["score"] <= 1.0
+    assert all("↔" in c for c in data[0]["shared_concepts"])

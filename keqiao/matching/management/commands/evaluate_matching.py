@@ -79,7 +79,7 @@ class Command(BaseCommand):
         result["classification_protocol"] = "train" if train else f"{folds}-fold"
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
-    def _suggest(self, records: list[dict], train: list[dict] | None, k: int) -> tuple[list[str], float]:
+    def _suggest(self, records: list[dict], train: list[dict] | None, k: int) -> tuple[list[list], float]:
         """The suggested discipline of each record's abstract (what a demand's author writes), and the
         accuracy of the suggestion on FILE's whole records, each from a model that never saw the record."""
         from keqiao.matching.engine.classify import Classifier
@@ -90,18 +90,18 @@ class Command(BaseCommand):
             folds = [(train, range(n))]
         else:
             folds = [([records[i] for i in fit], test) for fit, test in _folds(records, k)]
-        labels: list[str] = [""] * n
+        labels: list[list] = [[] for _ in range(n)]  # the first three (label, score) per abstract
         correct = 0
         for fit_on, predict_for in folds:
             model = Classifier()
             model.fit([_text(r) for r in fit_on], [r["discipline"] for r in fit_on])
             for i in predict_for:
-                labels[i] = model.predict(records[i]["abstract"], k=1)[0][0]
+                labels[i] = model.predict(records[i]["abstract"], k=3)
                 correct += model.predict(_text(records[i]), k=1)[0][0] == records[i]["discipline"]
         self.stderr.write(f"discipline suggestions in {time.perf_counter() - started:.1f}s")
         return labels, round(correct / n, 4)
 
-    def _match(self, records: list[dict], demand_labels: list[str]) -> dict:
+    def _match(self, records: list[dict], demand_labels: list[list]) -> dict:
         from keqiao.matching.engine import Item
         from keqiao.matching.evaluation import import_records
         from keqiao.matching.matcher import get_match_index
@@ -125,8 +125,20 @@ class Command(BaseCommand):
             0,
         )
         for pk, r, label in zip(ids, records, demand_labels, strict=True):
+            # What a demand without a confirmed discipline carries on the platform: the suggestion model's
+            # first three disciplines with their scores (matcher.suggested_disciplines).
+            prior: dict[str, float] = {}
+            for lab, p in label:
+                if code(lab):
+                    prior[code(lab)] = prior.get(code(lab), 0.0) + p
             demand = Item(
-                id=-pk, kind="demand", title="", keywords=(), body=r["abstract"], discipline=code(label)
+                id=-pk,
+                kind="demand",
+                title="",
+                keywords=(),
+                body=r["abstract"],
+                discipline=code(label[0][0]) if label else None,
+                discipline_prior=tuple(sorted(prior.items(), key=lambda c: (-c[1], c[0]))),
             )
             t0 = time.perf_counter()
             # The ranking, all candidates kept (what topical P@10 measures), then what the gate lets through.
