@@ -57,10 +57,10 @@ TOO_SHORT = 4  # distinct meaningful words under which a listing is too short to
 def too_short(kind: str, record) -> bool:
     """Whether a listing says too little to be matched well (filler such as "怎么办" not counted)."""
     from .engine.relevance import query_terms
-    from .matcher import KINDS
 
-    item = KINDS[kind][1](record)
-    return len(set(query_terms(text.tokenize(item.text())))) < TOO_SHORT
+    fields = ("title", "problem", "indicators") if kind == "demand" else ("title", "summary", "application")
+    words = text.tokenize(" ".join(getattr(record, f, "") or "" for f in fields))
+    return len(set(query_terms(words))) < TOO_SHORT
 
 
 def _describe(row) -> None:
