@@ -61,12 +61,6 @@ def suggested_disciplines(text_: str, k: int = 3) -> tuple[tuple[str, float], ..
     return tuple(sorted(scores.items(), key=lambda c: (-c[1], c[0])))
 
 
-def suggested_discipline(text_: str) -> str | None:
-    """The GB/T 13745 code the suggestion model gives a text, for listings whose owner chose none."""
-    top = suggested_disciplines(text_, k=1)
-    return top[0][0] if top else None
-
-
 def _discipline(record, text_: str) -> tuple[str | None, tuple[tuple[str, float], ...]]:
     """The listing's discipline and the prior over disciplines matching uses: the owner's choice for
     certain, else the suggestion model's first three."""

@@ -44,7 +44,7 @@ def match_context(request, kind: str, record) -> dict:
         context["is_owner"] = record.organization_id in viewer_orgs
         if context["is_owner"]:
             found = marks.pair_marks(pairs, set(viewer_orgs))
-            _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
+            _apply_marks(pairs, found)
         context["match_rows"] = rows
         context["too_short"] = too_short(kind, record)
         context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
@@ -93,9 +93,10 @@ def recommendation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], li
     return out
 
 
-def _apply_marks(pairs: dict, found: dict) -> None:
-    for key, row in pairs.items():
-        row.marks = found.get(key, [])
+def _apply_marks(rows_by_pair: dict, found: dict) -> None:
+    """rows_by_pair: {marks.Pair: row}; found: {(achievement_id, demand_id): labels}."""
+    for pair, row in rows_by_pair.items():
+        row.marks = found.get((pair.achievement_id, pair.demand_id), [])
 
 
 def _next(request, default: str) -> str:
@@ -275,7 +276,7 @@ def broker(request):
         rows.append((demand, matches))
     # Brokers see which pairs were already recommended, and how it went (not the parties' negotiations).
     found = recommendation_marks(list(pairs), None)
-    _apply_marks({(p.achievement_id, p.demand_id): row for p, row in pairs.items()}, found)
+    _apply_marks(pairs, found)
     return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
 
 

@@ -18,23 +18,17 @@ def _steps():
     from keqiao.common import text
     from keqiao.matching.matcher import get_match_index
     from keqiao.matching.suggest import get_classifier
-    from keqiao.search.index import all_indexes
+    from keqiao.search.index import all_indexes, snapshots_enabled
 
     yield "Chinese dictionary", lambda: (text.get_tokenizer(), True)[1]
     for index in all_indexes():
         yield (
             f"search index ({index.spec.kind})",
-            lambda index=index: index.engine is not None or (_snapshots_enabled() and index._load_snapshot()),
+            lambda index=index: index.engine is not None or (snapshots_enabled() and index._load_snapshot()),
         )
     matcher = get_match_index()
     yield "matcher", lambda: matcher.matcher is not None or matcher._load_snapshot()
     yield "suggestion model", lambda: (get_classifier(), True)[1]
-
-
-def _snapshots_enabled() -> bool:
-    from keqiao.search.index import snapshots_enabled
-
-    return snapshots_enabled()
 
 
 def warm_up(*, out=None) -> dict[str, str]:

@@ -26,7 +26,9 @@ __all__ = [
     "achievement_items",
     "bm25_baseline_p10",
     "discipline_accuracy",
+    "jieba_tokens",
     "load_records",
+    "stock_bm25",
     "stratified_halves",
     "topical_precision_at_10",
 ]
@@ -82,23 +84,33 @@ def topical_precision_at_10(records: Sequence[dict], matcher_factory: Callable[[
     return out
 
 
-def bm25_baseline_p10(records: Sequence[dict]) -> float:
-    """Stock bm25s (default parameters) over ``jieba.lcut`` tokens of title + keywords + abstract."""
+def jieba_tokens(s: str) -> list[str]:
+    """The stock reference's tokens: ``jieba.lcut`` (precise mode), blanks dropped."""
     import logging
 
-    import bm25s
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    return [t for t in jieba.lcut(s) if t.strip()]
 
-    def toks(s: str) -> list[str]:
-        return [t for t in jieba.lcut(s) if t.strip()]
 
-    corpus = [toks(r["title"] + " " + " ".join(r["keywords"]) + " " + r["abstract"]) for r in records]
+def stock_bm25(records: Sequence[dict]):
+    """The reference every matching figure is compared with: stock bm25s (default parameters) over
+    ``jieba_tokens`` of title + keywords + abstract, indexed in the order of ``records``."""
+    import bm25s
+
     model = bm25s.BM25()
-    model.index(corpus, show_progress=False)
-    res, _scores = model.retrieve(
-        [toks(r["abstract"]) for r in records], k=11, show_progress=False, n_threads=1
+    model.index(
+        [jieba_tokens(r["title"] + " " + " ".join(r["keywords"]) + " " + r["abstract"]) for r in records],
+        show_progress=False,
+    )
+    return model
+
+
+def bm25_baseline_p10(records: Sequence[dict]) -> float:
+    """Topical P@10 of :func:`stock_bm25`, each abstract posed as the query."""
+    res, _scores = stock_bm25(records).retrieve(
+        [jieba_tokens(r["abstract"]) for r in records], k=11, show_progress=False, n_threads=1
     )
     disc = np.array([r["discipline"] for r in records])
     prec = [np.mean(disc[[j for j in row if j != i][:10]] == disc[i]) for i, row in enumerate(res)]

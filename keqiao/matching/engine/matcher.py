@@ -70,6 +70,10 @@ STRUCTURED = ("classification", "maturity", "price", "mode", "region")
 # relevance gate alone decides whether an item appears.
 STRUCTURED_SHARE = 0.2
 SHARED_MIN = 0.45  # see _shared_terms
+# How the relevance evidence is shown: words found, meaning, or both (see _topical_split).
+_LEXICAL_FEATURES = ("coverage", "title_coverage", "lexical_rank")
+_SEMANTIC_FEATURES = ("cosine", "feedback_cosine", "semantic_rank")
+_BOTH_FEATURES = ("coverage_x_cosine",)
 SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
 _QUERY_KEYS = itertools.count()  # next() is atomic under the GIL
@@ -163,20 +167,16 @@ class _Store:
 
 @dataclass
 class _Evidence:
-    """What is known about a query's candidates before they are scored."""
+    """A query's candidates and what they are scored from."""
 
-    rows: np.ndarray
+    rows: np.ndarray  # rows of the store
     ids: np.ndarray
+    x: np.ndarray  # (candidate, relevance.FEATURES)
     terms: list[str]  # the query's distinct terms, unknown ones included
     weights: np.ndarray  # their IDF weights
-    known: np.ndarray  # whether the index has each term at all
     tf: np.ndarray  # (candidate, term, field) term frequencies
-    cosine: np.ndarray
-    feedback_cosine: np.ndarray
-    bm25: np.ndarray
-    store: object
+    store: _Store
     query_tokens: tuple
-    x: np.ndarray | None = None
 
 
 class _TokenCache:
@@ -522,32 +522,18 @@ class Matcher:
         finally:
             self._query_tokens.data.pop(qkey, None)
         weights = R.term_weights(terms, idf)
-        bm25 = np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64)
-        ev = _Evidence(
-            rows=rows,
-            ids=ids,
-            terms=terms,
-            weights=weights,
-            known=known,
-            tf=tf,
-            cosine=sims0[rows],
-            feedback_cosine=sims[rows],
-            bm25=bm25,
-            store=store,
-            query_tokens=(t, kw, b),
-        )
-        ev.x = R.features(
+        x = R.features(
             tf,
             weights,
             known,
-            ev.cosine,
-            ev.feedback_cosine,
-            bm25,
+            sims0[rows],
+            sims[rows],
+            np.array([lex.get(i, 0.0) for i in ids.tolist()], np.float64),
             _TITLE_FIELDS,
             scale_semantic=self._lsa(),
             discipline_prior=self._discipline_prior(query, store, rows),
         )
-        return ev
+        return _Evidence(rows, ids, x, terms, weights, tf, store, (t, kw, b))
 
     def match(
         self,
@@ -636,20 +622,14 @@ class Matcher:
     @staticmethod
     def _topical_split(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each candidate's relevance evidence split into its lexical and its semantic part (shares)."""
-        c = model.answer_coef
-        both = np.maximum(x[:, 4] * c[4], 0) / 2
-        lex = (
-            np.maximum(x[:, 0] * c[0], 0)
-            + np.maximum(x[:, 1] * c[1], 0)
-            + np.maximum(x[:, 5] * c[5], 0)
-            + both
-        )
-        sem = (
-            np.maximum(x[:, 2] * c[2], 0)
-            + np.maximum(x[:, 3] * c[3], 0)
-            + np.maximum(x[:, 6] * c[6], 0)
-            + both
-        )
+
+        def part(names) -> np.ndarray:
+            cols = [R.FEATURES.index(f) for f in names]
+            return np.maximum(x[:, cols] * model.answer_coef[cols], 0).sum(axis=1)
+
+        both = part(_BOTH_FEATURES) / 2
+        lex = part(_LEXICAL_FEATURES) + both
+        sem = part(_SEMANTIC_FEATURES) + both
         tot = lex + sem
         safe = np.where(tot > 0, tot, 1.0)
         return np.where(tot > 0, lex / safe, 0.5), np.where(tot > 0, sem / safe, 0.5)
