@@ -7,14 +7,30 @@ from keqiao.achievements.api import router as achievements_router
 from keqiao.annualreports.api import router as annualreports_router
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Classification, Region
-from keqiao.deals.api import router as deals_router
-from keqiao.deals.api_statistics import router as deals_statistics_router
+from keqiao.contracts.api import router as contracts_router
+from keqiao.contracts.api import statistics_router
 from keqiao.demands.api import router as demands_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
+from keqiao.negotiations.api import router as negotiations_router
 from keqiao.supervision.api import router as supervision_router
 
-api = NinjaAPI(
+# Operation ids are what API clients generate their function names from, so an endpoint keeps the id it
+# was first published under when its code moves to another app.
+PUBLISHED_MODULE = {
+    "keqiao.negotiations.api": "keqiao.deals.api",
+    "keqiao.contracts.api": "keqiao.deals.api",
+}
+
+
+class KeqiaoAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        name = operation.view_func.__name__
+        return f"{PUBLISHED_MODULE.get(module, module)}_{name}".replace(".", "_")
+
+
+api = KeqiaoAPI(
     title="Keqiao API",
     version="1.0",
     description="Catalogue of published technology achievements of the Meishan technology-transfer platform, "
@@ -69,8 +85,9 @@ def classifications(request, scheme: str = "gbt13745", level: str = "first", par
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
-api.add_router("/deals", deals_statistics_router)  # before /deals/{deal_id}
-api.add_router("/", deals_router)
+api.add_router("/deals", statistics_router)  # before /deals/{deal_id}
+api.add_router("/", negotiations_router)
+api.add_router("/", contracts_router)
 api.add_router("/", supervision_router)
 api.add_router("/", governance_router)
 api.add_router("/", annualreports_router)

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "keqiao.demands",
     "keqiao.matching",
     "keqiao.deals",
+    "keqiao.negotiations",
+    "keqiao.contracts",
     "keqiao.governance",
     "keqiao.supervision",
     "keqiao.annualreports",

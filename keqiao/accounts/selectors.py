@@ -57,6 +57,17 @@ def user_holder_organizations(user) -> QuerySet[Organization]:
     return Organization.objects.filter(id__in=user_organization_ids(user)).select_related("region")
 
 
+def member_ids(org_ids) -> list[int]:
+    """Active members of the organisations `org_ids` (ids of users, each once)."""
+    from .models import User
+
+    return list(
+        User.objects.filter(memberships__organization_id__in=[o for o in org_ids if o], is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def bureau_users():
     """Active officers of the verified city S&T bureau (the recipients of review work)."""
     from .models import User

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
 from keqiao.governance.reminders import governance_reminders
+from keqiao.negotiations import services as deal_services
 
 from . import services
 

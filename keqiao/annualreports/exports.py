@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from keqiao.deals.exports import safe_text
+from keqiao.contracts.exports import safe_text
 
 from . import choices
 from .models import AnnualReport

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.models import ListingEvent
-from keqiao.deals.models import money_field
+from keqiao.common.money import money_field
 
 from . import choices
 

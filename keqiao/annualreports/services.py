@@ -19,7 +19,7 @@ from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organiz
 from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.listing import check_transition, describe_value
-from keqiao.deals.services import parse_amount
+from keqiao.common.money import parse_amount
 
 from . import choices, selectors
 from .models import (
@@ -179,8 +179,8 @@ def prefill_figures(organization: Organization, year: int) -> dict:
     * achievements of the institution approved (registered) in the year, by kind and by source.
     """
     from keqiao.achievements.models import Achievement
-    from keqiao.deals.choices import ContractStatus
-    from keqiao.deals.models import Contract
+    from keqiao.contracts.choices import ContractStatus
+    from keqiao.contracts.models import Contract
 
     figures: dict = {}
     for key in choices.PREFILLED_KEYS:

@@ -15,7 +15,7 @@ def platform(request):
         ).count()
 
         def sees_plans() -> bool:
-            from keqiao.deals.statistics import user_can_view
+            from keqiao.contracts.statistics import user_can_view
 
             return user_can_view(user)
 

@@ -19,3 +19,9 @@ class TransitionNotAllowed(DomainError):
 
 class NotPermitted(DomainError):
     status_code = 403
+
+
+def add_to_form(form, exc: DomainError) -> None:
+    """Show a refused write on the form: beside the field it names, else above the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))

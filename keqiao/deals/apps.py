@@ -1,15 +1,12 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class DealsConfig(AppConfig):
+    """Holds only the migration history of the tables that `negotiations` and `contracts` now own.
+
+    Databases created before the split have these migrations applied; the last one hands the models
+    over (state only, every row kept). The app has no code and no models.
+    """
+
     name = "keqiao.deals"
-    verbose_name = _("Deals and contracts")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from keqiao.matching import marks
-
-        from .selectors import negotiation_marks
-
-        marks.register(negotiation_marks)

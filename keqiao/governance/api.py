@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.common.models import Region
-from keqiao.deals.statistics import user_can_view
+from keqiao.contracts.statistics import user_can_view
 
 from . import indicators, services
 from .models import ActionPlan, Indicator

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization
 from keqiao.common.models import Region
-from keqiao.deals.models import Contract
+from keqiao.contracts.models import Contract
 
 from .models import ActionPlan, Indicator, IndicatorReport
 
@@ -96,7 +96,7 @@ def yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Dec
     if indicator.query in ("transaction_amount", "transformation_projects"):
         from django.core.cache import cache
 
-        from keqiao.deals.statistics import CACHE_SECONDS, change_marker
+        from keqiao.contracts.statistics import CACHE_SECONDS, change_marker
 
         key = (
             f"keqiao:indicator:{indicator.pk}:{indicator.query}:{indicator.cumulative}:{start.isoformat()}:"

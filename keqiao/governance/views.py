@@ -16,7 +16,7 @@ from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Region
 from keqiao.common.pagination import paginate
-from keqiao.deals.statistics import user_can_export, user_can_view
+from keqiao.contracts.statistics import user_can_export, user_can_view
 
 from . import exports, indicators, services
 from .models import ActionPlan, Indicator, TaskAssignment

@@ -37,9 +37,9 @@ def browser(live_server, transactional_db):
 
 
 def test_institute_files_department_returns_then_approves_bureau_sees_it(browser, live_server, bureau):
-    from keqiao.deals import services as deal_services
-    from keqiao.deals.models import Contract
-    from keqiao.deals.tests.conftest import contract_data
+    from keqiao.contracts import services as contract_services
+    from keqiao.contracts.models import Contract
+    from keqiao.negotiations.tests.conftest import contract_data
 
     department = OrganizationFactory(name="眉山市农业农村局（测试）", kind=Organization.Kind.DEPARTMENT)
     institute = OrganizationFactory(
@@ -49,14 +49,14 @@ def test_institute_files_department_returns_then_approves_bureau_sees_it(browser
     member(department, Membership.Role.STAFF, username="department")
     year = timezone.localdate().year - 1
     services.reporting_year_create(year=year)
-    contract = deal_services.contract_create(
+    contract = contract_services.contract_create(
         by=researcher,
         organization=institute,
         data=contract_data(seller_name=institute.name, seller_nature="021"),
         side="seller",
     )
-    contract = deal_services.contract_submit(contract=contract, by=researcher)
-    contract = deal_services.contract_approve(contract=contract, by=bureau)
+    contract = contract_services.contract_submit(contract=contract, by=researcher)
+    contract = contract_services.contract_approve(contract=contract, by=bureau)
     Contract.objects.filter(pk=contract.pk).update(registered_on=datetime.date(year, 12, 31))
     base = live_server.url
 

@@ -268,23 +268,23 @@ def test_project_rows(make_report, owner, other_member, year):
 
 
 def _registered_contract(owner, holder_org, bureau, registered_on, **overrides):
-    from keqiao.deals import services as deal_services
-    from keqiao.deals.models import Contract
-    from keqiao.deals.tests.conftest import contract_data
+    from keqiao.contracts import services as contract_services
+    from keqiao.contracts.models import Contract
+    from keqiao.negotiations.tests.conftest import contract_data
 
-    c = deal_services.contract_create(
+    c = contract_services.contract_create(
         by=owner, organization=holder_org, data=contract_data(**overrides), side="seller"
     )
-    c = deal_services.contract_submit(contract=c, by=owner)
-    c = deal_services.contract_approve(contract=c, by=bureau)
+    c = contract_services.contract_submit(contract=c, by=owner)
+    c = contract_services.contract_approve(contract=c, by=bureau)
     Contract.objects.filter(pk=c.pk).update(registered_on=registered_on)
     return c
 
 
 def test_prefill_against_hand_computed_figures(owner, holder_org, bureau, make_achievement, year):
     from keqiao.achievements.models import Achievement
-    from keqiao.deals import services as deal_services
-    from keqiao.deals.tests.conftest import contract_data
+    from keqiao.contracts import services as contract_services
+    from keqiao.negotiations.tests.conftest import contract_data
 
     dec31, jan1 = datetime.date(year, 12, 31), datetime.date(year + 1, 1, 1)
     # counted: a licence on 31 December, two transfers, a commissioned and a cooperative development,
@@ -351,12 +351,12 @@ def test_prefill_against_hand_computed_figures(owner, holder_org, bureau, make_a
         contract_amount=Decimal("888888.00"),
         technology_amount=Decimal("888888.00"),
     )
-    deal_services.contract_create(by=owner, organization=holder_org, data=contract_data(), side="seller")
-    buyer = deal_services.contract_create(
+    contract_services.contract_create(by=owner, organization=holder_org, data=contract_data(), side="seller")
+    buyer = contract_services.contract_create(
         by=owner, organization=holder_org, data=contract_data(), side="buyer"
     )
-    buyer = deal_services.contract_submit(contract=buyer, by=owner)
-    deal_services.contract_approve(contract=buyer, by=bureau)
+    buyer = contract_services.contract_submit(contract=buyer, by=owner)
+    contract_services.contract_approve(contract=buyer, by=bureau)
 
     # achievements approved in the year (in the city's time zone): 31 December 23:30 counts,
     # 1 January 00:30 of the next year does not (although it is still 31 December in UTC)

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import keqiao.deals.models
+import keqiao.negotiations.models
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
             name='MessageAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=keqiao.deals.models._attachment_path, verbose_name='file')),
+                ('file', models.FileField(upload_to=keqiao.negotiations.models._attachment_path, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('content_type', models.CharField(max_length=60, verbose_name='content type')),
                 ('size', models.PositiveIntegerField(verbose_name='size')),

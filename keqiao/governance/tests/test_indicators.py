@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from keqiao.accounts.models import Organization
-from keqiao.deals.models import Contract
+from keqiao.contracts.models import Contract
 from keqiao.governance import indicators, services
 from keqiao.governance.models import ActionPlan, Department, Indicator
 from keqiao.testing.factories import OrganizationFactory, member

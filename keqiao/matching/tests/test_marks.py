@@ -26,7 +26,7 @@ def _marks(body: str) -> list[str]:
 
 
 def test_negotiation_mark_only_for_the_owner(client, pair, personas, other_org):
-    from keqiao.deals import services as deals
+    from keqiao.negotiations import services as deals
 
     achievement, demand = pair
     assert matches_for("demand", demand)[0].record == achievement
@@ -103,7 +103,7 @@ def test_recommendation_marks_only_for_the_recipient(client, pair, personas):
 
 def test_closed_deals_are_not_marks_and_the_desk_shows_no_negotiations(client, pair, personas, other_org):
     from keqiao.accounts.models import User
-    from keqiao.deals import services as deals
+    from keqiao.negotiations import services as deals
 
     achievement, demand = pair
     deal = deals.deal_express_interest(
@@ -126,12 +126,12 @@ def test_closed_deals_are_not_marks_and_the_desk_shows_no_negotiations(client, p
 
 
 def test_every_pair_of_the_organisation_is_marked(make_achievement, make_demand, personas, other_org):
-    from keqiao.deals.selectors import negotiation_marks
     from keqiao.matching.marks import Pair
+    from keqiao.negotiations.selectors import negotiation_marks
 
     achievement = make_achievement("published", title="基于微卫星标记的半滑舌鳎遗传多样性分析技术")
     d1, d2 = make_demand("published"), make_demand("published", title="半滑舌鳎亲本选配的遗传检测")
-    from keqiao.deals import services as deals
+    from keqiao.negotiations import services as deals
 
     deals.deal_express_interest(
         by=personas["outsider"],

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             result = loader.load(limit=limit)
             if not result["skipped"]:
                 loader.load_recommendation()
-                from keqiao.deals.demo import load_deals
+                from keqiao.contracts.demo import load_deals
 
                 result["counts"].update(load_deals())
                 from keqiao.governance.demo import load_governance

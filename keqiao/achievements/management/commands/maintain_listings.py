@@ -3,9 +3,9 @@
 from django.core.management.base import BaseCommand
 
 from keqiao.achievements import services
-from keqiao.deals import services as deal_services
 from keqiao.demands import services as demand_services
 from keqiao.governance.reminders import governance_reminders
+from keqiao.negotiations import services as deal_services
 
 
 class Command(BaseCommand):

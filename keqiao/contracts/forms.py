@@ -1,0 +1,82 @@
+"""Forms of the deal room and of contract registration. Services hold the rules; forms parse input."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Contract
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ContractForm(forms.ModelForm):
+    """技术合同认定登记表: the national registration system's fields."""
+
+    class Meta:
+        model = Contract
+        fields = list(services.CONTRACT_FIELDS)
+        widgets = {"signed_on": DATE, "starts_on": DATE, "ends_on": DATE}
+        help_texts = {
+            "technology_amount": _("The technology part of the contract amount; never more than it."),
+            "seller_region_code": _("6-digit administrative division code, e.g. 511402 for Dongpo District."),
+            "buyer_region_code": _(
+                "6-digit administrative division code, e.g. 510104 for Jinjiang District."
+            ),
+            "expected_new_investment": _("For transfers and licences: investment the buyer expects to add."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            validated = services.validate_contract_data(
+                {k: v for k, v in cleaned.items() if k in services.CONTRACT_FIELDS}
+            )
+            cleaned.update(validated)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                for message in messages:
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, message)
+                    elif field not in self.fields:
+                        self.add_error(None, message)
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own validation runs in the service (with the organisation set); skip it here.
+        pass
+
+    def service_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k in services.CONTRACT_FIELDS}
+
+
+class DirectContractForm(ContractForm):
+    side = forms.ChoiceField(
+        label=_("Your organisation is"),
+        choices=[("seller", _("the seller (technology side)")), ("buyer", _("the buyer"))],
+    )
+
+
+class CorrectionForm(ContractForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must be corrected"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), required=False, widget=DATE)
+    done_on = forms.DateField(label=_("Reached on"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class PaymentForm(forms.Form):
+    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

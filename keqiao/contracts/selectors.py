@@ -1,0 +1,50 @@
+"""Reads for deals and contracts, and who may see what. Anyone else gets a 404, never a hint."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from keqiao.accounts.selectors import user_is_contract_office, user_organization_ids
+
+from . import choices
+from .models import Contract
+
+# --- contracts -------------------------------------------------------------------------------------
+
+
+def _contracts() -> QuerySet[Contract]:
+    return Contract.objects.select_related(
+        "organization", "deal", "seller_organization", "buyer_organization"
+    )
+
+
+def contracts_of_user(user) -> QuerySet[Contract]:
+    if not getattr(user, "is_authenticated", False):
+        return Contract.objects.none()
+    orgs = user_organization_ids(user)
+    return _contracts().filter(
+        Q(organization_id__in=orgs) | Q(seller_organization_id__in=orgs) | Q(buyer_organization_id__in=orgs)
+    )
+
+
+def can_see_contract(user, contract: Contract) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    orgs = user_organization_ids(user)
+    if orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}:
+        return True
+    # The registration office sees what was filed with it, not other organisations' drafts.
+    return user_is_contract_office(user) and contract.status != choices.ContractStatus.DRAFT
+
+
+def contract_visible_to(user, pk: int) -> Contract:
+    contract = _contracts().filter(pk=pk).first()
+    if contract is None or not can_see_contract(user, contract):
+        raise Http404
+    return contract
+
+
+def contracts_for_office(status: str = "") -> QuerySet[Contract]:
+    qs = _contracts().exclude(status=choices.ContractStatus.DRAFT)
+    if status in choices.ContractStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-submitted_at", "-id")

@@ -1,0 +1,17 @@
+"""Technology contract registration and transaction statistics."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "contracts"
+
+urlpatterns = [
+    path("contracts/", views.contracts, name="contracts"),
+    path("contracts/new/", views.contract_new, name="contract_new"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/correct/", views.contract_correct, name="contract_correct"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/export.xlsx", views.statistics_export, name="statistics_export"),
+]
