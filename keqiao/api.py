@@ -12,6 +12,7 @@ from keqiao.deals.api_statistics import router as deals_statistics_router
 from keqiao.demands.api import router as demands_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
+from keqiao.notifications.api import router as notifications_router
 from keqiao.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -69,6 +70,7 @@ def classifications(request, scheme: str = "gbt13745", level: str = "first", par
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
+api.add_router("/", notifications_router)
 api.add_router("/deals", deals_statistics_router)  # before /deals/{deal_id}
 api.add_router("/", deals_router)
 api.add_router("/", supervision_router)

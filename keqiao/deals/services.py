@@ -112,8 +112,8 @@ def _org_users(org_ids) -> list[int]:
 
 def _tell(deal: Deal, *, org_ids, title, key: str, exclude=None, brokers: bool = False) -> None:
     """Notify the members of `org_ids` (and invited brokers) in-app, e-mailed after commit."""
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
+    from keqiao.deals.notification_kinds import DEAL
+    from keqiao.notifications.services import notify
 
     user_ids = set(_org_users(org_ids))
     if brokers:
@@ -123,7 +123,7 @@ def _tell(deal: Deal, *, org_ids, title, key: str, exclude=None, brokers: bool =
     reason = str(_("Negotiation on “%(title)s”") % {"title": deal.listing.title})
     notify(
         {uid: (reason, None) for uid in user_ids},
-        verb=Notification.Verb.DEAL,
+        verb=DEAL,
         title=str(title),
         url=deal.get_absolute_url(),
         key=key,
@@ -582,12 +582,12 @@ def broker_invite(*, deal: Deal, by: User, broker: User) -> DealInvitation:
         raise DomainError(_("This broker is already in the room."))
     _event(deal, by=by, action="invite", note=broker.get_full_name() or broker.username)
     _touch(deal)
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
+    from keqiao.deals.notification_kinds import DEAL
+    from keqiao.notifications.services import notify
 
     notify(
         {broker.pk: (str(_("Invited by %(org)s") % {"org": side_of(by, deal)}), None)},
-        verb=Notification.Verb.DEAL,
+        verb=DEAL,
         title=str(_("You are invited to the negotiation on “%(title)s”") % {"title": deal.listing.title}),
         url=deal.get_absolute_url(),
         key=f"deal:{deal.pk}:invite:{broker.pk}",
@@ -957,15 +957,15 @@ def _contract_transition(contract: Contract, action: str, *, by, note: str = "")
 
 
 def _tell_contract(contract: Contract, *, user_ids, title, key: str) -> None:
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
+    from keqiao.deals.notification_kinds import CONTRACT
+    from keqiao.notifications.services import notify
 
     notify(
         {
             uid: (str(_("Technology contract “%(name)s”") % {"name": contract.project_name}), None)
             for uid in user_ids
         },
-        verb=Notification.Verb.CONTRACT,
+        verb=CONTRACT,
         title=str(title),
         url=contract.get_absolute_url(),
         key=key,

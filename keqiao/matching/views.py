@@ -1,4 +1,4 @@
-"""Views for matches, following, notifications, recommendations and classification suggestions."""
+"""Views for matches, following, recommendations and classification suggestions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,10 +13,11 @@ from keqiao.accounts.selectors import user_organization_ids
 from keqiao.common import text
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.notifications.services import email_resume
 
 from . import marks, services
 from .explain import GRADE_HELP, explanation, grade_label
-from .models import Frequency, Notification, Recommendation, Subscription
+from .models import Frequency, Recommendation, Subscription
 
 
 def match_context(request, kind: str, record) -> dict:
@@ -132,7 +133,7 @@ def subscriptions(request):
     if request.method == "POST":
         try:
             if "email_again" in request.POST:
-                services.email_resume(user=request.user)
+                email_resume(user=request.user)
                 messages.success(request, _("You will receive e-mail again."))
                 return redirect("matching:subscriptions")
             if "delete" in request.POST:
@@ -169,26 +170,6 @@ def subscriptions(request):
             "opted_out": request.user.email_opt_out,
         },
     )
-
-
-def unsubscribe(request, token: str):
-    """One click from an e-mail: stops every e-mail to the user (the link is signed, no login needed)."""
-    if request.method == "POST" or request.GET.get("confirm") == "1":
-        try:
-            services.unsubscribe_all(token)
-        except DomainError as exc:
-            return render(request, "matching/unsubscribed.html", {"error": exc.message}, status=400)
-        return render(request, "matching/unsubscribed.html", {"done": True})
-    return render(request, "matching/unsubscribed.html", {"token": token})
-
-
-@login_required
-def notifications(request):
-    if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
-        return redirect("matching:notifications")
-    qs = Notification.objects.filter(user=request.user)
-    return render(request, "matching/notifications.html", {"page_obj": paginate(request, qs, 30)})
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils import timezone
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.deals import choices, services
 from keqiao.deals.models import Deal, DealEvent
-from keqiao.matching.models import Notification
+from keqiao.notifications.models import Notification
 
 from .conftest import contract_data
 
