@@ -15,13 +15,13 @@ app.conf.beat_schedule = {
         "task": "keqiao.achievements.tasks.run_listing_maintenance",
         "schedule": crontab(minute=15, hour="*/1"),
     },
-    "matching-daily-digest": {
-        "task": "keqiao.matching.tasks.send_digests",
+    "notifications-daily-digest": {
+        "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8),
         "args": ("daily",),
     },
-    "matching-weekly-digest": {
-        "task": "keqiao.matching.tasks.send_digests",
+    "notifications-weekly-digest": {
+        "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week=1),
         "args": ("weekly",),
     },

@@ -14,6 +14,7 @@ urlpatterns = [
     path("achievements/", include("keqiao.achievements.urls")),
     path("demands/", include("keqiao.demands.urls")),
     path("matching/", include("keqiao.matching.urls")),
+    path("matching/", include("keqiao.notifications.urls")),  # the notification pages' old paths
     path("deals/", include("keqiao.negotiations.urls")),
     path("deals/", include("keqiao.contracts.urls")),
     path("governance/", include("keqiao.governance.urls")),

@@ -13,6 +13,7 @@ from keqiao.demands.api import router as demands_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
+from keqiao.notifications.api import router as notifications_router
 from keqiao.supervision.api import router as supervision_router
 
 # Operation ids are what API clients generate their function names from, so an endpoint keeps the id it
@@ -20,6 +21,7 @@ from keqiao.supervision.api import router as supervision_router
 PUBLISHED_MODULE = {
     "keqiao.negotiations.api": "keqiao.deals.api",
     "keqiao.contracts.api": "keqiao.deals.api",
+    "keqiao.notifications.api": "keqiao.matching.api",
 }
 
 
@@ -85,6 +87,7 @@ def classifications(request, scheme: str = "gbt13745", level: str = "first", par
 api.add_router("/", achievements_router)
 api.add_router("/", demands_router)
 api.add_router("/", matching_router)
+api.add_router("/", notifications_router)
 api.add_router("/deals", statistics_router)  # before /deals/{deal_id}
 api.add_router("/", negotiations_router)
 api.add_router("/", contracts_router)

@@ -3,10 +3,10 @@
 import re
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organization
+from .models import Membership, Organization, User
 
 
 def _membership_cache(user) -> list[tuple[int, str, str, str]]:
@@ -59,8 +59,6 @@ def user_holder_organizations(user) -> QuerySet[Organization]:
 
 def member_ids(org_ids) -> list[int]:
     """Active members of the organisations `org_ids` (ids of users, each once)."""
-    from .models import User
-
     return list(
         User.objects.filter(memberships__organization_id__in=[o for o in org_ids if o], is_active=True)
         .values_list("pk", flat=True)
@@ -70,8 +68,6 @@ def member_ids(org_ids) -> list[int]:
 
 def bureau_users():
     """Active officers of the verified city S&T bureau (the recipients of review work)."""
-    from .models import User
-
     return User.objects.filter(
         memberships__organization__kind=Organization.Kind.CITY_BUREAU,
         memberships__organization__status=Organization.Status.VERIFIED,
@@ -130,8 +126,6 @@ def user_is_contract_office(user) -> bool:
 
 
 def contract_office_users():
-    from .models import User
-
     return (
         User.objects.filter(
             memberships__organization__status=Organization.Status.VERIFIED,
@@ -143,3 +137,25 @@ def contract_office_users():
         )
         .distinct()
     )
+
+
+def brokers():
+    """Active technology brokers, and the staff of verified service agencies."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_broker=True)
+            | Q(
+                memberships__organization__kind=Organization.Kind.AGENCY,
+                memberships__organization__status=Organization.Status.VERIFIED,
+            )
+        )
+        .distinct()
+    )
+
+
+def user_is_broker(user) -> bool:
+    """A technology broker (flagged in the admin) or a member of a verified service agency."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_broker or brokers().filter(pk=user.pk).exists()

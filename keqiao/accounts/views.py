@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from keqiao.accounts.selectors import user_is_broker
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.common.errors import DomainError
-from keqiao.matching.services import user_is_broker
 
 from . import selectors, services
 from .forms import DecisionForm, LoginForm, MemberForm, OrganizationProfileForm, OrganizationRegistrationForm

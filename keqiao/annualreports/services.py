@@ -91,7 +91,7 @@ def _org_users(org_ids) -> list[int]:
 
 
 def _notify(user_ids, *, title, reason, url: str, key: str, exclude=None) -> None:
-    from keqiao.matching.services import notify
+    from keqiao.notifications.services import notify
 
     ids = set(user_ids)
     if exclude is not None:

@@ -7,12 +7,6 @@ def platform(request):
     context = {"SITE_URL": settings.SITE_URL}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from keqiao.matching.models import Notification
-
-        # Evaluated only if the page shows it (one COUNT query).
-        context["unread_notifications"] = lambda: Notification.objects.filter(
-            user=user, read_at__isnull=True
-        ).count()
 
         def sees_plans() -> bool:
             from keqiao.contracts.statistics import user_can_view

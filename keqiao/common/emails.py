@@ -1,14 +1,27 @@
-"""E-mail through Django's mail backends, rendered in each recipient's language."""
+"""E-mail through Django's mail backends, rendered in each recipient's language.
+
+Every e-mail closes with the footers registered by the apps above (the notifications app's one-click
+unsubscribe link): this module imports none of them.
+"""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
+
+# footer(user) -> one line, rendered in the recipient's language
+Footer = Callable[[object], str]
+_footers: list[Footer] = []
+
+
+def register_footer(footer: Footer) -> None:
+    if footer not in _footers:
+        _footers.append(footer)
 
 
 def send_to_users(users, template: str, context: dict) -> int:
@@ -16,8 +29,6 @@ def send_to_users(users, template: str, context: dict) -> int:
 
     Only the recipients' own data goes into the context, so nothing private leaks across organisations.
     """
-    from keqiao.matching.services import unsubscribe_url
-
     sent = 0
     for user in users:
         if not user.email or getattr(user, "email_opt_out", False):
@@ -26,13 +37,9 @@ def send_to_users(users, template: str, context: dict) -> int:
             ctx = {**context, "user": user, "SITE_URL": settings.SITE_URL}
             subject = render_to_string(f"{template}_subject.txt", ctx).strip()
             body = render_to_string(f"{template}_body.txt", ctx)
-            body += (
-                "\n--\n"
-                + str(
-                    _("Stop all e-mail from Keqiao with one click: %(url)s") % {"url": unsubscribe_url(user)}
-                )
-                + "\n"
-            )
+            footer = "\n".join(str(f(user)) for f in _footers)
+            if footer:
+                body += "\n--\n" + footer + "\n"
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
         sent += 1
     return sent

@@ -27,9 +27,11 @@ from keqiao.common.money import parse_amount
 from keqiao.common.workflow import clean_text
 from keqiao.negotiations.models import Deal
 from keqiao.negotiations.services import deal_contract_performing, deal_contract_registered, lock_deal
+from keqiao.notifications.services import notify
 
 from . import choices
 from .models import Contract, ContractEvent, Milestone, Payment, RegistrationCounter
+from .notification_kinds import CONTRACT
 
 # --- technology contracts --------------------------------------------------------------------------
 
@@ -305,15 +307,12 @@ def _contract_transition(contract: Contract, action: str, *, by, note: str = "")
 
 
 def _tell_contract(contract: Contract, *, user_ids, title, key: str) -> None:
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
-
     notify(
         {
             uid: (str(_("Technology contract “%(name)s”") % {"name": contract.project_name}), None)
             for uid in user_ids
         },
-        verb=Notification.Verb.CONTRACT,
+        verb=CONTRACT,
         title=str(title),
         url=contract.get_absolute_url(),
         key=key,

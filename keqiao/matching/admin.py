@@ -1,19 +1,12 @@
 from django.contrib import admin
 
-from .models import Notification, Recommendation, Subscription
+from .models import Recommendation, Subscription
 
 
 @admin.register(Subscription)
 class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["user", "kind", "label", "frequency", "created_at"]
     list_filter = ["kind", "frequency"]
-    list_select_related = ["user"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["user", "verb", "title", "created_at", "read_at", "emailed_at"]
-    list_filter = ["verb"]
     list_select_related = ["user"]
 
 

@@ -1,11 +1,11 @@
-"""JSON API for matches (with their explanations), suggestions, subscriptions and notifications."""
+"""JSON API for matches (with their explanations), suggestions and subscriptions."""
 
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from . import services
-from .models import Notification, Subscription
+from .models import Subscription
 
 router = Router(tags=["matching"])
 
@@ -152,29 +152,3 @@ def unsubscribe(request, subscription_id: int):
     except Exception as exc:
         raise Http404 from exc
     return Status(204, None)
-
-
-class NotificationOut(Schema):
-    id: int
-    verb: str
-    title: str
-    url: str
-    reason: str
-    created_at: str
-    read: bool
-
-    @staticmethod
-    def resolve_created_at(obj):
-        return obj.created_at.isoformat()
-
-    @staticmethod
-    def resolve_read(obj):
-        return obj.read_at is not None
-
-
-@router.get("/me/notifications", response=list[NotificationOut], auth=django_auth)
-def my_notifications(request, unread: bool = False):
-    qs = Notification.objects.filter(user=request.user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs[:100])

@@ -7,7 +7,13 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching and alerts")
 
     def ready(self) -> None:
+        from keqiao.notifications import links
+        from keqiao.notifications.signals import email_stopped
+
         from . import marks
+        from .services import stop_subscription_email
         from .views import recommendation_marks
 
         marks.register(recommendation_marks)
+        links.register_preferences("matching:subscriptions")
+        email_stopped.connect(stop_subscription_email, dispatch_uid="matching.stop_subscription_email")

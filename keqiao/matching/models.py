@@ -1,15 +1,10 @@
-"""Subscriptions, in-app notifications and brokers' recommendations."""
+"""Subscriptions and brokers' recommendations (the notifications they bring are keqiao.notifications')."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Frequency(models.TextChoices):
-    INSTANT = "instant", _("Instantly")
-    DAILY = "daily", _("Daily digest")
-    WEEKLY = "weekly", _("Weekly digest")
-    NEVER = "never", _("In the platform only")
+from keqiao.notifications.models import Frequency
 
 
 class Subscription(models.Model):
@@ -44,48 +39,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.kind}:{self.value}"
-
-
-class Notification(models.Model):
-    """An in-app notification; e-mailed instantly or in a digest according to the subscription."""
-
-    class Verb(models.TextChoices):
-        NEW_MATCH = "new_match", _("New match")
-        RECOMMENDATION = "recommendation", _("Recommendation from a broker")
-        RECOMMENDATION_OUTCOME = "recommendation_outcome", _("Outcome of your recommendation")
-        DEAL = "deal", _("Negotiation")
-        CONTRACT = "contract", _("Technology contract")
-        ANNUAL_REPORT = "annual_report", _("Annual report")
-        SUPERVISION = "supervision", _("Task supervision")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    verb = models.CharField(_("kind"), max_length=30, choices=Verb.choices)
-    title = models.CharField(_("title"), max_length=300)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    subscription = models.ForeignKey(
-        Subscription, verbose_name=_("subscription"), null=True, blank=True, on_delete=models.SET_NULL
-    )
-    # de-duplication: one notification per user and event key (e.g. "match:demand:5:achievement:9")
-    key = models.CharField(_("key"), max_length=120)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_user_key_uniq")]
-        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["emailed_at"])]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Recommendation(models.Model):

@@ -1,24 +1,20 @@
-"""Writes for matching: subscriptions, alerts on new matches, digests, and brokers' recommendations."""
+"""Writes for matching: subscriptions, alerts on new matches, and brokers' recommendations."""
 
-import datetime
-
-from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.accounts.selectors import user_organization_ids
+from keqiao.accounts.selectors import user_is_broker, user_organization_ids
 from keqiao.common import text
-from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.notifications.services import notify
 
-from .models import Frequency, Notification, Recommendation, Subscription
+from .models import Frequency, Recommendation, Subscription
+from .notification_kinds import NEW_MATCH, RECOMMENDATION, RECOMMENDATION_OUTCOME
 
 ALERT_GRADES = ("strong", "good")  # match grades worth a notification ("possible" ones are not)
-UNSUBSCRIBE_SALT = "keqiao.unsubscribe"
 
 
 # --- subscriptions --------------------------------------------------------------------------------
@@ -83,64 +79,12 @@ def is_following(user, kind: str, value) -> bool:
     )
 
 
-# --- unsubscribe ----------------------------------------------------------------------------------
-
-
-def unsubscribe_token(user: User) -> str:
-    return signing.dumps({"u": user.pk}, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_url(user: User) -> str:
-    from django.urls import reverse
-
-    return settings.SITE_URL + reverse("matching:unsubscribe", args=[unsubscribe_token(user)])
-
-
-def unsubscribe_all(token: str) -> User:
-    """One click from any e-mail: stop every e-mail to this user (in-app notifications go on)."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=datetime.timedelta(days=365))
-    except signing.BadSignature as exc:
-        raise DomainError(_("This unsubscribe link is not valid.")) from exc
-    user = User.objects.get(pk=data["u"])
-    User.objects.filter(pk=user.pk).update(email_opt_out=True)
+def stop_subscription_email(sender, *, user: User, **kwargs) -> None:
+    """The user stopped all e-mail with the link in an e-mail: what they follow stays in the platform."""
     Subscription.objects.filter(user=user).update(frequency=Frequency.NEVER)
-    return user
-
-
-def email_resume(*, user: User) -> None:
-    """Undo the unsubscribe link (the user's subscriptions keep their in-platform-only frequency)."""
-    User.objects.filter(pk=user.pk).update(email_opt_out=False)
 
 
 # --- alerts -----------------------------------------------------------------------------------------
-
-
-def notify(
-    user_ids_reasons: dict[int, tuple[str, Subscription | None]], *, verb: str, title: str, url: str, key: str
-) -> list[Notification]:
-    created = []
-    for user_id, (reason, subscription) in user_ids_reasons.items():
-        try:
-            with transaction.atomic():
-                created.append(
-                    Notification.objects.create(
-                        user_id=user_id,
-                        verb=verb,
-                        title=title[:300],
-                        url=url,
-                        reason=reason[:300],
-                        subscription=subscription,
-                        key=key[:120],
-                    )
-                )
-        except IntegrityError:
-            continue  # already notified of this very event
-    instant = [n for n in created if n.subscription is None or n.subscription.frequency == Frequency.INSTANT]
-    if instant:
-        ids = [n.pk for n in instant]
-        transaction.on_commit(lambda: send_instant(ids))
-    return created
 
 
 def alert_new_listing(kind: str, record) -> int:
@@ -153,7 +97,7 @@ def alert_new_listing(kind: str, record) -> int:
     tokens = set(text.tokenize(" ".join([record.title, " ".join(record.keywords)]))) | set(
         text.tokenize(getattr(record, "summary", "") or getattr(record, "problem", ""))
     )
-    recipients: dict[int, tuple[str, Subscription | None]] = {}
+    recipients: dict[int, tuple[str, str | None]] = {}  # user id: (reason, e-mail frequency)
     for sub in Subscription.objects.filter(
         Q(kind=Subscription.Kind.FIELD, value=record.tech_field)
         | Q(kind=Subscription.Kind.ORGANIZATION, value=str(record.organization_id))
@@ -164,13 +108,13 @@ def alert_new_listing(kind: str, record) -> int:
         if not sub.user.is_active:
             continue
         recipients.setdefault(
-            sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub)
+            sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub.frequency)
         )
     recipients.pop(getattr(record, "created_by_id", None), None)
     total += len(
         notify(
             recipients,
-            verb=Notification.Verb.NEW_MATCH,
+            verb=NEW_MATCH,
             title=title,
             url=record.get_absolute_url(),
             key=f"new:{kind}:{record.pk}",
@@ -184,14 +128,17 @@ def alert_new_listing(kind: str, record) -> int:
         other = row.record
         other_kind = "demand" if kind == "achievement" else "achievement"
         followers = {
-            s.user_id: (str(_("It matches “%(title)s”, which you follow") % {"title": other.title}), s)
+            s.user_id: (
+                str(_("It matches “%(title)s”, which you follow") % {"title": other.title}),
+                s.frequency,
+            )
             for s in Subscription.objects.filter(kind=other_kind, value=str(other.pk)).select_related("user")
         }
         title = str(_("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title})
         total += len(
             notify(
                 followers,
-                verb=Notification.Verb.NEW_MATCH,
+                verb=NEW_MATCH,
                 title=title,
                 url=record.get_absolute_url(),
                 key=f"match:{other_kind}:{other.pk}:{kind}:{record.pk}",
@@ -203,68 +150,7 @@ def alert_new_listing(kind: str, record) -> int:
 KIND_LABELS = {"achievement": _("achievement"), "demand": _("demand")}
 
 
-def send_instant(notification_ids: list[int]) -> int:
-    """E-mail notifications now (claimed with a conditional update so nothing is sent twice)."""
-    sent = 0
-    for n in Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).select_related(
-        "user"
-    ):
-        if not Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
-        ):
-            continue
-        sent += send_to_users([n.user], "matching/email/notification", {"notifications": [n]})
-    return sent
-
-
-def send_digests(*, frequency: str, now: datetime.datetime | None = None) -> int:
-    """Send one e-mail per user with the notifications of their `frequency` subscriptions not yet e-mailed."""
-    now = now or timezone.now()
-    pending = Notification.objects.filter(emailed_at__isnull=True, subscription__frequency=frequency)
-    sent = 0
-    for user_id in set(pending.values_list("user_id", flat=True)):
-        with transaction.atomic():
-            ids = list(pending.filter(user_id=user_id).values_list("pk", flat=True))
-            claimed = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=now)
-            if not claimed:
-                continue
-            user = User.objects.get(pk=user_id)
-            notifications = list(Notification.objects.filter(pk__in=ids).order_by("-created_at"))
-            sent += send_to_users([user], "matching/email/notification", {"notifications": notifications})
-    return sent
-
-
-def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
-
-
 # --- brokers' recommendations ---------------------------------------------------------------------
-
-
-def brokers():
-    """Active technology brokers, and the staff of verified service agencies."""
-    from keqiao.accounts.models import Organization
-
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_broker=True)
-            | Q(
-                memberships__organization__kind=Organization.Kind.AGENCY,
-                memberships__organization__status=Organization.Status.VERIFIED,
-            )
-        )
-        .distinct()
-    )
-
-
-def user_is_broker(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_broker or brokers().filter(pk=user.pk).exists()
 
 
 @transaction.atomic
@@ -294,7 +180,7 @@ def recommendation_push(*, broker: User, achievement, demand, direction: str, no
     }
     notify(
         recipients,
-        verb=Notification.Verb.RECOMMENDATION,
+        verb=RECOMMENDATION,
         title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
         url=f"/matching/recommendations/#rec-{rec.pk}",
         key=f"rec:{rec.pk}",
@@ -321,7 +207,7 @@ def recommendation_respond(
     rec.save(update_fields=["status", "response_note", "responded_at", "responded_by"])
     notify(
         {rec.broker_id: ("", None)},
-        verb=Notification.Verb.RECOMMENDATION_OUTCOME,
+        verb=RECOMMENDATION_OUTCOME,
         title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),
         url=f"/matching/recommendations/#rec-{rec.pk}",
         key=f"rec-outcome:{rec.pk}",

@@ -15,10 +15,3 @@ def refresh_matches(kind: str, object_id: int) -> int:
     if record is None:  # no longer published: nothing to announce
         return 0
     return alert_new_listing(kind, record)
-
-
-@shared_task
-def send_digests(frequency: str) -> int:
-    from .services import send_digests as run
-
-    return run(frequency=frequency)

@@ -6,10 +6,8 @@ app_name = "matching"
 urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
-    path("notifications/", views.notifications, name="notifications"),
     path("recommendations/", views.recommendations, name="recommendations"),
     path("push/", views.push, name="push"),
     path("broker/", views.broker, name="broker"),
     path("suggest/", views.suggest, name="suggest"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,4 +1,4 @@
-"""Views for matches, following, notifications, recommendations and classification suggestions."""
+"""Views for matches, following, recommendations and classification suggestions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,14 +9,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keqiao.accounts.selectors import user_organization_ids
+from keqiao.accounts.selectors import user_is_broker, user_organization_ids
 from keqiao.common import text
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.notifications.services import email_resume
 
 from . import marks, services
 from .explain import GRADE_HELP, explanation, grade_label
-from .models import Frequency, Notification, Recommendation, Subscription
+from .models import Frequency, Recommendation, Subscription
 
 
 def match_context(request, kind: str, record) -> dict:
@@ -28,7 +29,7 @@ def match_context(request, kind: str, record) -> dict:
         "match_target": target,
         "matches_available": record.is_public,
         "following": services.is_following(request.user, kind, record.pk),
-        "is_broker": services.user_is_broker(request.user),
+        "is_broker": user_is_broker(request.user),
     }
     if record.is_public:
         rows = matches_for(kind, record, k=10)
@@ -132,7 +133,7 @@ def subscriptions(request):
     if request.method == "POST":
         try:
             if "email_again" in request.POST:
-                services.email_resume(user=request.user)
+                email_resume(user=request.user)
                 messages.success(request, _("You will receive e-mail again."))
                 return redirect("matching:subscriptions")
             if "delete" in request.POST:
@@ -171,26 +172,6 @@ def subscriptions(request):
     )
 
 
-def unsubscribe(request, token: str):
-    """One click from an e-mail: stops every e-mail to the user (the link is signed, no login needed)."""
-    if request.method == "POST" or request.GET.get("confirm") == "1":
-        try:
-            services.unsubscribe_all(token)
-        except DomainError as exc:
-            return render(request, "matching/unsubscribed.html", {"error": exc.message}, status=400)
-        return render(request, "matching/unsubscribed.html", {"done": True})
-    return render(request, "matching/unsubscribed.html", {"token": token})
-
-
-@login_required
-def notifications(request):
-    if request.method == "POST":
-        services.notifications_mark_read(user=request.user)
-        return redirect("matching:notifications")
-    qs = Notification.objects.filter(user=request.user)
-    return render(request, "matching/notifications.html", {"page_obj": paginate(request, qs, 30)})
-
-
 @login_required
 def recommendations(request):
     org_ids = user_organization_ids(request.user)
@@ -227,7 +208,7 @@ def push(request):
     from keqiao.achievements.selectors import achievements_public
     from keqiao.demands.selectors import demands_public
 
-    if not services.user_is_broker(request.user):
+    if not user_is_broker(request.user):
         raise Http404
     achievement = get_object_or_404(
         achievements_public(), pk=request.GET.get("achievement") or request.POST.get("achievement")
@@ -261,7 +242,7 @@ def broker(request):
 
     from .matcher import matches_for
 
-    if not services.user_is_broker(request.user):
+    if not user_is_broker(request.user):
         raise Http404
     page_obj = paginate(request, demands_public().order_by("-published_at"), 10)
     rows = []

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import member_ids, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import member_ids, user_is_broker, user_is_bureau, user_organization_ids
 from keqiao.achievements.uploads import check_upload
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import parse_amount
 from keqiao.common.workflow import clean_text
+from keqiao.notifications.services import notify
 
 from . import choices
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     MessageAttachment,
     Offer,
 )
+from .notification_kinds import DEAL
 
 MAX_ATTACHMENTS_PER_MESSAGE = 5
 
@@ -83,9 +85,6 @@ def _event(deal: Deal, *, by, action: str, **kwargs) -> DealEvent:
 
 def _tell(deal: Deal, *, org_ids, title, key: str, exclude=None, brokers: bool = False) -> None:
     """Notify the members of `org_ids` (and invited brokers) in-app, e-mailed after commit."""
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
-
     user_ids = set(member_ids(org_ids))
     if brokers:
         user_ids |= set(deal.invitations.values_list("user_id", flat=True))
@@ -94,7 +93,7 @@ def _tell(deal: Deal, *, org_ids, title, key: str, exclude=None, brokers: bool =
     reason = str(_("Negotiation on “%(title)s”") % {"title": deal.listing.title})
     notify(
         {uid: (reason, None) for uid in user_ids},
-        verb=Notification.Verb.DEAL,
+        verb=DEAL,
         title=str(title),
         url=deal.get_absolute_url(),
         key=key,
@@ -533,8 +532,6 @@ def offer_reject(*, offer: Offer, by: User) -> Offer:
 
 @transaction.atomic
 def broker_invite(*, deal: Deal, by: User, broker: User) -> DealInvitation:
-    from keqiao.matching.services import user_is_broker
-
     deal = _lock(deal)
     _require_party(by, deal)
     _require_room(deal)
@@ -549,12 +546,9 @@ def broker_invite(*, deal: Deal, by: User, broker: User) -> DealInvitation:
         raise DomainError(_("This broker is already in the room."))
     _event(deal, by=by, action="invite", note=broker.get_full_name() or broker.username)
     _touch(deal)
-    from keqiao.matching.models import Notification
-    from keqiao.matching.services import notify
-
     notify(
         {broker.pk: (str(_("Invited by %(org)s") % {"org": side_of(by, deal)}), None)},
-        verb=Notification.Verb.DEAL,
+        verb=DEAL,
         title=str(_("You are invited to the negotiation on “%(title)s”") % {"title": deal.listing.title}),
         url=deal.get_absolute_url(),
         key=f"deal:{deal.pk}:invite:{broker.pk}",

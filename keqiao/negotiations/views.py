@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.accounts.selectors import brokers, user_holder_organizations, user_is_bureau
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 
@@ -149,7 +149,6 @@ def bureau_list(request):
 
 
 def _brokers_for(deal):
-    from keqiao.matching.services import brokers
 
     invited = set(deal.invitations.values_list("user_id", flat=True))
     users = (

@@ -165,7 +165,7 @@ def _department_users(departments) -> list[int]:
 def _tell(departments, *, task: Task, period: str, title, key: str, exclude=None) -> int:
     from django.urls import reverse
 
-    from keqiao.matching.services import notify
+    from keqiao.notifications.services import notify
 
     user_ids = set(_department_users(departments))
     if exclude is not None:

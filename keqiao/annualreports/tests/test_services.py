@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from keqiao.annualreports import choices, selectors, services
 from keqiao.annualreports.models import AnnualReportReminder
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.matching.models import Notification
+from keqiao.notifications.models import Notification
 
 from .conftest import at
 

@@ -8,7 +8,9 @@ from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.models import Classification
 from keqiao.matching import services
 from keqiao.matching.matcher import demand_item, matches_for
-from keqiao.matching.models import Notification, Recommendation, Subscription
+from keqiao.matching.models import Recommendation, Subscription
+from keqiao.notifications import services as notifications
+from keqiao.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -117,44 +119,24 @@ def test_bad_subscriptions_refused(owner, kind, value):
         services.subscription_create(user=owner, kind=kind, value=value)
 
 
-def test_daily_digest_sends_once(owner, make_achievement):
-    services.subscription_create(user=owner, kind="query", value="路基", frequency="daily")
-    a = make_achievement("published", title="路基沉降监测", keywords=["路基"])
-    from keqiao.accounts.models import User
-
-    other = (
-        User.objects.get(username="colleague") if User.objects.filter(username="colleague").exists() else None
-    )
-    services.alert_new_listing("achievement", a)
-    # the owner created it: no notification to them; give one to a second follower instead
-    assert other is None or True
+def test_daily_follower_hears_in_the_daily_digest(owner, outsider, make_achievement):
+    services.subscription_create(user=outsider, kind="query", value="路基", frequency="daily")
     mail.outbox.clear()
-    Notification.objects.create(
-        user=owner,
-        verb="new_match",
-        title="x",
-        url="/",
-        key="k1",
-        subscription=Subscription.objects.get(user=owner),
-    )
-    assert services.send_digests(frequency="daily") == 1
-    assert services.send_digests(frequency="daily") == 0
-    assert len(mail.outbox) == 1
+    a = make_achievement("published", title="路基沉降监测", keywords=["路基"])
+    services.alert_new_listing("achievement", a)
+    note = Notification.objects.get(user=outsider)
+    assert note.frequency == "daily" and note.emailed_at is None and not mail.outbox
+    assert notifications.send_digests(frequency="weekly") == 0
+    assert notifications.send_digests(frequency="daily") == 1
+    assert notifications.send_digests(frequency="daily") == 0
+    assert len(mail.outbox) == 1 and "/matching/subscriptions/" in mail.outbox[0].body
 
 
-def test_unsubscribe_link_stops_all_email(
-    client, owner, make_demand, bureau, django_capture_on_commit_callbacks
-):
-    token = services.unsubscribe_token(owner)
-    assert client.get(reverse("matching:unsubscribe", args=[token])).status_code == 200
-    response = client.post(reverse("matching:unsubscribe", args=[token]))
-    assert response.status_code == 200
-    owner.refresh_from_db()
-    assert owner.email_opt_out
-    from keqiao.common.emails import send_to_users
-
-    assert send_to_users([owner], "matching/email/notification", {"notifications": []}) == 0
-    assert client.post(reverse("matching:unsubscribe", args=["forged"])).status_code == 400
+def test_unsubscribe_link_turns_what_one_follows_to_the_platform_only(owner):
+    services.subscription_create(user=owner, kind="query", value="路基", frequency="daily")
+    services.subscription_create(user=owner, kind="field", value="agriculture", frequency="instant")
+    notifications.unsubscribe_all(notifications.unsubscribe_token(owner))
+    assert set(Subscription.objects.filter(user=owner).values_list("frequency", flat=True)) == {"never"}
 
 
 def test_recommendation_flow(client, personas, pair, bureau):
@@ -260,7 +242,7 @@ def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
 
 
 def test_email_can_be_resumed_after_unsubscribing(client, owner):
-    services.unsubscribe_all(services.unsubscribe_token(owner))
+    notifications.unsubscribe_all(notifications.unsubscribe_token(owner))
     client.force_login(owner)
     assert "email_again" in client.get(reverse("matching:subscriptions")).content.decode()
     client.post(reverse("matching:subscriptions"), {"email_again": "1"})

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.contracts import services as contract_services
-from keqiao.matching.models import Notification
 from keqiao.negotiations import choices, services
 from keqiao.negotiations.models import Deal, DealEvent
+from keqiao.notifications.models import Notification
 
 from .conftest import contract_data
 

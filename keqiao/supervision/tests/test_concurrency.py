@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, connections
 
 from keqiao.common.errors import DomainError
-from keqiao.matching.models import Notification
+from keqiao.notifications.models import Notification
 from keqiao.supervision import services
 from keqiao.supervision.models import Consolidation, ProgressReport, ReminderClaim, SupervisionEvent
 

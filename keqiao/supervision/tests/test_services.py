@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.governance.models import TaskAssignment
-from keqiao.matching.models import Notification
+from keqiao.notifications.models import Notification
 from keqiao.supervision import services
 from keqiao.supervision.models import (
     Consolidation,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from keqiao.matching.services import send_digests
+from keqiao.notifications.services import send_digests
 
 
 class Command(BaseCommand):

@@ -1,0 +1,41 @@
+"""JSON API for the signed-in user's notifications."""
+
+from ninja import Router, Schema
+from ninja.security import django_auth
+
+from .models import Notification
+
+# The tag and the operation id are those the endpoint had under matching: the OpenAPI document (and
+# clients generated from it) stay as they were.
+router = Router(tags=["matching"])
+
+
+class NotificationOut(Schema):
+    id: int
+    verb: str
+    title: str
+    url: str
+    reason: str
+    created_at: str
+    read: bool
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return obj.created_at.isoformat()
+
+    @staticmethod
+    def resolve_read(obj):
+        return obj.read_at is not None
+
+
+@router.get(
+    "/me/notifications",
+    response=list[NotificationOut],
+    auth=django_auth,
+    operation_id="keqiao_matching_api_my_notifications",
+)
+def my_notifications(request, unread: bool = False):
+    qs = Notification.objects.filter(user=request.user)
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:100])
