@@ -14,7 +14,7 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fresh_search_index():
     # The in-memory index lives per process; each test starts from its own database state.
-    from keqiao.matching.matcher import get_match_index
+    from keqiao.matching.index import get_match_index
     from keqiao.search.index import all_indexes
 
     for index in [*all_indexes(), get_match_index()]:

@@ -11,8 +11,8 @@ app = Celery("keqiao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
-    "achievements-expire-and-remind": {
-        "task": "keqiao.achievements.tasks.run_listing_maintenance",
+    "hourly-maintenance": {
+        "task": "keqiao.portal.tasks.run_hourly_maintenance",
         "schedule": crontab(minute=15, hour="*/1"),
     },
     "notifications-daily-digest": {

@@ -159,3 +159,10 @@ def user_is_broker(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_broker or brokers().filter(pk=user.pk).exists()
+
+
+def user_sees_statistics(user) -> bool:
+    """The registration office, and members of a verified government organisation (county bureaus,
+    departments), see the transaction statistics and the plan dashboards. Memberships are read from the
+    per-request cache first: this runs for the navigation of every page."""
+    return user_in_government(user) or user_is_contract_office(user)

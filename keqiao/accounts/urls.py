@@ -11,11 +11,10 @@ urlpatterns = [
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:dashboard")
+            template_name="accounts/password_change.html", success_url=reverse_lazy("portal:workbench")
         ),
         name="password_change",
     ),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("organizations/pending/", views.pending_organizations, name="pending"),
     path("organizations/<int:pk>/members/", views.organization_members, name="members"),
     path("organizations/<int:pk>/<slug:decision>/", views.decide_organization, name="decide"),

@@ -1,4 +1,4 @@
-"""Sign-in, organisation self-registration, the personal workbench and verification by the bureau."""
+"""Sign-in, organisation self-registration, members and verification by the bureau."""
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,8 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keqiao.accounts.selectors import user_is_broker
-from keqiao.achievements import selectors as achievement_selectors
 from keqiao.common.errors import DomainError
 
 from . import selectors, services
@@ -38,29 +36,8 @@ def register(request):
                 "You can already prepare drafts."
             ),
         )
-        return redirect("accounts:dashboard")
+        return redirect("portal:workbench")
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@login_required
-def dashboard(request):
-    is_bureau = selectors.user_is_bureau(request.user)
-    context = {
-        "organizations": selectors.user_holder_organizations(request.user),
-        "recent": achievement_selectors.achievements_of_user(request.user)[:8],
-        "is_bureau": is_bureau,
-        "admin_org_ids": selectors.user_admin_organization_ids(request.user),
-        "is_broker": user_is_broker(request.user),
-    }
-    if is_bureau:
-        context["review_count"] = achievement_selectors.review_queue().count()
-        context["pending_orgs"] = selectors.organizations_pending_verification().count()
-    kinds = {o.kind for o in context["organizations"]}
-    context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
-    from keqiao.governance.services import user_departments
-
-    context["supervises_tasks"] = context["is_bureau"] or bool(user_departments(request.user))
-    return render(request, "accounts/dashboard.html", context)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """Choices of the national achievement registration form (科技成果登记表) and the review workflow."""
 
 from django.db import models
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -138,21 +137,6 @@ class AttachmentKind(models.TextChoices):
     USER_LETTER = "user_letter", _("Application letter from a user")
     IMAGE = "image", _("Picture")
     OTHER = "other", _("Other")
-
-
-# GB/T 22900-2022 technology readiness levels, short labels (see docs/decisions/0003-trl-and-reference-data.md).
-TRL_LABELS = {
-    1: _("Discovery of a new phenomenon, problem or need"),
-    2: _("Technical solution proposed"),
-    3: _("Concept model verified by simulation"),
-    4: _("Key functions tested in the laboratory"),
-    5: _("Small-scale trial prototype"),
-    6: _("Pilot-scale prototype"),
-    7: _("Engineering prototype"),
-    8: _("Small-batch trial production / design finalised"),
-    9: _("Large-scale industrialisation"),
-}
-TRL_CHOICES = [(level, format_lazy("TRL {} · {}", level, label)) for level, label in TRL_LABELS.items()]
 
 
 EVENT_LABELS = {

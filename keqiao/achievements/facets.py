@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization
 from keqiao.common import facets
-from keqiao.common.choices import TechField
+from keqiao.common.choices import TRL_LABELS, TechField
 
-from .choices import TRL_LABELS, IPKind, TransferMode
+from .choices import IPKind, TransferMode
 
 
 def definitions() -> dict:

@@ -4,15 +4,12 @@ from django import forms as djforms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.common.forms import ClassificationChoiceField
 from keqiao.common.models import Classification
+from keqiao.common.validators import clean_keywords
 
 from . import choices, services
 from .models import Achievement
-
-
-class ClassificationChoiceField(djforms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.code} {obj.name}"
 
 
 class AchievementForm(djforms.ModelForm):
@@ -111,7 +108,7 @@ class AchievementForm(djforms.ModelForm):
 
     def clean_keywords(self):
         try:
-            return services.clean_keywords(self.cleaned_data["keywords"])
+            return clean_keywords(self.cleaned_data["keywords"])
         except ValidationError as exc:
             raise djforms.ValidationError(exc.messages) from exc
 

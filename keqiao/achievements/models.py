@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.common.choices import StrategicIndustry, TechField
+from keqiao.common.choices import TRL_CHOICES, StrategicIndustry, TechField
 from keqiao.common.models import ListingEvent
 
 from . import choices
@@ -51,7 +51,7 @@ class Achievement(models.Model):
     )
     trl = models.PositiveSmallIntegerField(
         _("technology readiness level"),
-        choices=choices.TRL_CHOICES,
+        choices=TRL_CHOICES,
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )

@@ -18,7 +18,11 @@ from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organiz
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
+from keqiao.common.signals import send_listing_changed_after_commit
 from keqiao.common.validators import (
+    MAX_KEYWORD_LENGTH,
+    MAX_KEYWORDS,
+    clean_keywords,
     normalize_patent_number,
     validate_patent_number,
     validate_software_copyright_number,
@@ -28,8 +32,6 @@ from keqiao.search.models import mark_changed
 from . import choices
 from .models import Achievement, AchievementEvent, IPItem, RegistrationCounter
 
-MAX_KEYWORDS = 5
-MAX_KEYWORD_LENGTH = 20
 EDITABLE_FIELDS = (
     "title",
     "kind",
@@ -65,31 +67,6 @@ EDITABLE_FIELDS = (
 
 
 # --- validation shared by forms and the API -------------------------------------------------------
-
-
-def clean_keywords(value) -> list[str]:
-    """Split, trim and de-duplicate keywords; refuse more than five or over-long ones."""
-    if isinstance(value, str):
-        import re
-
-        value = re.split(r"[,，;；、\s]+", value)
-    keywords: list[str] = []
-    for kw in value or []:
-        kw = str(kw).strip()
-        if kw and kw not in keywords:
-            keywords.append(kw)
-    if len(keywords) > MAX_KEYWORDS:
-        raise ValidationError(
-            _("Give at most %(max)d keywords."), code="too_many", params={"max": MAX_KEYWORDS}
-        )
-    for kw in keywords:
-        if len(kw) > MAX_KEYWORD_LENGTH:
-            raise ValidationError(
-                _("Each keyword may have at most %(max)d characters: “%(kw)s” is too long."),
-                code="too_long",
-                params={"max": MAX_KEYWORD_LENGTH, "kw": kw},
-            )
-    return keywords
 
 
 def clean_ip_item(kind: str, number: str) -> str:
@@ -175,11 +152,10 @@ def _owners(achievement: Achievement) -> list[User]:
 
 
 def _changed(achievement: Achievement) -> None:
-    """Searchable content or visibility changed: mark the index and refresh matches after commit."""
+    """Searchable content or visibility changed: mark the index, and tell the apps that listen (matching
+    refreshes its matches and alerts followers) after commit."""
     mark_changed(achievement.pk)
-    from keqiao.matching.tasks import refresh_matches
-
-    transaction.on_commit(lambda: refresh_matches.delay("achievement", achievement.pk))
+    send_listing_changed_after_commit(Achievement, kind="achievement", object_id=achievement.pk)
 
 
 def _notify_owners(achievement: Achievement, template: str, **extra) -> None:
@@ -460,7 +436,7 @@ def achievement_set_featured(*, achievement: Achievement, by: User, featured: bo
 # --- periodic maintenance (cron or Celery beat) ---------------------------------------------------
 
 
-def listings_expire(*, now: datetime.datetime | None = None) -> int:
+def achievements_expire(*, now: datetime.datetime | None = None) -> int:
     """Expire published listings past their date (safe to run concurrently)."""
 
     def expired(a: Achievement) -> None:
@@ -477,7 +453,7 @@ def listings_expire(*, now: datetime.datetime | None = None) -> int:
     )
 
 
-def listings_remind(*, now: datetime.datetime | None = None) -> int:
+def achievements_remind(*, now: datetime.datetime | None = None) -> int:
     """Remind owners once, `EXPIRY_REMINDER_DAYS` before a listing expires."""
 
     def remind(a: Achievement) -> None:
@@ -499,8 +475,9 @@ def listings_remind(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, is_public: bool = False):
     """Attach a checked PDF or image to an editable achievement."""
+    from keqiao.common.uploads import check_upload
+
     from .models import Attachment
-    from .uploads import check_upload
 
     a = _lock(achievement)
     if not _is_member(by, a):

@@ -14,13 +14,15 @@ from keqiao.accounts.selectors import (
     user_holder_organizations,
     user_is_bureau,
 )
+from keqiao.common import panels
+from keqiao.common.choices import TRL_LABELS
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
 from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
 
 from . import selectors, services
-from .choices import TRL_LABELS, Status
+from .choices import Status
 from .facets import facet_groups
 from .forms import AchievementForm, AttachmentForm, IPItemFormSet, NoteForm, ReturnForm, ip_items_from_formset
 from .models import Attachment
@@ -87,9 +89,7 @@ def achievement_detail(request, pk: int):
         "attachment_form": AttachmentForm(),
         "note_form": NoteForm(),
     }
-    from keqiao.matching.views import match_context
-
-    context.update(match_context(request, "achievement", achievement))
+    context.update(panels.context_for(request, "achievement", achievement))
     return render(request, "achievements/detail.html", context)
 
 

@@ -179,15 +179,14 @@ def prefill_figures(organization: Organization, year: int) -> dict:
     * achievements of the institution approved (registered) in the year, by kind and by source.
     """
     from keqiao.achievements.models import Achievement
-    from keqiao.contracts.choices import ContractStatus
     from keqiao.contracts.models import Contract
 
     figures: dict = {}
     for key in choices.PREFILLED_KEYS:
         figures[key] = "0.00" if choices.FIGURES_BY_KEY[key].is_money else 0
     contracts = (
-        Contract.objects.filter(
-            status=ContractStatus.APPROVED,
+        Contract.objects.registered()
+        .filter(
             seller_organization=organization,
             registered_on__gte=datetime.date(year, 1, 1),
             registered_on__lte=datetime.date(year, 12, 31),

@@ -1,6 +1,7 @@
 """Fixed national classifications used across apps (lazy, translatable labels)."""
 
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,18 @@ class StrategicIndustry(models.TextChoices):
     ENERGY_SAVING = "energy_saving", _("Energy saving and environmental protection")
     DIGITAL_CREATIVE = "digital_creative", _("Digital creative industries")
     RELATED_SERVICES = "related_services", _("Related services")
+
+
+# GB/T 22900-2022 technology readiness levels, short labels (see docs/decisions/0003-trl-and-reference-data.md).
+TRL_LABELS = {
+    1: _("Discovery of a new phenomenon, problem or need"),
+    2: _("Technical solution proposed"),
+    3: _("Concept model verified by simulation"),
+    4: _("Key functions tested in the laboratory"),
+    5: _("Small-scale trial prototype"),
+    6: _("Pilot-scale prototype"),
+    7: _("Engineering prototype"),
+    8: _("Small-batch trial production / design finalised"),
+    9: _("Large-scale industrialisation"),
+}
+TRL_CHOICES = [(level, format_lazy("TRL {} · {}", level, label)) for level, label in TRL_LABELS.items()]

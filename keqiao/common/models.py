@@ -30,6 +30,12 @@ class Region(models.Model):
         return self.display_name
 
     @property
+    def county_code(self) -> str:
+        """The GB/T 2260 code of the area: a park counts in the district or county it lies in
+        (select the parent with the region, or this reads it from the database)."""
+        return self.parent.code if self.kind == self.Kind.PARK and self.parent_id else self.code
+
+    @property
     def display_name(self) -> str:
         from django.utils.translation import get_language
 

@@ -5,6 +5,15 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+
+def city_code_prefix() -> str:
+    """The first four digits of the city's GB/T 2260 code: areas whose code starts with them are the
+    city's own (KEQIAO["CONTRACT_REGION_CODE"], 511400 for Meishan)."""
+    from django.conf import settings
+
+    return settings.KEQIAO["CONTRACT_REGION_CODE"][:4]
+
+
 # Meishan's districts/counties (GB/T 2260 codes) and parks (local codes under their area).
 REGIONS = [
     # code, name, English name, kind, parent code

@@ -103,3 +103,30 @@ def validate_software_copyright_number(value: str) -> None:
         raise ValidationError(
             _("Enter a software copyright registration number such as 2021SR0123456."), code="format"
         )
+
+
+MAX_KEYWORDS = 5
+MAX_KEYWORD_LENGTH = 20
+
+
+def clean_keywords(value) -> list[str]:
+    """Split, trim and de-duplicate keywords; refuse more than five or over-long ones."""
+    if isinstance(value, str):
+        value = re.split(r"[,，;；、\s]+", value)
+    keywords: list[str] = []
+    for kw in value or []:
+        kw = str(kw).strip()
+        if kw and kw not in keywords:
+            keywords.append(kw)
+    if len(keywords) > MAX_KEYWORDS:
+        raise ValidationError(
+            _("Give at most %(max)d keywords."), code="too_many", params={"max": MAX_KEYWORDS}
+        )
+    for kw in keywords:
+        if len(kw) > MAX_KEYWORD_LENGTH:
+            raise ValidationError(
+                _("Each keyword may have at most %(max)d characters: “%(kw)s” is too long."),
+                code="too_long",
+                params={"max": MAX_KEYWORD_LENGTH, "kw": kw},
+            )
+    return keywords

@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
-from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office
+from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
 from keqiao.negotiations.selectors import deal_visible_to
 from keqiao.negotiations.services import side_of
 
@@ -292,7 +292,7 @@ def _summary(summary: dict) -> dict:
     operation_id="keqiao_deals_api_statistics_statistics",  # as first published
 )
 def statistics(request, year: int | None = Query(None)):
-    if not stats.user_can_view(request.user):
+    if not user_sees_statistics(request.user):
         raise Http404
     current = timezone.localdate().year
     if year is None or not stats.MIN_YEAR <= year <= current:

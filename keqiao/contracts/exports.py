@@ -17,7 +17,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import choices
 from .models import Contract
 
 SHEET_TITLE = "技术合同登记"
@@ -102,9 +101,7 @@ def contracts_xlsx(queryset: QuerySet[Contract]) -> bytes:
     Written in openpyxl's write-only mode (rows streamed, not kept as cell objects), which keeps a year of
     a busy city's contracts to seconds and little memory.
     """
-    contracts = queryset.filter(status=choices.ContractStatus.APPROVED).order_by(
-        "registered_on", "registration_number", "pk"
-    )
+    contracts = queryset.registered().order_by("registered_on", "registration_number", "pk")
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET_TITLE)
     ws.freeze_panes = "A2"

@@ -28,6 +28,13 @@ class RegistrationCounter(models.Model):
         return f"{self.year}: {self.last_serial}"
 
 
+class ContractQuerySet(models.QuerySet):
+    def registered(self):
+        """Registered contracts: approved by the registration office, with their registration date.
+        The one definition every count of the platform uses (statistics, indicators, annual reports)."""
+        return self.filter(status=choices.ContractStatus.APPROVED, registered_on__isnull=False)
+
+
 class Contract(models.Model):
     """A technology contract filed for recognition and registration (技术合同认定登记)."""
 
@@ -126,6 +133,8 @@ class Contract(models.Model):
     registered_on = models.DateField(_("registration date"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("technology contract")

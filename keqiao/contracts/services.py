@@ -84,11 +84,8 @@ def party_nature(org: Organization) -> str:
 
 
 def _region_code(org: Organization) -> str:
-    code = org.region.code if org.region_id else ""
-    if len(code) == 6 and code.isdigit():
-        return code
-    parent = org.region.parent if org.region_id else None
-    return parent.code if parent is not None else settings.KEQIAO["CONTRACT_REGION_CODE"]
+    """The GB/T 2260 code the registration form asks for (a park's is its district's)."""
+    return org.region.county_code if org.region_id else settings.KEQIAO["CONTRACT_REGION_CODE"]
 
 
 CONTRACT_TYPE_OF_MODE = {

@@ -20,6 +20,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import TechField
+from keqiao.common.reference import city_code_prefix
 
 from . import choices
 from .models import Contract
@@ -74,7 +75,7 @@ def money(value) -> Decimal:
 
 
 def approved_contracts() -> QuerySet[Contract]:
-    return Contract.objects.filter(status=choices.ContractStatus.APPROVED, registered_on__isnull=False)
+    return Contract.objects.registered()
 
 
 def contracts_of_year(year: int) -> QuerySet[Contract]:
@@ -202,17 +203,12 @@ def by_quarter(year: int) -> list[Row]:
 # --- breakdowns by party location ------------------------------------------------------------------
 
 
-def city_prefix() -> str:
-    """The first 4 digits of the city's GB/T 2260 code: every county of Meishan starts with them."""
-    return settings.KEQIAO["CONTRACT_REGION_CODE"][:4]
-
-
 def _counties() -> list[tuple[str, str]]:
     from keqiao.common.models import Region
 
     return [
         (r.code, r.display_name)
-        for r in Region.objects.filter(kind=Region.Kind.COUNTY, code__startswith=city_prefix())
+        for r in Region.objects.filter(kind=Region.Kind.COUNTY, code__startswith=city_code_prefix())
     ]
 
 
@@ -222,7 +218,7 @@ def by_direction(year: int) -> list[Row]:
     A contract between two parties of the city counts in both directions; one between two parties
     elsewhere counts in neither (but still in the year's total registered in the city).
     """
-    prefix = city_prefix()
+    prefix = city_code_prefix()
     where = {
         OUTPUT: Q(seller_region_code__startswith=prefix),
         ABSORPTION: Q(buyer_region_code__startswith=prefix),
@@ -252,7 +248,7 @@ def by_county(year: int, direction: str, counties: list[tuple[str, str]] | None 
     counties = _counties() if counties is None else counties
     rows = {code: Row(code, name) for code, name in counties}
     other = Row(CITY_OTHER, CITY_OTHER_LABEL)
-    qs = contracts_of_year(year).filter(**{f"{field}__startswith": city_prefix()})
+    qs = contracts_of_year(year).filter(**{f"{field}__startswith": city_code_prefix()})
     for r in _grouped(qs, field):
         rows.get(r[field], other).add(*_row_figures(r))
     return [*rows.values(), other]
@@ -344,19 +340,3 @@ def compute_transaction_report(year: int, today: datetime.date | None = None) ->
 
 
 # --- who may see them ------------------------------------------------------------------------------
-
-
-def user_can_export(user) -> bool:
-    """The contract list leaves the platform only for the registration office (bureau or agency)."""
-    from keqiao.accounts.selectors import user_is_contract_office
-
-    return user_is_contract_office(user)
-
-
-def user_can_view(user) -> bool:
-    """The registration office, and members of a verified government organisation (county bureaus,
-    departments), see the figures. Memberships are read from the per-request cache first: this runs for
-    the navigation of every page."""
-    from keqiao.accounts.selectors import user_in_government
-
-    return user_in_government(user) or user_can_export(user)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office
+from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
 from keqiao.common.downloads import XLSX, attachment_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
@@ -28,7 +28,6 @@ from . import choices, forms, selectors, services
 from . import statistics as stats
 from .exports import contracts_xlsx
 from .models import Contract
-from .statistics import user_can_view
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -59,7 +58,7 @@ def contracts(request):
             "office": office,
             "statuses": choices.ContractStatus.choices,
             "can_file": bool(user_holder_organizations(request.user)),
-            "can_see_statistics": user_can_view(request.user),
+            "can_see_statistics": user_sees_statistics(request.user),
         },
     )
 
@@ -319,7 +318,7 @@ def _chart_data(report: dict) -> dict:
 @login_required
 @require_GET
 def statistics(request):
-    if not stats.user_can_view(request.user):
+    if not user_sees_statistics(request.user):
         raise Http404
     years = stats.available_years()
     year = selected_year(request)
@@ -342,7 +341,7 @@ def statistics(request):
                 "technology_amount": _("Technology transaction amount (ten-thousand yuan)"),
                 "count": _("Contracts"),
             },
-            "can_export": stats.user_can_export(request.user),
+            "can_export": user_is_contract_office(request.user),
             "progress_bar": min(summary["progress_percent"] or 0, 100),
         },
     )
@@ -351,7 +350,7 @@ def statistics(request):
 @login_required
 @require_GET
 def statistics_export(request):
-    if not stats.user_can_export(request.user):
+    if not user_is_contract_office(request.user):
         raise Http404
     year = selected_year(request)
     body = contracts_xlsx(stats.contracts_of_year(year))

@@ -3,9 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization
-from keqiao.achievements.choices import TRL_LABELS
 from keqiao.common import facets
-from keqiao.common.choices import TechField
+from keqiao.common.choices import TRL_LABELS, TechField
 
 from .choices import CooperationMode
 

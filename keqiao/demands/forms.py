@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.achievements.choices import TRL_CHOICES
-from keqiao.achievements.forms import ClassificationChoiceField
+from keqiao.common.choices import TRL_CHOICES
+from keqiao.common.forms import ClassificationChoiceField
 from keqiao.common.models import Classification
 
 from . import choices, services

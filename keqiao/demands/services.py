@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
-from keqiao.achievements.services import clean_keywords
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
+from keqiao.common.signals import send_listing_changed_after_commit
+from keqiao.common.validators import clean_keywords
 from keqiao.search.models import mark_changed
 
 from . import choices
@@ -110,11 +111,10 @@ def _notify_owners(demand: Demand, template: str) -> None:
 
 
 def _changed(demand: Demand) -> None:
-    """Searchable content or visibility changed: mark the index and refresh matches after commit."""
+    """Searchable content or visibility changed: mark the index, and tell the apps that listen (matching
+    refreshes its matches and alerts followers) after commit."""
     mark_changed(demand.pk, kind="demand")
-    from keqiao.matching.tasks import refresh_matches
-
-    transaction.on_commit(lambda: refresh_matches.delay("demand", demand.pk))
+    send_listing_changed_after_commit(Demand, kind="demand", object_id=demand.pk)
 
 
 @transaction.atomic

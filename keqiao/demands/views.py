@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.common import panels
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
@@ -63,9 +64,7 @@ def demand_detail(request, pk: int):
         "is_bureau": user_is_bureau(request.user),
         "events": selectors.demand_events(demand) if private else None,
     }
-    from keqiao.matching.views import match_context
-
-    context.update(match_context(request, "demand", demand))
+    context.update(panels.context_for(request, "demand", demand))
     return render(request, "demands/detail.html", context)
 
 

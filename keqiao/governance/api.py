@@ -13,8 +13,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
+from keqiao.accounts.selectors import user_sees_statistics
 from keqiao.common.models import Region
-from keqiao.contracts.statistics import user_can_view
 
 from . import indicators, services
 from .models import ActionPlan, Indicator
@@ -23,7 +23,7 @@ router = Router(tags=["action plans"], auth=django_auth)
 
 
 def _viewer(request) -> None:
-    if not user_can_view(request.user):
+    if not user_sees_statistics(request.user):
         raise Http404
 
 

@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import CharField, Count, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization
 from keqiao.common.models import Region
+from keqiao.common.reference import city_code_prefix
 from keqiao.contracts.models import Contract
 
 from .models import ActionPlan, Indicator, IndicatorReport
@@ -41,12 +41,8 @@ def _year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def _meishan_prefix() -> str:
-    return settings.KEQIAO["CONTRACT_REGION_CODE"][:4]
-
-
 def _contracts(indicator: Indicator, year: int):
-    qs = Contract.objects.filter(status="approved")
+    qs = Contract.objects.registered()
     if indicator.query == "transformation_projects":
         qs = qs.filter(contract_type__in=TRANSFORMATION_TYPES)
     if indicator.cumulative:
@@ -193,7 +189,7 @@ def breakdown(indicator: Indicator, year: int) -> list[dict]:
         "transaction_amount",
         "transformation_projects",
     ):
-        prefix = _meishan_prefix()
+        prefix = city_code_prefix()
         qs = _contracts(indicator, year)
         rows = list(
             qs.values("seller_region_code", "buyer_region_code").annotate(

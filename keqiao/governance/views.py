@@ -11,19 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.accounts.selectors import user_is_bureau
+from keqiao.accounts.selectors import user_is_bureau, user_is_contract_office, user_sees_statistics
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Region
 from keqiao.common.pagination import paginate
-from keqiao.contracts.statistics import user_can_export, user_can_view
 
 from . import exports, indicators, services
 from .models import ActionPlan, Indicator, TaskAssignment
 
 
 def _require_viewer(request) -> None:
-    if not user_can_view(request.user):
+    if not user_sees_statistics(request.user):
         raise Http404
 
 
@@ -128,7 +127,7 @@ def indicator(request, pk: int):
     # The contracts behind a number leave the statistics only for the registration office (as the
     # contract export does); other government viewers see the aggregates.
     contracts = ind.query in ("transaction_amount", "transformation_projects")
-    show_records = not contracts or user_can_export(request.user)
+    show_records = not contracts or user_is_contract_office(request.user)
     record_page = paginate(request, indicators.records(ind, year), 50) if show_records else None
     return render(
         request,

@@ -33,7 +33,7 @@ class MatchOut(Schema):
 
 def _rows(kind: str, record) -> list[dict]:
     from .explain import explanation, grade_label
-    from .matcher import matches_for
+    from .index import matches_for
 
     target = "achievement" if kind == "demand" else "demand"
     return [

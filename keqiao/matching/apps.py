@@ -7,13 +7,19 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching and alerts")
 
     def ready(self) -> None:
+        from keqiao.common import panels
+        from keqiao.common.signals import listing_changed
         from keqiao.notifications import links
         from keqiao.notifications.signals import email_stopped
 
         from . import marks
         from .services import stop_subscription_email
-        from .views import recommendation_marks
+        from .tasks import on_listing_changed
+        from .views import match_panel, recommendation_marks
 
         marks.register(recommendation_marks)
         links.register_preferences("matching:subscriptions")
         email_stopped.connect(stop_subscription_email, dispatch_uid="matching.stop_subscription_email")
+        listing_changed.connect(on_listing_changed, dispatch_uid="matching.on_listing_changed")
+        panels.register("achievement", match_panel("achievement"))
+        panels.register("demand", match_panel("demand"))

@@ -90,7 +90,7 @@ def stop_subscription_email(sender, *, user: User, **kwargs) -> None:
 def alert_new_listing(kind: str, record) -> int:
     """A listing was published or changed: notify followers of its field, organisation or a matching
     query, and followers of the listings it now matches. Returns the number of notifications."""
-    from .matcher import matches_for
+    from .index import matches_for
 
     total = 0
     title = str(_("New %(kind)s: %(title)s") % {"kind": KIND_LABELS[kind], "title": record.title})

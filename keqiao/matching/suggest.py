@@ -27,8 +27,8 @@ def model_path() -> Path:
 
 
 def training_data() -> tuple[list[str], list[str]]:
-    from keqiao.achievements.demo.loader import read_records
     from keqiao.achievements.models import Achievement
+    from keqiao.common.corpus import read_records
     from keqiao.demands.models import Demand
 
     texts, labels = [], []

@@ -7,7 +7,7 @@ from celery import shared_task
 def refresh_matches(kind: str, object_id: int) -> int:
     """A listing was published, edited, expired or closed: refresh this process's matcher and alert
     followers of what it now matches. Returns the number of notifications created."""
-    from .matcher import KINDS, get_match_index
+    from .index import KINDS, get_match_index
     from .services import alert_new_listing
 
     get_match_index().refresh()
@@ -15,3 +15,8 @@ def refresh_matches(kind: str, object_id: int) -> int:
     if record is None:  # no longer published: nothing to announce
         return 0
     return alert_new_listing(kind, record)
+
+
+def on_listing_changed(sender, *, kind: str, object_id: int, **kwargs) -> None:
+    """Receiver of keqiao.common.signals.listing_changed (sent after commit): queue the refresh."""
+    refresh_matches.delay(kind, object_id)

@@ -22,7 +22,7 @@ from .models import Frequency, Recommendation, Subscription
 
 def match_context(request, kind: str, record) -> dict:
     """Context for the matches panel of a listing's detail page (only published listings are matched)."""
-    from .matcher import active_organizations, matches_for
+    from .index import active_organizations, matches_for
 
     target = "achievement" if kind == "demand" else "demand"
     context = {
@@ -50,6 +50,16 @@ def match_context(request, kind: str, record) -> dict:
         context["too_short"] = too_short(kind, record)
         context["active_orgs"] = active_organizations(kind, record) if kind == "demand" else []
     return context
+
+
+def match_panel(kind: str):
+    """The matches panel of a listing's page, as a provider for keqiao.common.panels."""
+
+    def provide(request, record) -> dict:
+        return match_context(request, kind, record)
+
+    provide.__qualname__ = f"match_panel.{kind}"
+    return provide
 
 
 TOO_SHORT = 4  # distinct meaningful words under which a listing is too short to match well
@@ -240,7 +250,7 @@ def broker(request):
     """Brokers' desk: recent published demands and their best achievement matches."""
     from keqiao.demands.selectors import demands_public
 
-    from .matcher import matches_for
+    from .index import matches_for
 
     if not user_is_broker(request.user):
         raise Http404

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import member_ids, user_is_broker, user_is_bureau, user_organization_ids
-from keqiao.achievements.uploads import check_upload
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import parse_amount
+from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
 from keqiao.notifications.services import notify
 

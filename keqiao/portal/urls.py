@@ -6,4 +6,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("holders/<int:pk>/", views.holder_detail, name="holder"),
+    # Under /accounts/ where it has always been; the page gathers every app, so the portal serves it.
+    path("accounts/dashboard/", views.workbench, name="workbench"),
 ]

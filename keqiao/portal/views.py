@@ -1,13 +1,23 @@
-"""The public portal: home page and each holder's public page."""
+"""The portal: the home page, each holder's public page and the signed-in user's workbench."""
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from keqiao.accounts.selectors import public_organizations
+from keqiao.accounts.models import Organization
+from keqiao.accounts.selectors import (
+    organizations_pending_verification,
+    public_organizations,
+    user_admin_organization_ids,
+    user_holder_organizations,
+    user_is_broker,
+    user_is_bureau,
+)
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
+from keqiao.governance.services import user_departments
 from keqiao.matching.services import is_following
 from keqiao.search.index import search_achievements
 
@@ -45,3 +55,23 @@ def holder_detail(request, pk: int):
             "following": is_following(request.user, "organization", organization.pk),
         },
     )
+
+
+@login_required
+def workbench(request):
+    """The signed-in user's workbench: their organisations, records and the work waiting for them."""
+    is_bureau = user_is_bureau(request.user)
+    context = {
+        "organizations": user_holder_organizations(request.user),
+        "recent": achievement_selectors.achievements_of_user(request.user)[:8],
+        "is_bureau": is_bureau,
+        "admin_org_ids": user_admin_organization_ids(request.user),
+        "is_broker": user_is_broker(request.user),
+    }
+    if is_bureau:
+        context["review_count"] = achievement_selectors.review_queue().count()
+        context["pending_orgs"] = organizations_pending_verification().count()
+    kinds = {o.kind for o in context["organizations"]}
+    context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
+    context["supervises_tasks"] = context["is_bureau"] or bool(user_departments(request.user))
+    return render(request, "portal/workbench.html", context)

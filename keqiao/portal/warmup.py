@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 def _steps():
     from keqiao.common import text
-    from keqiao.matching.matcher import get_match_index
+    from keqiao.matching.index import get_match_index
     from keqiao.matching.suggest import get_classifier
     from keqiao.search.index import all_indexes, snapshots_enabled
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.achievements.uploads import check_upload
 from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
+from keqiao.common.uploads import check_upload
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
 from keqiao.governance.services import user_departments
 

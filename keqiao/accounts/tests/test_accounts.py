@@ -127,11 +127,11 @@ def test_login_and_dashboard(client, owner):
         reverse("accounts:login"), {"username": "owner", "password": "correct-horse-battery"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get(reverse("portal:workbench")).status_code == 200
 
 
 def test_dashboard_requires_login(client):
-    response = client.get(reverse("accounts:dashboard"))
+    response = client.get(reverse("portal:workbench"))
     assert response.status_code == 302 and reverse("accounts:login") in response.url
 
 

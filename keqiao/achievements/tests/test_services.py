@@ -11,6 +11,7 @@ from keqiao.accounts.models import Organization
 from keqiao.achievements import choices, services
 from keqiao.achievements.models import Achievement, AchievementEvent, RegistrationCounter
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
+from keqiao.common.validators import clean_keywords
 from keqiao.search.models import IndexChange
 from keqiao.testing.factories import achievement_data
 
@@ -82,7 +83,7 @@ def test_create_refuses_bad_input(owner, holder_org, overrides, field):
 
 
 def test_keywords_are_split_and_deduplicated():
-    assert services.clean_keywords("竹纤维，聚乳酸, 竹纤维 复合材料") == ["竹纤维", "聚乳酸", "复合材料"]
+    assert clean_keywords("竹纤维，聚乳酸, 竹纤维 复合材料") == ["竹纤维", "聚乳酸", "复合材料"]
 
 
 def test_ip_items_validated(owner, holder_org):
@@ -218,15 +219,15 @@ def test_expiry_and_reminders(make_achievement, owner, django_capture_on_commit_
     mail.outbox.clear()
     # 20 days before expiry: nothing to do
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.listings_remind(now=start + datetime.timedelta(days=345)) == 0
+        assert services.achievements_remind(now=start + datetime.timedelta(days=345)) == 0
         # 14 days before: one reminder, and only one however often the job runs
-        assert services.listings_remind(now=start + datetime.timedelta(days=351)) == 1
-        assert services.listings_remind(now=start + datetime.timedelta(days=352)) == 0
+        assert services.achievements_remind(now=start + datetime.timedelta(days=351)) == 1
+        assert services.achievements_remind(now=start + datetime.timedelta(days=352)) == 0
     assert len(mail.outbox) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.listings_expire(now=start + datetime.timedelta(days=364)) == 0
-        assert services.listings_expire(now=start + datetime.timedelta(days=365, seconds=1)) == 1
-        assert services.listings_expire(now=start + datetime.timedelta(days=366)) == 0
+        assert services.achievements_expire(now=start + datetime.timedelta(days=364)) == 0
+        assert services.achievements_expire(now=start + datetime.timedelta(days=365, seconds=1)) == 1
+        assert services.achievements_expire(now=start + datetime.timedelta(days=366)) == 0
     a.refresh_from_db()
     assert a.status == "expired"
     assert a.events.filter(action="expired", actor__isnull=True).exists()

@@ -2,15 +2,15 @@
 
 import pytest
 
-from keqiao.annualreports.demo import load_annual_reports
 from keqiao.annualreports.models import AnnualReport, PlanProject
 from keqiao.annualreports.selectors import overdue_q, overview, plan_projects_annotated
+from keqiao.portal.demo.annualreports import load_annual_reports
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_once_with_reports_in_several_states():
-    from keqiao.achievements.demo.loader import load
+    from keqiao.portal.demo.achievements import load
 
     assert load_annual_reports() == {"skipped": True}  # no demo organisations yet
     load(limit=30)

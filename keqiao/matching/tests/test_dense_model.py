@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from keqiao.matching import matcher as platform_matcher
+from keqiao.matching import index as platform_matcher
 
 MODEL_DIR_VARIABLE = "KEQIAO_DENSE_MODEL_DIR"
 REQUIRED = os.environ.get("KEQIAO_DENSE_TESTS") == "required"

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import numpy as np
 
-from keqiao.achievements.demo.loader import read_records
 from keqiao.common import text
+from keqiao.common.corpus import read_records
 from keqiao.matching.engine.classify import Classifier, discipline_reference_texts, suggest_keywords
 
-CSL_DEV = Path(__file__).resolve().parents[2] / "achievements" / "demo" / "csl_dev.jsonl"
+CSL_DEV = Path(__file__).resolve().parents[2] / "common" / "data" / "csl_dev.jsonl"
 
 
 def _text(r: dict) -> str:

@@ -6,10 +6,10 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from keqiao.achievements.demo.loader import read_records
+from keqiao.common.corpus import read_records
 from keqiao.matching.engine import classify
-from keqiao.matching.management.commands import evaluate_matching
 from keqiao.matching.tests.test_engine_classify import CSL_DEV
+from keqiao.portal.management.commands import evaluate_matching
 
 
 def _records(n: int = 60) -> list[dict]:

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from keqiao.achievements.demo.loader import read_records
-from keqiao.matching.management.commands import evaluate_needs
+from keqiao.common.corpus import read_records
+from keqiao.portal.management.commands import evaluate_needs
 
 pytestmark = pytest.mark.django_db
 

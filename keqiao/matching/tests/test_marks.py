@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from keqiao.matching import services
-from keqiao.matching.matcher import matches_for
+from keqiao.matching.index import matches_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.models import Classification
 from keqiao.matching import services
-from keqiao.matching.matcher import demand_item, matches_for
+from keqiao.matching.index import demand_item, matches_for
 from keqiao.matching.models import Recommendation, Subscription
 from keqiao.notifications import services as notifications
 from keqiao.notifications.models import Notification
@@ -226,7 +226,7 @@ def test_suggestions(client):
 
 
 def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
-    from keqiao.matching import matcher as glue
+    from keqiao.matching import index as glue
 
     settings.KEQIAO = {**settings.KEQIAO, "DENSE_MODEL_DIR": str(tmp_path)}
     created = []

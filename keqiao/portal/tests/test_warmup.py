@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_without_snapshots_it_reports_and_builds_nothing(settings):
-    from keqiao.matching.matcher import get_match_index
+    from keqiao.matching.index import get_match_index
 
     settings.KEQIAO = {**settings.KEQIAO, "SEARCH_SNAPSHOT_DIR": ""}
     index = get_match_index()

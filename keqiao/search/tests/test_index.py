@@ -38,7 +38,7 @@ def test_expiry_removes_from_search(make_achievement):
 
     a = make_achievement("published", title="茶叶加工新工艺")
     assert ids("茶叶") == [a.pk]
-    services.listings_expire(now=timezone.now() + datetime.timedelta(days=366))
+    services.achievements_expire(now=timezone.now() + datetime.timedelta(days=366))
     assert ids("茶叶") == []
 
 

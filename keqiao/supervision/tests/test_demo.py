@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization
 from keqiao.governance.models import Department
+from keqiao.portal.demo.supervision import BUREAU_ORG, REPORTS, load_supervision
 from keqiao.supervision import selectors
-from keqiao.supervision.demo import BUREAU_ORG, REPORTS, load_supervision
 from keqiao.supervision.models import Consolidation, ProgressReport, is_overdue
 from keqiao.testing.factories import OrganizationFactory, member
 

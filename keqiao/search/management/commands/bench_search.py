@@ -45,15 +45,15 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
 
     def _run(self, n: int, n_queries: int, file: str | None) -> dict:
-        from keqiao.achievements.demo.loader import DATA_FILE, read_records, record_row
         from keqiao.achievements.services import achievements_import
+        from keqiao.portal.demo.achievements import DATA_FILE, read_records, record_row
+        from keqiao.portal.evaluation import scratch_organization
         from keqiao.search.index import get_index
         from keqiao.search.synthetic import synthesize
-        from keqiao.testing.factories import OrganizationFactory
 
         records = read_records(path=file or DATA_FILE)
         synthetic = synthesize(records, n)
-        orgs = [OrganizationFactory(kind=kind) for kind in ("university", "institute", "enterprise")]
+        orgs = [scratch_organization(kind=kind) for kind in ("university", "institute", "enterprise")]
         rng = random.Random(3)
         started = time.perf_counter()
         rows = [record_row(r, rng, orgs[i % 3]) for i, r in enumerate(synthetic)]

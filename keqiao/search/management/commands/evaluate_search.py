@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="Use only the first N records.")
 
     def handle(self, *args, file, limit=None, **options):
-        from keqiao.achievements.demo.loader import read_records
+        from keqiao.common.corpus import read_records
 
         records = read_records(path=file, limit=limit)
         # A scratch database: the configured one is never touched.
@@ -39,12 +39,12 @@ class Command(BaseCommand):
     def _run(self, records: list[dict]) -> dict:
         import random
 
-        from keqiao.achievements.demo.loader import record_row
         from keqiao.achievements.services import achievements_import
+        from keqiao.portal.demo.achievements import record_row
+        from keqiao.portal.evaluation import scratch_organization
         from keqiao.search.index import get_index, search_achievements
-        from keqiao.testing.factories import OrganizationFactory
 
-        organization = OrganizationFactory(name="评测单位")
+        organization = scratch_organization("评测单位")
         rng = random.Random(1)
         started = time.perf_counter()
         ids = achievements_import(rows=[record_row(r, rng, organization) for r in records])

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from keqiao.matching.matcher import get_match_index
+from keqiao.matching.index import get_match_index
 from keqiao.search.index import all_indexes
 
 

@@ -13,10 +13,9 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
+from keqiao.annualreports import services
+from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanProject
 from keqiao.common.models import Region
-
-from . import services
-from .models import AnnualReport, AnnualReportEvent, PlanProject
 
 DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
 DEPARTMENT_NAME = "眉山市教育和体育局（演示）"
@@ -27,7 +26,7 @@ def _org_of(username: str) -> Organization | None:
 
 
 def _credit_code(region_code: str) -> str:
-    from keqiao.achievements.demo.loader import make_credit_code
+    from keqiao.portal.demo.achievements import make_credit_code
 
     rng = random.Random(20260331)
     while True:

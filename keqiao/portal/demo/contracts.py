@@ -14,13 +14,12 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Organization, User
 from keqiao.achievements.models import Achievement
+from keqiao.contracts import choices
+from keqiao.contracts import services as contract_services
+from keqiao.contracts.models import Contract, ContractEvent, RegistrationCounter
 from keqiao.demands.models import Demand
 from keqiao.negotiations import services
 from keqiao.negotiations.models import Deal
-
-from . import choices
-from . import services as contract_services
-from .models import Contract, ContractEvent, RegistrationCounter
 
 # Parties outside the platform (fictional), with their nature codes and GB/T 2260 region codes.
 OUTSIDE_SELLERS = [

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from keqiao.achievements.demo.loader import DEMO_PASSWORD, ORGANIZATIONS, PENDING_ORG
+from keqiao.portal.demo.achievements import DEMO_PASSWORD, ORGANIZATIONS, PENDING_ORG
 
 
 class Command(BaseCommand):

@@ -47,12 +47,12 @@ class Command(BaseCommand):
 
         from keqiao.accounts.models import Membership, Organization
         from keqiao.contracts.models import Contract
-        from keqiao.testing.factories import OrganizationFactory, member
+        from keqiao.portal.evaluation import scratch_member, scratch_organization
 
-        bureau_org = OrganizationFactory(kind=Organization.Kind.CITY_BUREAU)
-        officer = member(bureau_org, Membership.Role.STAFF, username="bench-bureau")
-        filer_org = OrganizationFactory(kind=Organization.Kind.UNIVERSITY)
-        filer = member(filer_org, username="bench-filer")
+        bureau_org = scratch_organization(kind=Organization.Kind.CITY_BUREAU)
+        officer = scratch_member(bureau_org, Membership.Role.STAFF, username="bench-bureau")
+        filer_org = scratch_organization(kind=Organization.Kind.UNIVERSITY)
+        filer = scratch_member(filer_org, username="bench-filer")
         rng = random.Random(7)
         today = timezone.localdate()
         codes = ["511402", "511403", "511421", "511423", "511424", "511425", "510104", "500112"]

@@ -26,15 +26,13 @@ logger = logging.getLogger(__name__)
 
 
 def _county(region) -> str | None:
-    if region is None:
-        return None
-    return region.parent.code if region.kind == "park" and region.parent_id else region.code
+    return region.county_code if region is not None else None
 
 
 # Weights of the platform's matcher (normalised by the engine). Classification agreement counts more
 # than the engine's default because every listing carries a discipline: confirmed by its owner, or
 # suggested by the classifier (below). Measured in docs/benchmarks.md.
-WEIGHTS = {
+PLATFORM_WEIGHTS = {
     "text": 0.30,
     "semantic": 0.35,
     "classification": 0.15,
@@ -136,7 +134,7 @@ KINDS = {
 
 def _semantic_training_texts() -> list[str]:
     """Extra text for the offline semantic model: the bundled real research records."""
-    from keqiao.achievements.demo.loader import read_records
+    from keqiao.common.corpus import read_records
 
     if not settings.KEQIAO.get("MATCHING_BUNDLED_CORPUS", True):
         return []
@@ -227,7 +225,7 @@ class MatchIndex:
             self.words = sorted({kw for item in items for kw in item.keywords})
             text.add_words(self.words)
             extra = _semantic_training_texts()
-            matcher = Matcher(WEIGHTS, semantic=_semantic_model(), extra_texts=extra)
+            matcher = Matcher(PLATFORM_WEIGHTS, semantic=_semantic_model(), extra_texts=extra)
             # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
             # listing is published; refresh() then rebuilds instead of updating.
             if items or extra:

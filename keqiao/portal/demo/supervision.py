@@ -14,10 +14,9 @@ from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
 from keqiao.common.models import Region
 from keqiao.governance.models import ActionPlan, Department
-
-from . import services
-from .models import Consolidation, ProgressReport, is_overdue
-from .selectors import default_period
+from keqiao.supervision import services
+from keqiao.supervision.models import Consolidation, ProgressReport, is_overdue
+from keqiao.supervision.selectors import default_period
 
 BUREAU_ORG = "眉山市科学技术局（演示）"
 PLAN_DOCUMENT = "眉府办发〔2017〕36号"
@@ -110,7 +109,7 @@ REPORTS = [
 
 
 def _department_org(username, full_name, name, description, region, rng) -> tuple[Organization, bool]:
-    from keqiao.achievements.demo.loader import DEMO_PASSWORD, make_credit_code
+    from keqiao.portal.demo.achievements import DEMO_PASSWORD, make_credit_code
 
     org = Organization.objects.filter(name=name).first()
     if org is not None:

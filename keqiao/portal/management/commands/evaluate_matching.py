@@ -62,7 +62,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None)
 
     def handle(self, *args, file, train=None, folds=2, limit=None, **options):
-        from keqiao.achievements.demo.loader import read_records
+        from keqiao.common.corpus import read_records
 
         records = read_records(path=file, limit=limit)
         if train is None and not 2 <= folds <= len(records):
@@ -103,9 +103,9 @@ class Command(BaseCommand):
 
     def _match(self, records: list[dict], demand_labels: list[list]) -> dict:
         from keqiao.matching.engine import Item
-        from keqiao.matching.evaluation import import_records
-        from keqiao.matching.matcher import get_match_index
+        from keqiao.matching.index import get_match_index
         from keqiao.matching.taxonomy import CSL_DISCIPLINES
+        from keqiao.portal.evaluation import import_records
 
         def code(label: str) -> str | None:
             return CSL_DISCIPLINES.get(label, (None,))[0]

@@ -5,7 +5,6 @@ services, so the demo shows the same states, numbers and audit trail that real u
 """
 
 import datetime
-import json
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +14,13 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
+from keqiao.achievements import services
 from keqiao.common.choices import TechField
+from keqiao.common.corpus import CSL_FILE, read_records  # noqa: F401 (read_records: the demo's source)
 from keqiao.common.models import Classification, Region
 from keqiao.common.validators import credit_code_check_char, patent_check_char
 
-from .. import services
-
-DATA_FILE = Path(__file__).resolve().parent / "csl_dev.jsonl"
+DATA_FILE = CSL_FILE
 # Achievements written for the demo about Meishan's industries (泡菜, 竹, 茶, 锂电, 中药材, 电子, 机械),
 # so that the demo demands of those industries have answers; each names its demo owner.
 MEISHAN_FILE = Path(__file__).resolve().parent / "meishan.jsonl"
@@ -432,12 +431,6 @@ def discipline_lookup() -> dict[str, Classification]:
     return {"find": find}
 
 
-def read_records(path: Path = DATA_FILE, limit: int | None = None) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
-    return records[:limit] if limit else records
-
-
 def record_row(record: dict, rng: random.Random, organization, discipline=None) -> dict:
     """Turn one CSL record into achievement field values with plausible invented attributes."""
     profile = profile_for(record, rng)
@@ -564,7 +557,7 @@ def load(limit: int | None = None, stdout=None) -> dict:
     # Published directly, as approved by the bureau: each gets its registration number.
     ids = services.achievements_import(rows=rows, by=users["bureau"], issue_registration_numbers=True)
     for pk in ids[:6]:
-        from ..models import Achievement
+        from keqiao.achievements.models import Achievement
 
         services.achievement_set_featured(achievement=Achievement(pk=pk), by=users["bureau"], featured=True)
 
@@ -599,8 +592,8 @@ def load(limit: int | None = None, stdout=None) -> dict:
 def load_demands(users, orgs, regions) -> dict:
     """Demands through the real workflow, what their owners follow, and a broker's recommendation."""
     from keqiao.demands import services as demand_services
-    from keqiao.demands.demo import DEMANDS
     from keqiao.matching import services as matching_services
+    from keqiao.portal.demo.demands import DEMANDS
 
     today = timezone.localdate()
     demands = []
@@ -657,7 +650,7 @@ def load_recommendation() -> bool:
     """The demo broker recommends the best achievement for the first published demand."""
     from keqiao.demands.models import Demand
     from keqiao.matching import services as matching_services
-    from keqiao.matching.matcher import matches_for
+    from keqiao.matching.index import matches_for
     from keqiao.matching.models import Recommendation
 
     demand = Demand.objects.filter(status="published").order_by("pk").first()

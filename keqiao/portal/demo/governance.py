@@ -6,11 +6,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+import keqiao.governance as governance_app
 from keqiao.accounts.models import User
 from keqiao.common.models import Region
-
-from . import services
-from .models import ActionPlan, Department
+from keqiao.governance import services
+from keqiao.governance.models import ActionPlan, Department
 
 DEMO_TITLE = "眉山市促进科技成果转移转化三年行动计划（2024—2026年）（演示）"
 
@@ -25,7 +25,7 @@ def load_governance() -> dict:
     org = bureau.memberships.select_related("organization").first().organization
     Department.objects.filter(name="市科技局").update(organization=org)
     shipped = json.loads(
-        (Path(__file__).parent / "data" / "meishan_2017_2020.json").read_text(encoding="utf-8")
+        (Path(governance_app.__file__).parent / "data" / "meishan_2017_2020.json").read_text(encoding="utf-8")
     )
     tasks = [{**t, "number": i} for i, t in enumerate(shipped["tasks"][:8], start=1)]
     plan = services.plan_create(

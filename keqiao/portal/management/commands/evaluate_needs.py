@@ -108,7 +108,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, half="all", fit=False, limit=None, answered=0.95, relative=0.5, **options):
-        from keqiao.achievements.demo.loader import read_records
+        from keqiao.common.corpus import read_records
 
         needs = load_needs(file)
         if fit and half == "all":
@@ -128,16 +128,15 @@ class Command(BaseCommand):
 
     def _run(self, needs, records, half, fit, answered=0.95, relative=0.5) -> dict:
         from keqiao.demands.models import Demand
-        from keqiao.matching import matcher as platform
+        from keqiao.matching import index as platform
         from keqiao.matching.engine import relevance
         from keqiao.matching.engine.evaluate import stock_bm25
-        from keqiao.matching.evaluation import import_records
-        from keqiao.testing.factories import OrganizationFactory
+        from keqiao.portal.evaluation import import_records, scratch_organization
 
         ids = import_records(records, stderr=self.stderr)
         pk_of = {r["id"]: pk for r, pk in zip(records, ids, strict=True)}
         record_of = {pk: rid for rid, pk in pk_of.items()}
-        enterprise = OrganizationFactory(name="评测企业")
+        enterprise = scratch_organization("评测企业", kind="enterprise")
 
         def demand(n, form: str) -> Demand:
             if form == "posting":  # the full posting the same person would publish

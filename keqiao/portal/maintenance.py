@@ -1,0 +1,30 @@
+"""The one hourly maintenance run, for cron (`manage.py maintain_listings`) and Celery beat alike.
+
+Each step is claimed row by row inside its own app, so two runs at once never expire, remind or notify
+the same record twice; the order only decides what one run reports.
+"""
+
+import datetime
+
+from keqiao.achievements import services as achievement_services
+from keqiao.annualreports.services import annual_reports_remind
+from keqiao.demands import services as demand_services
+from keqiao.negotiations import services as negotiation_services
+from keqiao.supervision.services import remind_overdue
+
+
+def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Expire listings and remind their owners; expire stale interest and remind, then close, silent
+    rooms; remind departments of overdue progress reports and institutions of annual reports due."""
+    supervision = remind_overdue()
+    return {
+        "achievements_expired": achievement_services.achievements_expire(),
+        "achievements_reminded": achievement_services.achievements_remind(),
+        "demands_expired": demand_services.demands_expire(),
+        "demands_reminded": demand_services.demands_remind(),
+        **{f"deals_{k}": v for k, v in negotiation_services.deals_maintain(now=now).items()},
+        "task_reports_reminded": sum(supervision.values())
+        if isinstance(supervision, dict)
+        else int(supervision),
+        "annual_reports_reminded": annual_reports_remind(),
+    }
