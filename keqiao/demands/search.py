@@ -1,9 +1,10 @@
-"""What of a demand is searchable: public fields only (never contacts, never a private budget)."""
+"""What of a demand is searchable: public fields only (never contacts, never a private budget);
+registered with the search app when this app loads."""
 
 import math
 
 from keqiao.search.engine import Document
-from keqiao.search.index import IndexSpec
+from keqiao.search.registry import IndexDefinition
 
 FACETS = ("field", "mode", "trl", "region", "holder")
 SORTS = ("published", "deadline", "budget")
@@ -46,7 +47,7 @@ def _published():
     )
 
 
-DEMAND_SPEC = IndexSpec(
+DEMAND_INDEX = IndexDefinition(
     kind="demand",
     queryset=_published,
     document=demand_document,
