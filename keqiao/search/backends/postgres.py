@@ -315,6 +315,8 @@ class PostgresBackend:
             for start in range(0, len(records), BATCH):
                 self._write(records[start : start + BATCH])
             SearchIndexState.objects.update_or_create(kind=d.kind, defaults={"last_change_id": last})
+            # Fresh statistics, or the planner keeps estimating the old table and skips the GIN index.
+            cur.execute(f"ANALYZE {DOC}")
         self._words_loaded = True
         return len(records)
 
