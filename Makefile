@@ -37,6 +37,7 @@ serve: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check --quiet . || (echo "Run: $(VENV)/bin/ruff format ." && false)
+	$(VENV)/bin/lint-imports --no-cache
 
 check-migrations: venv
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

@@ -199,6 +199,8 @@ KEQIAO = {
     "SEARCH_SNAPSHOT_DIR": (env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"))
     if env_bool("KEQIAO_SEARCH_SNAPSHOTS", True)
     else "",
+    # Search backend: "memory" (in-process engine, every database) or "postgres" (PostgreSQL full text).
+    "SEARCH_BACKEND": env_str("KEQIAO_SEARCH_BACKEND", "memory"),
     # Fit the offline semantic model on the bundled research records too (more vocabulary, better matches).
     "MATCHING_BUNDLED_CORPUS": env_bool("KEQIAO_MATCHING_BUNDLED_CORPUS", True),
     # Listings without a confirmed discipline are matched on the one the suggestion model gives them.

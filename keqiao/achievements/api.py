@@ -17,11 +17,12 @@ from keqiao.accounts.selectors import (
     user_holder_organizations,
     user_is_bureau,
 )
-from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
+from keqiao.search.index import search_achievements
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, ErrorOut, HintOut, SuggestionOut
 
 from . import selectors, services
 from .models import Achievement
+from .search import FACETS, SORT_OPTIONS
 
 router = Router(tags=["achievements"])
 

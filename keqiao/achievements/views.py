@@ -19,13 +19,14 @@ from keqiao.common.choices import TRL_LABELS
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
-from keqiao.search.index import FACETS, SORT_OPTIONS, search_achievements
+from keqiao.search.index import search_achievements
 
 from . import selectors, services
 from .choices import Status
 from .facets import facet_groups
 from .forms import AchievementForm, AttachmentForm, IPItemFormSet, NoteForm, ReturnForm, ip_items_from_formset
 from .models import Attachment
+from .search import FACETS, SORT_OPTIONS
 
 PER_PAGE = 20
 

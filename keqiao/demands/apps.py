@@ -7,8 +7,8 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Technology demands")
 
     def ready(self):
-        from keqiao.search.index import register
+        from keqiao.search.registry import register
 
-        from .search import DEMAND_SPEC
+        from .search import DEMAND_INDEX
 
-        register(DEMAND_SPEC)
+        register(DEMAND_INDEX)

@@ -1,9 +1,10 @@
-"""What of a demand is searchable: public fields only (never contacts, never a private budget)."""
+"""What of a demand is searchable: public fields only (never contacts, never a private budget);
+registered with the search app when this app loads."""
 
 import math
 
 from keqiao.search.engine import Document
-from keqiao.search.index import IndexSpec
+from keqiao.search.registry import IndexDefinition
 
 FACETS = ("field", "mode", "trl", "region", "holder")
 SORTS = ("published", "deadline", "budget")
@@ -12,7 +13,7 @@ SORT_OPTIONS = ("relevance", "-published", "published", "deadline", "-budget", "
 
 def demand_document(d) -> Document:
     region = d.region
-    county = region.parent.code if region.kind == "park" and region.parent_id else region.code
+    county = region.county_code
     budget = math.nan
     if not d.budget_private and (d.budget_max is not None or d.budget_min is not None):
         budget = float(d.budget_max if d.budget_max is not None else d.budget_min)
@@ -46,7 +47,7 @@ def _published():
     )
 
 
-DEMAND_SPEC = IndexSpec(
+DEMAND_INDEX = IndexDefinition(
     kind="demand",
     queryset=_published,
     document=demand_document,

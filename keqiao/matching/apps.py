@@ -11,8 +11,10 @@ class MatchingConfig(AppConfig):
         from keqiao.common.signals import listing_changed
         from keqiao.notifications import links
         from keqiao.notifications.signals import email_stopped
+        from keqiao.search.signals import search_index_rebuilt
 
         from . import marks
+        from .index import rebuild_matcher
         from .services import stop_subscription_email
         from .tasks import on_listing_changed
         from .views import match_panel, recommendation_marks
@@ -23,3 +25,4 @@ class MatchingConfig(AppConfig):
         listing_changed.connect(on_listing_changed, dispatch_uid="matching.on_listing_changed")
         panels.register("achievement", match_panel("achievement"))
         panels.register("demand", match_panel("demand"))
+        search_index_rebuilt.connect(rebuild_matcher, dispatch_uid="keqiao.matching.rebuild_matcher")

@@ -329,3 +329,18 @@ def active_organizations(kind: str, record, k: int = 5):
         )
     }
     return [(orgs[oid], score) for oid, score in ranked if oid in orgs]
+
+
+def rebuild_matcher(sender, *, force: bool = False, stdout=None, **kwargs) -> None:
+    """Receiver of search_index_rebuilt (`rebuild_search_index`): bring the matcher up to date
+    (``force``: rebuild it) and save its snapshot."""
+    started = time.perf_counter()
+    matcher = get_match_index()
+    if force:
+        matcher.rebuild()
+    else:
+        matcher.refresh()  # loads a valid snapshot and catches up, or builds
+    matcher.save_snapshot()
+    size = len(matcher.matcher) if matcher.matcher is not None and not matcher.empty else 0
+    if stdout is not None:
+        stdout.write(f"Matcher ready with {size} listings in {time.perf_counter() - started:.2f}s.")

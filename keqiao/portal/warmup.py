@@ -18,14 +18,11 @@ def _steps():
     from keqiao.common import text
     from keqiao.matching.index import get_match_index
     from keqiao.matching.suggest import get_classifier
-    from keqiao.search.index import all_indexes, snapshots_enabled
+    from keqiao.search.backends import all_backends
 
     yield "Chinese dictionary", lambda: (text.get_tokenizer(), True)[1]
-    for index in all_indexes():
-        yield (
-            f"search index ({index.spec.kind})",
-            lambda index=index: index.engine is not None or (snapshots_enabled() and index._load_snapshot()),
-        )
+    for backend in all_backends():
+        yield f"search index ({backend.definition.kind})", backend.warm_up
     matcher = get_match_index()
     yield "matcher", lambda: matcher.matcher is not None or matcher._load_snapshot()
     yield "suggestion model", lambda: (get_classifier(), True)[1]

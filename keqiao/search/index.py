@@ -1,7 +1,7 @@
-"""The achievement index: Django glue between the database and the in-memory engine.
+"""The in-process index of one kind of listing: Django glue between the database and the engine.
 
-The backend interface is `search_achievements()` / `refresh()`: a large deployment can swap the
-in-process engine for OpenSearch/Elasticsearch behind these two functions.
+This is the "memory" search backend's state (see :mod:`keqiao.search.backends`). What is indexed comes
+from the index definitions the listing apps register (:mod:`keqiao.search.registry`).
 
 Consistency: services write an IndexChange row in the same transaction as every change to a published
 listing. Before answering, the index applies the rows it has not seen yet (one indexed query), so each
@@ -9,26 +9,41 @@ process — web workers, Celery workers — answers from the committed state wit
 """
 
 import logging
-import math
 import os
 import pickle
-import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
-from django.utils.translation import gettext, ngettext
+from django.db.models import Max
 
-from keqiao.achievements.choices import Status
-from keqiao.achievements.models import Achievement
 from keqiao.common import text
 
-from .engine import CJK, Document, Expansion, SearchEngine
+from .engine import SearchEngine
 from .models import IndexChange
+from .registry import EXPANSION, FIELD_WEIGHTS, IndexDefinition, definitions, get_definition
+from .registry import register as register_definition
+from .results import Hint, SearchPage, Suggestion, latin_only
+
+__all__ = [
+    "EXPANSION",
+    "FIELD_WEIGHTS",
+    "Hint",
+    "IndexSpec",
+    "ListingIndex",
+    "SearchPage",
+    "Suggestion",
+    "all_indexes",
+    "get_index",
+    "no_result_hints",
+    "search_achievements",
+    "search_listings",
+    "snapshots_enabled",
+]
+
+# The former name of an index definition.
+IndexSpec = IndexDefinition
 
 logger = logging.getLogger(__name__)
 
@@ -43,84 +58,6 @@ def _snapshot_version() -> str:
 
 def snapshots_enabled() -> bool:
     return bool(settings.KEQIAO.get("SEARCH_SNAPSHOT_DIR"))
-
-
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
-# The holder's name has its own field, weighted low and secondary: it adds a little to a record that
-# matches by its content, and a record matching only by its holder's name ranks below every record
-# matching by content ("竹" must not list everything of 青神竹产业…研究院 first).
-ACHIEVEMENT_FIELD_WEIGHTS = {**FIELD_WEIGHTS, "holder": 0.5}
-FACETS = ("field", "trl", "ip", "mode", "region", "holder")
-# Filters without counts: "org" is the holder organisation's id ("all achievements of this holder"),
-# while the "holder" facet is the organisation's kind.
-FILTERS = ("org",)
-# One- and two-character Chinese query terms also match the words that contain them (竹 -> 竹炭).
-EXPANSION = Expansion()
-SORTS = ("published", "trl", "price")
-SORT_OPTIONS = ("relevance", "-published", "published", "-trl", "trl", "price", "-price")
-
-
-def achievement_document(a: Achievement) -> Document:
-    """What of an achievement is searchable: public fields only, never confidential details or contacts."""
-    region = a.organization.region
-    county = region.parent.code if region.kind == "park" and region.parent_id else region.code
-    return Document(
-        id=a.pk,
-        fields={
-            "title": a.title,
-            "keywords": " ".join(a.keywords),
-            "body": "\n".join(filter(None, [a.summary, a.application])),
-            "holder": a.organization.name,
-        },
-        facets={
-            "field": (a.tech_field,) if a.tech_field else (),
-            "trl": (str(a.trl),),
-            "ip": tuple(sorted({i.kind for i in a.ip_items.all()})),
-            "mode": tuple(a.transfer_modes),
-            "region": tuple(dict.fromkeys([county, region.code])),
-            "holder": (a.organization.kind,),
-            "org": (str(a.organization_id),),
-        },
-        sort_values={
-            "published": a.published_at.timestamp() if a.published_at else math.nan,
-            "trl": float(a.trl),
-            "price": float(a.price) if a.price is not None else math.nan,
-        },
-    )
-
-
-def _published():
-    return (
-        Achievement.objects.filter(status=Status.PUBLISHED)
-        .select_related("organization", "organization__region", "organization__region__parent")
-        .prefetch_related("ip_items")
-    )
-
-
-@dataclass(frozen=True)
-class IndexSpec:
-    """What one kind of listing contributes to search: its published records and their documents."""
-
-    kind: str
-    queryset: Callable[[], QuerySet]
-    document: Callable[[object], Document]
-    keywords: Callable[[object], list[str]]
-    facets: tuple[str, ...]
-    sorts: tuple[str, ...]
-    sort_options: tuple[str, ...]
-    field_weights: dict = field(default_factory=lambda: dict(FIELD_WEIGHTS))
-    filters: tuple[str, ...] = ()  # filterable like facets, but not counted
-    secondary_fields: tuple[str, ...] = ()  # see SearchEngine: matches there alone rank last
-    expansion: Expansion | None = EXPANSION
-
-    def new_engine(self) -> SearchEngine:
-        return SearchEngine(
-            self.field_weights,
-            self.facets + self.filters,
-            self.sorts,
-            expansion=self.expansion,
-            secondary_fields=self.secondary_fields,
-        )
 
 
 class ListingIndex:
@@ -231,143 +168,40 @@ class ListingIndex:
         self.engine, self.last_change_id = None, 0
 
 
-# Kept for callers that name the achievement index explicitly.
-class AchievementIndex(ListingIndex):
-    def __init__(self) -> None:
-        super().__init__(ACHIEVEMENT_SPEC)
+_indexes: dict[str, ListingIndex] = {}
+_indexes_lock = threading.Lock()
 
 
-ACHIEVEMENT_SPEC = IndexSpec(
-    kind="achievement",
-    queryset=lambda: _published(),
-    document=lambda a: achievement_document(a),
-    keywords=lambda a: a.keywords,
-    facets=FACETS,
-    sorts=SORTS,
-    sort_options=SORT_OPTIONS,
-    field_weights=ACHIEVEMENT_FIELD_WEIGHTS,
-    filters=FILTERS,
-    secondary_fields=("holder",),
-)
-_indexes: dict[str, ListingIndex] = {"achievement": ListingIndex(ACHIEVEMENT_SPEC)}
-
-
-def register(spec: IndexSpec) -> ListingIndex:
-    """Register another kind of listing (demands register themselves when their app loads)."""
-    _indexes.setdefault(spec.kind, ListingIndex(spec))
-    return _indexes[spec.kind]
+def register(definition: IndexDefinition) -> ListingIndex:
+    """Register a kind of listing (kept for callers of the former interface)."""
+    return get_index(register_definition(definition).kind)
 
 
 def get_index(kind: str = "achievement") -> ListingIndex:
-    return _indexes[kind]
+    """This process's in-memory index of ``kind`` (created empty; built or loaded on first refresh)."""
+    index = _indexes.get(kind)
+    if index is None:
+        definition = get_definition(kind)
+        with _indexes_lock:
+            index = _indexes.setdefault(kind, ListingIndex(definition))
+    return index
 
 
 def all_indexes() -> list[ListingIndex]:
-    return list(_indexes.values())
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A query near one that found nothing, and how many listings it finds (under the same filters)."""
-
-    query: str
-    total: int
-
-
-@dataclass(frozen=True)
-class Hint:
-    """Advice for a query that found nothing: ``kind`` is "search_in_chinese" (a latin-only query)
-    or "clear_filters" (the query finds ``total`` listings without the filters)."""
-
-    kind: str
-    total: int = 0
-
-    @property
-    def message(self) -> str:
-        """In the active language."""
-        if self.kind == "search_in_chinese":
-            return gettext("Listings are written in Chinese: try your search with Chinese words.")
-        return ngettext(
-            "Without the filters, %(n)s listing matches.",
-            "Without the filters, %(n)s listings match.",
-            self.total,
-        ) % {"n": self.total}
-
-
-@dataclass
-class SearchPage:
-    query: str
-    total: int
-    ids: list[int]
-    scores: dict[int, float]
-    facets: dict[str, dict[str, int]]
-    terms: list[str]
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-    suggestions: list[Suggestion] = field(default_factory=list)
-    hints: list[Hint] = field(default_factory=list)
-
-    @property
-    def num_pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+    return [get_index(d.kind) for d in definitions()]
 
 
 def search_achievements(query: str = "", **kwargs) -> SearchPage:
-    """Search published achievements: Chinese full text, disjunctive facets, sort and pagination."""
+    """Search published achievements through the configured backend."""
     return search_listings("achievement", query, **kwargs)
 
 
-def search_listings(
-    kind: str,
-    query: str = "",
-    *,
-    filters: dict[str, list[str]] | None = None,
-    sort: str = "relevance",
-    page: int = 1,
-    per_page: int = 20,
-) -> SearchPage:
-    """Search one kind of published listing: Chinese full text, disjunctive facets, sort and pagination."""
-    index = get_index(kind)
-    index.refresh()
-    spec = index.spec
-    allowed = set(spec.facets) | set(spec.filters)
-    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in allowed}
-    filters = {k: vs for k, vs in filters.items() if vs}
-    if sort not in spec.sort_options:
-        sort = "relevance"
-    # Without a query there is no relevance: browse newest first.
-    engine_sort = "-published" if sort == "relevance" and not query.strip() else sort
-    page = max(1, page)
-    result = index.engine.search(
-        query,
-        filters=filters,
-        facets=spec.facets,
-        sort=engine_sort,
-        offset=(page - 1) * per_page,
-        limit=per_page,
-    )
-    suggestions, hints = [], []
-    if not result.total and query.strip():
-        suggestions, hints = no_result_hints(index.engine, query, filters)
-    return SearchPage(
-        query=query,
-        total=result.total,
-        ids=[i for i, _s in result.hits],
-        scores=dict(result.hits),
-        facets=result.facets,
-        terms=result.terms,
-        filters=filters,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        suggestions=suggestions,
-        hints=hints,
-    )
+def search_listings(kind: str, query: str = "", **kwargs) -> SearchPage:
+    """Search one kind of published listing through the configured backend
+    (``get_backend(kind).search(...)``): Chinese full text, disjunctive facets, sort and pagination."""
+    from .backends import get_backend
 
-
-_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+    return get_backend(kind).search(query, **kwargs)
 
 
 def no_result_hints(
@@ -382,7 +216,7 @@ def no_result_hints(
         total = engine.search(query, limit=0).total
         if total:
             hints.append(Hint("clear_filters", total))
-    if _LATIN.search(query) and not CJK.search(query):
+    if latin_only(query):
         return [], hints or [Hint("search_in_chinese")]
     suggestions = []
     for q in engine.suggest(query, limit=2 * limit):

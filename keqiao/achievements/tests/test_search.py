@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from keqiao.accounts.models import Membership, Organization
 from keqiao.achievements import services
-from keqiao.search.index import achievement_document, search_achievements
+from keqiao.achievements.search import achievement_document
+from keqiao.search.index import search_achievements
 from keqiao.testing.factories import OrganizationFactory, achievement_data, member
 
 pytestmark = pytest.mark.django_db

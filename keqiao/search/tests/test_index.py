@@ -3,7 +3,9 @@
 import pytest
 
 from keqiao.achievements import services
-from keqiao.search.index import AchievementIndex, achievement_document, search_achievements
+from keqiao.achievements.search import achievement_document
+from keqiao.search.index import ListingIndex, search_achievements
+from keqiao.search.registry import get_definition
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def test_publish_and_withdraw_update_the_index(make_achievement, owner):
 
 
 def test_a_second_process_catches_up_from_the_change_log(make_achievement, owner):
-    other = AchievementIndex()
+    other = ListingIndex(get_definition("achievement"))
     other.refresh()
     assert len(other.engine) == 0
     a = make_achievement("published", title="锂离子电池预锂化技术")
@@ -72,33 +74,31 @@ def test_word_segmentation_not_substring(make_achievement):
 
 
 def test_snapshot_round_trip_and_catch_up(make_achievement, owner, settings, tmp_path):
-    from keqiao.search.index import ACHIEVEMENT_SPEC, ListingIndex
 
     settings.KEQIAO = {**settings.KEQIAO, "SEARCH_SNAPSHOT_DIR": str(tmp_path)}
     a = make_achievement("published", title="竹纤维增强聚乳酸复合材料")
-    builder = ListingIndex(ACHIEVEMENT_SPEC)
+    builder = ListingIndex(get_definition("achievement"))
     assert builder.rebuild() == 1
     assert (tmp_path / "achievement.pickle").exists()
     # a change after the snapshot was taken
     b = make_achievement("published", title="锂离子电池预锂化技术")
     services.achievement_withdraw(achievement=a, by=owner)
-    reader = ListingIndex(ACHIEVEMENT_SPEC)
+    reader = ListingIndex(get_definition("achievement"))
     reader.refresh()  # loads the snapshot, then applies the two changes
     assert [i for i, _ in reader.engine.retrieve("预锂化", 5)] == [b.pk]
     assert reader.engine.retrieve("聚乳酸", 5) == []
 
 
 def test_snapshot_of_another_database_is_ignored(make_achievement, settings, tmp_path):
-    from keqiao.search.index import ACHIEVEMENT_SPEC, ListingIndex
     from keqiao.search.models import IndexChange
 
     settings.KEQIAO = {**settings.KEQIAO, "SEARCH_SNAPSHOT_DIR": str(tmp_path)}
     make_achievement("published")
-    ListingIndex(ACHIEVEMENT_SPEC).rebuild()
+    ListingIndex(get_definition("achievement")).rebuild()
     IndexChange.objects.all().delete()  # as if the snapshot came from a database with a longer history
     from keqiao.achievements.models import Achievement
 
     Achievement.objects.all().delete()
-    reader = ListingIndex(ACHIEVEMENT_SPEC)
+    reader = ListingIndex(get_definition("achievement"))
     reader.refresh()
     assert len(reader.engine) == 0
