@@ -46,10 +46,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "keqiao.common.middleware.ChineseFirstLocaleMiddleware",
+    "keqiao.common.input_guard.RejectNulMiddleware",
+    "keqiao.common.middleware.PrivateDownloadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "keqiao.accounts.middleware.OfficialIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -102,6 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Password-reset links work once and for this long (seconds; Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 LOGIN_REDIRECT_URL = "portal:workbench"
 LOGOUT_REDIRECT_URL = "portal:home"
 
@@ -192,6 +197,9 @@ KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
     "REGISTRATION_OFFICE_CODE": _OFFICE_CODE,
     "LISTING_VALIDITY_DAYS": env_int("KEQIAO_LISTING_VALIDITY_DAYS", 365),
+    # Officials (government members, the registration office, staff) are signed out after this many
+    # minutes without a request; 0 turns it off. Everybody else keeps the session cookie's age.
+    "OFFICIAL_IDLE_MINUTES": env_int("KEQIAO_OFFICIAL_IDLE_MINUTES", 120),
     "EXPIRY_REMINDER_DAYS": env_int("KEQIAO_EXPIRY_REMINDER_DAYS", 14),
     "ATTACHMENT_MAX_BYTES": env_int("KEQIAO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_ACHIEVEMENT": env_int("KEQIAO_ATTACHMENTS_PER_ACHIEVEMENT", 10),

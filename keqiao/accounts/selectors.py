@@ -166,3 +166,11 @@ def user_sees_statistics(user) -> bool:
     departments), see the transaction statistics and the plan dashboards. Memberships are read from the
     per-request cache first: this runs for the navigation of every page."""
     return user_in_government(user) or user_is_contract_office(user)
+
+
+def user_is_official(user) -> bool:
+    """Officials whose sessions end after a short idle time: government members, the registration
+    office, staff and administrators (they can change the city's records)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or user.is_superuser or user_in_government(user) or user_is_contract_office(user)

@@ -1,12 +1,12 @@
 """Writes for users, organisations and memberships."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.emails import send_to_users
-from keqiao.common.errors import NotPermitted, TransitionNotAllowed
+from keqiao.common.errors import AlreadyExists, NotPermitted, TransitionNotAllowed
 from keqiao.common.validators import normalize_credit_code
 
 from .models import Membership, Organization, OrganizationEvent
@@ -15,15 +15,31 @@ from .selectors import user_is_bureau
 User = get_user_model()
 
 
+def _save_new_user(user) -> None:
+    """Insert a new account; a user name taken meanwhile (two submissions at once) is a clear refusal."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise AlreadyExists(_("This user name is already taken."), field="username") from exc
+
+
 @transaction.atomic
 def organization_register(*, user_data: dict, org_data: dict) -> tuple[Organization, "User"]:
     """Self-registration: a new user becomes the admin of a new organisation awaiting verification."""
     password = user_data.pop("password")
     user = User(**user_data)
     user.set_password(password)
-    user.save()
+    _save_new_user(user)
     org_data = {**org_data, "credit_code": normalize_credit_code(org_data["credit_code"])}
-    organization = Organization.objects.create(**org_data, status=Organization.Status.PENDING)
+    try:
+        with transaction.atomic():
+            organization = Organization.objects.create(**org_data, status=Organization.Status.PENDING)
+    except IntegrityError as exc:
+        raise AlreadyExists(
+            _("An organisation with this unified social credit code is already registered."),
+            field="credit_code",
+        ) from exc
     Membership.objects.create(user=user, organization=organization, role=Membership.Role.ADMIN)
     OrganizationEvent.objects.create(organization=organization, actor=user, action="registered")
     return organization, user
@@ -102,7 +118,7 @@ def member_create(
     _require_org_admin(organization, by)
     user = User(username=username, full_name=full_name, email=email)
     user.set_password(password)
-    user.save()
+    _save_new_user(user)
     membership = Membership.objects.create(user=user, organization=organization, role=role)
     OrganizationEvent.objects.create(
         organization=organization,

@@ -1,19 +1,38 @@
 """Sign-in, organisation self-registration, members and verification by the bureau."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from keqiao.common.errors import DomainError
+from keqiao.common.errors import DomainError, add_to_form
+from keqiao.common.views import object_or_404
 
 from . import selectors, services
 from .forms import DecisionForm, LoginForm, MemberForm, OrganizationProfileForm, OrganizationRegistrationForm
 from .models import Membership, Organization
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, the link built on SITE_URL (the address users know, behind any proxy)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {
+            "SITE_URL": settings.SITE_URL,
+            "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        }
+        return super().form_valid(form)
 
 
 class LoginView(auth_views.LoginView):
@@ -25,9 +44,13 @@ class LoginView(auth_views.LoginView):
 def register(request):
     form = OrganizationRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization, user = services.organization_register(
-            user_data=form.user_data(), org_data=form.org_data()
-        )
+        try:
+            organization, user = services.organization_register(
+                user_data=form.user_data(), org_data=form.org_data()
+            )
+        except DomainError as exc:  # the same name or credit code registered a moment ago
+            add_to_form(form, exc)
+            return render(request, "accounts/register.html", {"form": form}, status=exc.status_code)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
@@ -103,9 +126,7 @@ def organization_members(request, pk: int):
                 messages.success(request, _("The profile was saved."))
                 return redirect("accounts:members", pk=pk)
             if "membership" in request.POST:
-                membership = get_object_or_404(
-                    Membership, pk=request.POST["membership"], organization=organization
-                )
+                membership = object_or_404(Membership, request.POST["membership"], organization=organization)
                 if request.POST.get("op") == "remove":
                     services.member_remove(membership=membership, by=request.user)
                     messages.success(request, _("The member was removed."))
@@ -116,7 +137,10 @@ def organization_members(request, pk: int):
                     messages.success(request, _("The role was changed."))
                 return redirect("accounts:members", pk=pk)
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            if "add_member" in request.POST:
+                add_to_form(member_form, exc)  # beside the field, the colleague's details kept
+            else:
+                messages.error(request, str(exc.message))
     memberships = organization.memberships.select_related("user").order_by("user__username")
     status = 400 if request.method == "POST" and (member_form.errors or profile_form.errors) else 200
     return render(

@@ -17,6 +17,7 @@ from keqiao.accounts.selectors import (
     user_holder_organizations,
     user_is_bureau,
 )
+from keqiao.common.pagination import MAX_OFFSET
 from keqiao.search.index import search_achievements
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, ErrorOut, HintOut, SuggestionOut
 
@@ -242,7 +243,12 @@ def _private(user, pk: int) -> Achievement:
     auth=django_auth,
     summary="Achievements of my organisations",
 )
-def my_list(request, status: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def my_list(
+    request,
+    status: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     qs = selectors.achievements_of_user(request.user).prefetch_related("ip_items")
     if status:
         qs = qs.filter(status=status)

@@ -17,6 +17,12 @@ class TransitionNotAllowed(DomainError):
     status_code = 409
 
 
+class AlreadyExists(DomainError):
+    """A record that must be unique was created meanwhile (e.g. two submissions at once)."""
+
+    status_code = 409
+
+
 class NotPermitted(DomainError):
     status_code = 403
 

@@ -17,3 +17,18 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PrivateDownloadsMiddleware:
+    """Files and exports the platform hands out (attachments, contract lists, reports) are private to
+    the person who asked: no shared cache or browser back-forward cache may keep them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "attachment" in response.get("Content-Disposition", "") or getattr(response, "streaming", False):
+            if not request.path.startswith(settings.STATIC_URL):
+                response["Cache-Control"] = "private, no-store"
+        return response

@@ -1,11 +1,20 @@
-"""View helpers shared by every kind of listing."""
+"""View helpers shared by the apps' pages."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .errors import DomainError
+
+
+def object_or_404(queryset, pk, **filters):
+    """`get_object_or_404` for an id typed by a client: anything but a positive whole number is a 404
+    (Django would raise ValueError, a server error, on "abc" or on a number beyond the database's range)."""
+    text = str(pk if pk is not None else "").strip()
+    if not text.isdigit() or len(text) > 18:
+        raise Http404
+    return get_object_or_404(queryset, pk=int(text), **filters)
 
 
 def perform_listing_action(request, listing, action: str, actions: dict, *, may_act: bool):

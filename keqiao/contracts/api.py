@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
+from keqiao.common.pagination import MAX_OFFSET
 from keqiao.negotiations.selectors import deal_visible_to
 from keqiao.negotiations.services import side_of
 
@@ -109,7 +110,7 @@ def contract_list(
     scope: str = "mine",
     status: str = "",
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     if scope == "office" and user_is_contract_office(request.user):
         qs = selectors.contracts_for_office(status)

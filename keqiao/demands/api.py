@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.common.pagination import MAX_OFFSET
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, HintOut, SuggestionOut
 
 from . import selectors, services
@@ -179,7 +180,7 @@ def create(request, payload: DemandIn):
 @router.get(
     "/me/demands", response=list[DemandPrivate], auth=django_auth, summary="Demands of my organisations"
 )
-def my_list(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def my_list(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     return list(selectors.demands_of_user(request.user)[offset : offset + limit])
 
 

@@ -12,6 +12,7 @@ from ninja.security import django_auth
 from keqiao.accounts.models import User
 from keqiao.accounts.selectors import user_holder_organizations
 from keqiao.common.errors import DomainError
+from keqiao.common.pagination import MAX_OFFSET
 
 from . import selectors, services
 from .models import Deal
@@ -166,7 +167,12 @@ def _room(request, deal_id: int) -> dict:
 
 
 @router.get("/deals", response=list[DealOut], summary="Negotiations of my organisations")
-def deal_list(request, status: str = "", limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def deal_list(
+    request,
+    status: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     qs = selectors.deals_of_user(request.user)
     if status:
         qs = qs.filter(status=status)

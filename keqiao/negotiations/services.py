@@ -34,6 +34,7 @@ from .models import (
 from .notification_kinds import DEAL
 
 MAX_ATTACHMENTS_PER_MESSAGE = 5
+MEETING_HORIZON = datetime.timedelta(days=2 * 366)
 
 # Checks run (inside the transaction, the deal's row locked) before a negotiation may be terminated.
 # Apps above this one append to it in their ready(): contracts refuses while a contract is under review.
@@ -354,8 +355,12 @@ def meeting_propose(
     _require_room(deal)
     if starts_at is None:
         raise DomainError(_("Give the meeting's date and time."), field="starts_at")
+    if timezone.is_naive(starts_at):  # a time without a zone is the platform's local time
+        starts_at = timezone.make_aware(starts_at)
     if starts_at <= timezone.now():
         raise DomainError(_("The meeting must be in the future."), field="starts_at")
+    if starts_at > timezone.now() + MEETING_HORIZON:
+        raise DomainError(_("A meeting can be proposed at most two years ahead."), field="starts_at")
     place, online_link = (place or "").strip(), (online_link or "").strip()
     if not place and not online_link:
         raise DomainError(_("Give a place or an online meeting link."), field="place")

@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.pagination import MAX_OFFSET
 from keqiao.governance.models import ActionPlan
 
 from . import selectors, services
@@ -132,7 +133,7 @@ def _period_for(plan, period: str) -> str:
 
 
 @router.get("/supervision/tasks", response=list[TaskOut], summary="Tasks my departments are responsible for")
-def task_list(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+def task_list(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     if not selectors.can_supervise(request.user):
         raise Http404
     qs = selectors.tasks_of_user(request.user).order_by("plan_id", "number")
