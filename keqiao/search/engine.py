@@ -42,25 +42,35 @@ Optional, for the public showcase (off by default; the matcher uses neither):
   memory; scoring separates them again.
 * :meth:`SearchEngine.suggest` -- near-miss terms of the index vocabulary for a
   query that found nothing.
+
+Layout: this module holds the index -- its data structures and everything that
+builds or updates them (the impacts are computed here, at index time) -- and the
+:class:`SearchEngine` class, which takes its query side from sibling modules:
+query analysis and expansion (:mod:`keqiao.search.engine_query`), BM25F scoring,
+``explain`` and ``presence`` (:mod:`keqiao.search.engine_scoring`), top-k and the
+faceted search (:mod:`keqiao.search.engine_retrieval`), and suggestions
+(:mod:`keqiao.search.engine_suggest`).  Every class whose instances end up in a
+pickled index state or engine is defined here, so the snapshot fingerprint
+(``snapshots.code_version`` of this module) changes whenever their format can.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .engine_query import CJK, QueryPlanning
+from .engine_retrieval import Retrieval, SearchResult
+from .engine_scoring import Scoring
+from .engine_suggest import Suggestions
+
 __all__ = ["CJK", "Document", "Expansion", "SearchEngine", "SearchResult"]
 
 Tokenizer = Callable[[str], list[str]]
-
-# Chinese characters (CJK unified ideographs, extension A, compatibility ideographs).
-CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @dataclass(frozen=True)
@@ -120,17 +130,6 @@ class Document:
     fields: dict[str, str]
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sort_values: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class SearchResult:
-    """Result page: ``total`` matches after filters, ``hits`` as (id, score) for the page,
-    disjunctive ``facets`` counts, and the query ``terms`` used (for highlighting)."""
-
-    total: int
-    hits: list[tuple[int, float]]
-    facets: dict[str, dict[str, int]]
-    terms: list[str]
 
 
 @dataclass
@@ -223,7 +222,7 @@ class _State:
         self._expansions: dict[str, _Expanded | None] = {}
 
 
-class SearchEngine:
+class SearchEngine(QueryPlanning, Scoring, Retrieval, Suggestions):
     """BM25F search over weighted text fields with disjunctive facets, filters and sorting."""
 
     # Class-level defaults, so that engines pickled by an older version (inside other snapshots) work.
@@ -470,65 +469,7 @@ class SearchEngine:
             st._view = _View(allc.ids, alive, st.n_alive, allc.sorts, single, allc.f_doc, allc.f_code)
         return st._view
 
-    # ------------------------------------------------------------------ querying
-    def _query_terms(self, st: _State, query: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-        return self._known_terms(st, self.query_tokenizer(query) if query else [])
-
-    def _known_terms(self, st: _State, toks: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        cnt = Counter(t for t in toks if t in st.vocab)
-        terms = list(cnt)
-        ids = np.array([st.vocab[t] for t in terms], dtype=np.int64)
-        # Repeated query terms count repeatedly (like Lucene/bm25s): search-mode
-        # segmentation repeats characters in sub-words, which is a mild boost.
-        qw = np.array([cnt[t] for t in terms], dtype=np.float64)
-        return terms, ids, qw
-
-    def _query_plan(
-        self, st: _State, query: str
-    ) -> tuple[list[str], np.ndarray, np.ndarray, list[_Expanded]]:
-        """The exact terms of ``query`` (as :meth:`_query_terms`) and the expansions of its short
-        Chinese terms (empty unless the engine has an ``expansion``)."""
-        toks = self.query_tokenizer(query) if query else []
-        terms, ids, qw = self._known_terms(st, toks)
-        expanded: list[_Expanded] = []
-        if self.expansion is not None and st.char_terms is not None and toks and self._few_words(toks):
-            for unit, count in self._short_units(query, toks):
-                ex = self._expand(st, unit)
-                if ex is not None:
-                    w = self.expansion.weight * count
-                    expanded.append(
-                        ex if w == ex.weight else _Expanded(ex.unit, ex.terms, ex.ids, ex.idf, w, ex.exact)
-                    )
-        return terms, ids, qw, expanded
-
-    def _few_words(self, toks: list[str]) -> bool:
-        """At most ``max_query_words`` tokens that are no part of another token of the query."""
-        distinct = set(toks)
-        if len(distinct) <= self.expansion.max_query_words:
-            return True
-        words = [t for t in distinct if not any(len(o) > len(t) and t in o for o in distinct)]
-        return len(words) <= self.expansion.max_query_words
-
-    def _short_units(self, query: str, toks: list[str]) -> list[tuple[str, int]]:
-        """The query terms to expand, with their count: every Chinese run of the query of at most
-        ``max_chars`` characters (kept whole even when the tokenizer splits it), and every token of
-        that length that is not part of such a run nor of a longer token (as "甲基" of "甲基橙")."""
-        exp = self.expansion
-        distinct = list(dict.fromkeys(toks))
-        runs = CJK.findall(unicodedata.normalize("NFKC", query).lower())
-        # a run that yields no token at all is made of stopwords ("的")
-        units = [r for r in runs if len(r) <= exp.max_chars and any(t in r or r in t for t in distinct)]
-        short_runs = set(units)
-        for t in toks:
-            if (
-                len(t) <= exp.max_chars
-                and CJK.fullmatch(t)
-                and not any(t in r for r in short_runs)
-                and not any(len(o) > len(t) and t in o for o in distinct)
-            ):
-                units.append(t)
-        return list(Counter(units).items())[: exp.max_units]
-
+    # ------------------------------------------------------------------ index statistics for queries
     def _df(self, st: _State, ids: np.ndarray) -> tuple[np.ndarray, int]:
         """Document frequencies of term ``ids`` over main + delta, and the number of documents."""
         delta = self._delta_segment(st)
@@ -573,380 +514,6 @@ class SearchEngine:
         if len(cache) < 1024:
             cache[unit] = result
         return result
-
-    def _scores(
-        self, st: _State, ids: np.ndarray, qw: np.ndarray, expanded: Sequence[_Expanded] = ()
-    ) -> np.ndarray:
-        """Dense score vector over the view's index space (main, then delta)."""
-        view = self._view(st)
-        segs = [(st.main, 0)]
-        delta = self._delta_segment(st)
-        if delta is not None:
-            segs.append((delta, st.main.n))
-        n = len(view.ids)
-        # float32 accumulation with one np.add.at per (segment, term): measured ~7x
-        # faster than concatenating postings for np.bincount, and the same
-        # approach bm25s uses.
-        scores = np.zeros(n, np.float32)
-        # matches in secondary fields only (negative impacts), kept apart
-        sec = np.zeros(n, np.float32) if self._secondary is not None else None
-        for seg, offset in segs:
-            nt = len(seg.indptr) - 1
-            for t, w in zip(ids.tolist(), qw.tolist(), strict=True):
-                if t >= nt:
-                    continue
-                s, e = seg.indptr[t], seg.indptr[t + 1]
-                if e > s:
-                    idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
-                    v = seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e]
-                    if sec is not None and v.min() < 0:
-                        neg = v < 0
-                        np.add.at(scores, idx[~neg], v[~neg])
-                        np.add.at(sec, idx[neg], -v[neg])
-                    else:
-                        np.add.at(scores, idx, v)
-        for ex in expanded:
-            # A document gets its best expanded word per query term (not their sum), and only when
-            # it does not contain the term itself.
-            best = np.zeros(n, np.float32)
-            best_sec = np.zeros(n, np.float32) if sec is not None else None
-            for seg, offset in segs:
-                nt = len(seg.indptr) - 1
-                tids = ex.ids[ex.ids < nt]
-                if not len(tids):
-                    continue
-                # impacts carry the word's own IDF: rescale them to the query term's
-                scale = ex.weight * ex.idf / np.maximum(_idf(seg.stats, tids), 1e-9)
-                for t, r in zip(tids.tolist(), scale.tolist(), strict=True):
-                    s, e = seg.indptr[t], seg.indptr[t + 1]
-                    if e > s:
-                        idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
-                        v = seg.impacts[s:e] * np.float32(r)
-                        if best_sec is not None and v.min() < 0:
-                            neg = v < 0
-                            _maximum_at(best, idx[~neg], v[~neg])
-                            _maximum_at(best_sec, idx[neg], -v[neg])
-                        else:
-                            _maximum_at(best, idx, v)
-            for seg, offset in segs:  # documents with the exact term keep their exact score only
-                t = ex.exact
-                if 0 <= t < len(seg.indptr) - 1 and seg.indptr[t + 1] > seg.indptr[t]:
-                    s, e = seg.indptr[t], seg.indptr[t + 1]
-                    idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
-                    if best_sec is not None:
-                        best_sec[idx] = 0.0
-                        # the exact term in a secondary field only: the content expansions still count
-                        idx = idx[seg.impacts[s:e] > 0]
-                    best[idx] = 0.0
-            scores += best
-            if sec is not None:
-                sec += best_sec
-        if view.n_alive < n:
-            scores[~view.alive] = 0.0
-            if sec is not None:
-                sec[~view.alive] = 0.0
-        if sec is not None:
-            _rank_secondary_below(scores, sec)
-        return scores
-
-    def retrieve(self, query: str, k: int = 10) -> list[tuple[int, float]]:
-        """Top-``k`` (id, score) by BM25F for ``query``, no filters; ties by id."""
-        st = self._state
-        _, ids, qw, expanded = self._query_plan(st, query)
-        if not len(ids) and not expanded:
-            return []
-        scores = self._scores(st, ids, qw, expanded)
-        cand = np.flatnonzero(scores > 0)  # (bool input: ~5x faster than on floats)
-        view = self._view(st)
-        top = _top_by_score(cand, scores, view.ids, k)
-        return [(int(view.ids[i]), float(scores[i])) for i in top]
-
-    def search(
-        self,
-        query: str,
-        *,
-        filters: Mapping[str, Sequence[str]] | None = None,
-        facets: Sequence[str] = (),
-        sort: str = "relevance",
-        offset: int = 0,
-        limit: int = 20,
-    ) -> SearchResult:
-        """Full search: OR-match ``query`` (empty = browse everything), filter (values OR-ed
-        within a facet, facets AND-ed), count ``facets`` disjunctively, sort, paginate.
-
-        ``sort`` is "relevance" or "<name>"/"-<name>" (ascending/descending; missing
-        values last; ties by score then id).  Relevance without a query falls back
-        to the first sort name, descending.
-        """
-        st = self._state
-        view = self._view(st)
-        terms, ids, qw, expanded = self._query_plan(st, query.strip() if query else "")
-        if expanded:  # for highlighting: "竹" marks the 竹 of 竹炭
-            terms = terms + [ex.unit for ex in expanded if ex.unit not in terms]
-        if len(ids) or expanded:
-            scores = self._scores(st, ids, qw, expanded)
-            match = scores > 0
-        else:
-            scores = np.zeros(len(view.ids), np.float32)
-            # A query whose every term is unknown matches nothing; only an empty one browses.
-            has_query = bool(query and query.strip() and self.query_tokenizer(query))
-            match = np.zeros(len(view.ids), bool) if has_query else view.alive.copy()
-        fmasks = {}
-        for f, vals in (filters or {}).items():
-            self._check_facet(f)
-            if vals:
-                fmasks[f] = self._facet_mask(st, view, f, [vals] if isinstance(vals, str) else vals)
-        final = match.copy()
-        for m in fmasks.values():
-            final &= m
-        counts = {}
-        for f in facets:
-            self._check_facet(f)
-            m = match
-            others = [fm for g, fm in fmasks.items() if g != f]
-            if others:  # disjunctive: a facet's own filter does not narrow its counts
-                m = match.copy()
-                for fm in others:
-                    m &= fm
-            counts[f] = self._facet_counts(st, view, f, m)
-        cand = np.flatnonzero(final)
-        need = max(0, offset) + max(0, limit)
-        if sort == "relevance" and (len(ids) or expanded):
-            order = _top_by_score(cand, scores, view.ids, need)
-        else:
-            if sort == "relevance":
-                sort = f"-{self.sort_names[0]}" if self.sort_names else "id"
-            order = self._sorted(view, cand, scores, sort, need)
-        page = order[max(0, offset) : need]
-        hits = [(int(view.ids[i]), float(scores[i])) for i in page]
-        return SearchResult(int(len(cand)), hits, counts, terms)
-
-    def explain(self, query: str, doc_id: int) -> dict[str, float]:
-        """Per-term score contributions of ``doc_id`` for ``query`` (sums to its score), an expanded
-        query term under the word that counted.  (With secondary fields: a document matching only
-        through them is ranked by these contributions, scaled below every content match.)"""
-        st = self._state
-        terms, ids, qw, expanded = self._query_plan(st, query)
-        seg, local = None, None
-        if doc_id in st.delta_docs:
-            seg = self._delta_segment(st)
-            local = seg.pos[doc_id]
-        elif doc_id in st.main.pos and st.main_alive[st.main.pos[doc_id]]:
-            seg, local = st.main, st.main.pos[doc_id]
-        out: dict[str, float] = {}
-        if seg is None:
-            return out
-        nt = len(seg.indptr) - 1
-
-        def impact(t: int) -> float:  # of this document for term id t, 0.0 when absent
-            if t < 0 or t >= nt:
-                return 0.0
-            s, e = seg.indptr[t], seg.indptr[t + 1]
-            j = s + np.searchsorted(seg.indices[s:e], local)
-            return float(seg.impacts[j]) if j < e and seg.indices[j] == local else 0.0
-
-        for term, t, w in zip(terms, ids.tolist(), qw.tolist(), strict=True):
-            v = impact(t)
-            if v:
-                out[term] = abs(v) * w
-        for ex in expanded:
-            exact = impact(ex.exact)
-            if exact > 0:
-                continue  # the document contains the term itself
-            best, word = 0.0, None
-            tids = ex.ids[ex.ids < nt]
-            scale = ex.weight * ex.idf / np.maximum(_idf(seg.stats, tids), 1e-9) if len(tids) else []
-            for i, (t, r) in enumerate(zip(tids.tolist(), list(scale), strict=True)):
-                v = impact(t) * r
-                if exact < 0 and v < 0:
-                    continue  # the term itself is in a secondary field: so much for secondary matches
-                if abs(v) > best:
-                    best, word = abs(v), ex.terms[int(np.flatnonzero(ex.ids == tids[i])[0])]
-            if word is not None:
-                out[word] = out.get(word, 0.0) + best
-        return out
-
-    def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """Queries near ``query`` made of indexed words that have documents, for a query that found
-        nothing: each Chinese part of the query (a run of at most 4 characters, else each word of
-        2+ characters of a longer run) replaced by a word within edit distance 1 (one character
-        replaced, added or dropped), or else, for parts of 3+ characters, by a word sharing at least
-        half of its characters; most frequent words first.  Needs the ``expansion`` (its character
-        map); frequencies are those of the last merge, so the caller checks what the suggestions find
-        (under its filters)."""
-        st = self._state
-        if st.char_terms is None or limit <= 0 or not query:
-            return []
-        norm = unicodedata.normalize("NFKC", query).lower().strip()
-        parts: list[str] = []
-        for run in dict.fromkeys(CJK.findall(norm)):
-            if len(run) <= 4:
-                parts.append(run)
-            else:
-                parts.extend(
-                    t for t in dict.fromkeys(self.query_tokenizer(run)) if len(t) >= 2 and CJK.fullmatch(t)
-                )
-        out: list[str] = []
-        for part in parts:
-            for word in self._near_words(st, part):
-                q = norm.replace(part, word)
-                if q != norm and q not in out:
-                    out.append(q)
-                if len(out) >= limit:
-                    return out
-        return out
-
-    def _near_words(self, st: _State, part: str, limit: int = 8) -> list[str]:
-        n = len(part)
-        pool: dict[str, None] = {}
-        for c in dict.fromkeys(part):
-            for t in st.char_terms.get(c, ()):
-                if t != part and abs(len(t) - n) <= 2:
-                    pool[t] = None
-        if not pool:
-            return []
-        words = list(pool)
-        df, _n = self._df(st, np.fromiter((st.vocab[t] for t in words), np.int64, count=len(words)))
-        freq = dict(zip(words, df.tolist(), strict=True))
-        near = [t for t in words if freq[t] > 0 and _within_one_edit(part, t)]
-        if near:
-            return sorted(near, key=lambda t: (-freq[t], t))[:limit]
-        if n < 3:
-            return []
-        need = (n + 1) // 2
-        chars = set(part)
-        shared = {t: len(chars & set(t)) for t in words if freq[t] > 0}
-        near = [t for t, k in shared.items() if k >= need]
-        return sorted(near, key=lambda t: (-shared[t], -freq[t], t))[:limit]
-
-    def presence(
-        self, query: str, doc_ids: Sequence[int]
-    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-        """Which query terms occur in which of ``doc_ids``, per field.
-
-        Returns the query's distinct ``terms`` (unknown ones included), their IDF (the scoring formula; an
-        unknown term counts as a word of one document), whether the index knows each term, and a uint8
-        array ``tf[doc, term, field]`` (0 = absent; unknown or deleted documents are all zeros).  Costs one
-        binary search of the candidates per term and segment, so it stays cheap for a few hundred
-        candidates whatever the posting lengths."""
-        st = self._state
-        # Every distinct query term, known to the index or not: a term no document has is evidence too
-        # (against every candidate).
-        terms = list(dict.fromkeys(self.query_tokenizer(query) if query else []))
-        tids = np.array([st.vocab.get(t, -1) for t in terms], dtype=np.int64)
-        nf = len(self.field_names)
-        out = np.zeros((len(doc_ids), len(terms), nf), np.uint8)
-        stats = st.main.stats
-        df = np.array([stats.df[t] if 0 <= t < len(stats.df) else 0 for t in tids.tolist()], np.float64)
-        delta = self._delta_segment(st)
-        n_docs = stats.n
-        if delta is not None:  # documents added since the last merge count too
-            dn = len(delta.indptr) - 1
-            df += np.array(
-                [delta.indptr[t + 1] - delta.indptr[t] if 0 <= t < dn else 0 for t in tids.tolist()],
-                np.float64,
-            )
-            n_docs += delta.n
-        # A term no document has gets the IDF of the rarest indexed word (df = 1): as strong as any evidence,
-        # without the small-index exaggeration of df = 0.
-        df = np.maximum(df, 1.0)
-        idf = np.log(1.0 + (max(n_docs, 1) - df + 0.5) / (df + 0.5))
-        known = tids >= 0
-        if not len(terms) or not len(doc_ids):
-            return terms, idf, known, out
-        groups: list[tuple[_Segment, np.ndarray, np.ndarray]] = []
-        rows_main, loc_main, rows_delta, loc_delta = [], [], [], []
-        for r, d in enumerate(doc_ids):
-            if d in st.delta_docs and delta is not None:
-                rows_delta.append(r)
-                loc_delta.append(delta.pos[d])
-            else:
-                p = st.main.pos.get(d)
-                if p is not None and st.main_alive[p]:
-                    rows_main.append(r)
-                    loc_main.append(p)
-        if rows_main:
-            groups.append((st.main, np.array(rows_main), np.array(loc_main, np.int64)))
-        if rows_delta:
-            groups.append((delta, np.array(rows_delta), np.array(loc_delta, np.int64)))
-        for seg, rows, loc in groups:
-            order = np.argsort(loc)
-            rows, loc = rows[order], loc[order]
-            nt = len(seg.indptr) - 1
-            for j, t in enumerate(tids.tolist()):
-                if t < 0 or t >= nt:
-                    continue
-                s, e = int(seg.indptr[t]), int(seg.indptr[t + 1])
-                if e <= s:
-                    continue
-                pos = np.searchsorted(seg.indices[s:e], loc)
-                ok = pos < (e - s)
-                hit = np.zeros(len(loc), bool)
-                hit[ok] = seg.indices[s + pos[ok]] == loc[ok]
-                if hit.any():
-                    out[rows[hit], j, :] = seg.tf[s + pos[hit]]
-        return terms, idf, known, out
-
-    # ------------------------------------------------------------------ helpers
-    def _check_facet(self, f: str) -> None:
-        if f not in self.facet_names:
-            raise ValueError(f"unknown facet {f!r}")
-
-    def _facet_mask(self, st: _State, view: _View, f: str, vals: Sequence[str]) -> np.ndarray:
-        codes = [st.facet_codes[f][v] for v in map(str, vals) if v in st.facet_codes[f]]
-        n = len(view.ids)
-        if not codes:
-            return np.zeros(n, bool)
-        single = view.facet_single[f]
-        if single is not None:
-            return np.isin(single, codes)
-        mask = np.zeros(n, bool)
-        mask[view.f_doc[f][np.isin(view.f_code[f], codes)]] = True
-        return mask
-
-    def _facet_counts(self, st: _State, view: _View, f: str, mask: np.ndarray) -> dict[str, int]:
-        single = view.facet_single[f]
-        if single is not None:
-            c = single[mask]
-            cnt = np.bincount(c[c >= 0])
-        else:
-            cnt = np.bincount(view.f_code[f], weights=mask[view.f_doc[f]]).astype(np.int64)
-        values = st.facet_values[f]
-        nz = np.flatnonzero(cnt)
-        pairs = sorted(((values[i], int(cnt[i])) for i in nz), key=lambda p: (-p[1], p[0]))
-        return dict(pairs)
-
-    def _sorted(self, view: _View, cand: np.ndarray, scores, sort: str, need: int) -> np.ndarray:
-        desc = sort.startswith("-")
-        name = sort[1:] if desc else sort
-        if name == "id":
-            key = view.ids[cand].astype(np.float64)
-        elif name in view.sorts:
-            key = view.sorts[name][cand]
-        else:
-            raise ValueError(f"unknown sort {sort!r}")
-        key = -key if desc else key
-        missing = np.isnan(key)
-        key = np.where(missing, np.inf, key)
-        if need < len(cand) // 4:  # pre-select: everything up to the need-th key (ties kept)
-            kth = np.partition(key, need - 1)[need - 1] if need else -np.inf
-            keep = key <= kth
-            cand, key, missing = cand[keep], key[keep], missing[keep]
-        order = np.lexsort((view.ids[cand], -scores[cand], key, missing))
-        return cand[order]
-
-
-def _top_by_score(cand: np.ndarray, scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the ``k`` best candidates by score desc, id asc (exact at ties)."""
-    if k <= 0 or not len(cand):
-        return cand[:0]
-    s = scores[cand]
-    if len(cand) > k:
-        kth = np.partition(s, len(s) - k)[len(s) - k]
-        keep = s >= kth
-        cand, s = cand[keep], s[keep]
-    order = np.lexsort((ids[cand], -s))[:k]
-    return cand[order]
 
 
 def _cols_from_docs(datas: list[_DocData], eng: SearchEngine) -> _Cols:
@@ -1016,39 +583,6 @@ def _concat(*parts: _Cols, postings: bool = True) -> _Cols:
     )
 
 
-def _idf(stats: _Stats, ids: np.ndarray) -> np.ndarray:
-    """IDF of term ``ids`` under ``stats`` (the formula of :meth:`SearchEngine._segment`)."""
-    df = np.zeros(len(ids), np.float64)
-    inside = ids < len(stats.df)
-    df[inside] = stats.df[ids[inside]]
-    return np.log1p((stats.n - df + 0.5) / (df + 0.5))
-
-
-def _maximum_at(buf: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
-    """``buf[idx] = max(buf[idx], values)`` for unique ``idx`` (one term's postings)."""
-    cur = buf[idx]
-    np.maximum(cur, values, out=cur)
-    buf[idx] = cur
-
-
-def _rank_secondary_below(scores: np.ndarray, sec: np.ndarray) -> None:
-    """Combine content ``scores`` and secondary-only matches ``sec`` in place: a content match gets
-    its secondary matches added; a document matching only through secondary fields keeps the order
-    of its secondary score but is scaled below half the weakest content match."""
-    if not sec.any():
-        return
-    content = scores > 0
-    only = (sec > 0) & ~content
-    values = sec[only]
-    if len(values) and content.any():
-        floor = float(scores[content].min())
-        top = float(values.max())
-        if top >= 0.5 * floor:
-            values = values * np.float32(0.5 * floor / top)
-    scores[content] += sec[content]
-    scores[only] = values
-
-
 def _is_cjk_char(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
 
@@ -1071,18 +605,3 @@ def _char_index_add(index: dict[str, list[str]], words: Iterable[str]) -> None:
                     index[c] = [w]
                 else:
                     lst.append(w)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """Levenshtein distance of ``a`` and ``b`` is at most 1."""
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    if la == lb:
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    if la > lb:
-        a, b, la = b, a, lb
-    i = 0
-    while i < la and a[i] == b[i]:
-        i += 1
-    return a[i:] == b[i + 1 :]
