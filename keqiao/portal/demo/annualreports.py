@@ -16,6 +16,7 @@ from keqiao.accounts.services import membership_add
 from keqiao.annualreports import services
 from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanProject
 from keqiao.common.models import Region
+from keqiao.portal.demo.achievements import make_credit_code
 
 DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
 DEPARTMENT_NAME = "眉山市教育和体育局（演示）"
@@ -26,8 +27,6 @@ def _org_of(username: str) -> Organization | None:
 
 
 def _credit_code(region_code: str) -> str:
-    from keqiao.portal.demo.achievements import make_credit_code
-
     rng = random.Random(20260331)
     while True:
         code = make_credit_code(rng, region_code)

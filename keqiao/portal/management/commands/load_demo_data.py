@@ -6,6 +6,10 @@ from django.core.management.base import BaseCommand
 from django.test import override_settings
 
 from keqiao.portal.demo import achievements as loader
+from keqiao.portal.demo.annualreports import load_annual_reports
+from keqiao.portal.demo.contracts import load_deals
+from keqiao.portal.demo.governance import load_governance
+from keqiao.portal.demo.supervision import load_supervision
 
 
 class Command(BaseCommand):
@@ -21,14 +25,10 @@ class Command(BaseCommand):
             result = loader.load(limit=limit)
             if not result["skipped"]:
                 loader.load_recommendation()
-                from keqiao.portal.demo.contracts import load_deals
 
                 result["counts"].update(load_deals())
-                from keqiao.portal.demo.governance import load_governance
 
                 result["counts"].update(load_governance())
-                from keqiao.portal.demo.annualreports import load_annual_reports
-                from keqiao.portal.demo.supervision import load_supervision
 
                 result["counts"].update(load_supervision())
                 result["counts"].update(load_annual_reports())
