@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.emails import send_to_users
-from keqiao.common.errors import AlreadyExists, NotPermitted, TransitionNotAllowed
+from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.validators import normalize_credit_code
 
 from .models import Membership, Organization, OrganizationEvent
-from .selectors import user_is_bureau
+from .selectors import user_admin_organization_ids, user_is_bureau
 
 User = get_user_model()
 
@@ -76,8 +76,6 @@ def organization_verify(*, organization: Organization, by, note: str = "") -> Or
 
 def organization_reject(*, organization: Organization, by, note: str) -> Organization:
     if not note.strip():
-        from keqiao.common.errors import DomainError
-
         raise DomainError(_("Please give the reason for the rejection."), field="note")
     return _decide(
         organization=organization, by=by, to_status=Organization.Status.REJECTED, note=note, action="rejected"
@@ -97,8 +95,6 @@ def membership_add(
 
 
 def _require_org_admin(organization: Organization, by) -> None:
-    from .selectors import user_admin_organization_ids
-
     if organization.pk not in user_admin_organization_ids(by):
         raise NotPermitted(_("Only administrators of the organisation can manage its members."))
 
@@ -134,8 +130,6 @@ def member_set_role(*, membership: Membership, by, role: str) -> Membership:
     organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
     _require_org_admin(organization, by)
     if role not in Membership.Role.values:
-        from keqiao.common.errors import DomainError
-
         raise DomainError(_("Unknown role."))
     if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
         _keep_an_admin(organization, membership)
@@ -153,8 +147,6 @@ def member_set_role(*, membership: Membership, by, role: str) -> Membership:
 def _keep_an_admin(organization: Organization, leaving: Membership) -> None:
     others = organization.memberships.filter(role=Membership.Role.ADMIN).exclude(pk=leaving.pk)
     if not others.exists():
-        from keqiao.common.errors import DomainError
-
         raise DomainError(_("An organisation needs at least one administrator."))
 
 

@@ -1,6 +1,7 @@
 """Forms: they translate HTTP input and show errors next to fields; rules live in services."""
 
 from django import forms as djforms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -172,7 +173,6 @@ class AttachmentForm(djforms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.conf import settings
 
         self.fields["file"].help_text = _("PDF, JPEG, PNG or WebP; at most %(mb)d MB.") % {
             "mb": settings.KEQIAO["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)

@@ -1,8 +1,11 @@
 """科技成果: achievements, their IP items, attachments, audit events and registration numbering."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import TRL_CHOICES, StrategicIndustry, TechField
@@ -147,8 +150,6 @@ class Achievement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("achievements:detail", args=[self.pk])
 
     @property
@@ -193,8 +194,6 @@ class IPItem(models.Model):
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never uses the uploader's file name: it is random, so it cannot be guessed or
     # collide, and the original name is kept in a column for display.
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"achievements/{instance.achievement_id}/{uuid.uuid4().hex}.{ext}"
 

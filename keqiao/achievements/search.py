@@ -5,6 +5,9 @@ import math
 from keqiao.search.engine import Document
 from keqiao.search.registry import FIELD_WEIGHTS, IndexDefinition
 
+from .choices import Status
+from .models import Achievement
+
 # The holder's name has its own field, weighted low and secondary: it adds a little to a record that
 # matches by its content, and a record matching only by its holder's name ranks below every record
 # matching by content ("竹" must not list everything of 青神竹产业…研究院 first).
@@ -47,9 +50,6 @@ def achievement_document(a) -> Document:
 
 
 def _published():
-    from .choices import Status
-    from .models import Achievement
-
     return (
         Achievement.objects.filter(status=Status.PUBLISHED)
         .select_related("organization", "organization__region", "organization__region__parent")

@@ -19,6 +19,7 @@ from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
 from keqiao.common.signals import send_listing_changed_after_commit
+from keqiao.common.uploads import check_upload
 from keqiao.common.validators import (
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
@@ -27,10 +28,10 @@ from keqiao.common.validators import (
     validate_patent_number,
     validate_software_copyright_number,
 )
-from keqiao.search.models import mark_changed
+from keqiao.search.models import IndexChange, mark_changed
 
 from . import choices
-from .models import Achievement, AchievementEvent, IPItem, RegistrationCounter
+from .models import Achievement, AchievementEvent, Attachment, IPItem, RegistrationCounter
 
 EDITABLE_FIELDS = (
     "title",
@@ -475,10 +476,6 @@ def achievements_remind(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, is_public: bool = False):
     """Attach a checked PDF or image to an editable achievement."""
-    from keqiao.common.uploads import check_upload
-
-    from .models import Attachment
-
     a = _lock(achievement)
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can add attachments."))
@@ -598,7 +595,6 @@ def achievements_import(
         ip_rows = []
         events = []
         changes = []
-        from keqiao.search.models import IndexChange
 
         for obj, row in zip(objs, batch, strict=True):
             for item in row.get("ip_items", []):

@@ -4,6 +4,7 @@ user's language, like the national form."""
 
 import io
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -145,8 +146,9 @@ FONT = "STSong-Light"
 
 
 def _register_font() -> None:
+    # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # reportlab: PDF only
 
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -161,14 +163,13 @@ def _fmt(figure: choices.Figure, value) -> str:
 
 
 def report_pdf(report: AnnualReport) -> bytes:
-    from xml.sax.saxutils import escape
-
+    # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
     from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib.enums import TA_CENTER  # reportlab: PDF only
+    from reportlab.lib.pagesizes import A4  # reportlab: PDF only
+    from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
+    from reportlab.lib.units import mm  # reportlab: PDF only
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     _register_font()
     base = ParagraphStyle("cjk", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")

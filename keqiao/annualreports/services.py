@@ -16,10 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
+from keqiao.achievements.models import Achievement
 from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.listing import check_transition, describe_value
 from keqiao.common.money import parse_amount
+from keqiao.contracts.models import Contract
+from keqiao.notifications.services import notify
 
 from . import choices, selectors
 from .models import (
@@ -91,8 +94,6 @@ def _org_users(org_ids) -> list[int]:
 
 
 def _notify(user_ids, *, title, reason, url: str, key: str, exclude=None) -> None:
-    from keqiao.notifications.services import notify
-
     ids = set(user_ids)
     if exclude is not None:
         ids.discard(exclude.pk)
@@ -178,9 +179,6 @@ def prefill_figures(organization: Organization, year: int) -> dict:
       falls in the year: counts, contract and technology amounts by contract type;
     * achievements of the institution approved (registered) in the year, by kind and by source.
     """
-    from keqiao.achievements.models import Achievement
-    from keqiao.contracts.models import Contract
-
     figures: dict = {}
     for key in choices.PREFILLED_KEYS:
         figures[key] = "0.00" if choices.FIGURES_BY_KEY[key].is_money else 0
@@ -648,8 +646,6 @@ def plan_project_mark_report(*, project: PlanProject, by: User, submitted_on, to
 @transaction.atomic
 def plan_project_link(*, project: PlanProject, by: User, achievement_ids) -> PlanProject:
     """Link the project's achievements (only the undertaking organisation's own achievements)."""
-    from keqiao.achievements.models import Achievement
-
     project = _lock_project(project)
     _require_undertaker(by, project)
     ids = {int(i) for i in achievement_ids}

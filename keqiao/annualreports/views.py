@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.achievements.models import Achievement
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
@@ -308,8 +309,6 @@ def projects(request):
 
 @login_required
 def project(request, pk: int):
-    from keqiao.achievements.models import Achievement
-
     p = selectors.plan_project_visible_to(request.user, pk)
     undertaker = p.organization_id in user_organization_ids(request.user)
     achievements = list(Achievement.objects.filter(organization_id=p.organization_id).order_by("-id")[:200])

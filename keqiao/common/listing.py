@@ -6,7 +6,9 @@ table and what to do (event, notification, index mark) when a row is claimed.
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +68,6 @@ def length_errors(model, data: dict) -> dict[str, list]:
     for name, value in data.items():
         if not isinstance(value, str):
             continue
-        from django.core.exceptions import FieldDoesNotExist
 
         try:
             limit = model._meta.get_field(name).max_length
@@ -82,11 +83,8 @@ def length_errors(model, data: dict) -> dict[str, list]:
 
 def describe_value(value):
     """How a changed field's value is recorded in the audit trail: JSON-safe, long texts shortened."""
-    import datetime as _dt
-    from decimal import Decimal
-
     if hasattr(value, "pk"):
         return str(value)
-    if isinstance(value, _dt.date | Decimal):
+    if isinstance(value, datetime.date | Decimal):
         return str(value)
     return value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value

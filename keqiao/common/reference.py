@@ -3,14 +3,14 @@
 import csv
 from pathlib import Path
 
+from django.conf import settings
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def city_code_prefix() -> str:
     """The first four digits of the city's GB/T 2260 code: areas whose code starts with them are the
     city's own (KEQIAO["CONTRACT_REGION_CODE"], 511400 for Meishan)."""
-    from django.conf import settings
-
     return settings.KEQIAO["CONTRACT_REGION_CODE"][:4]
 
 

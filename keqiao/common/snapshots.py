@@ -6,6 +6,8 @@ the change log. Locks inside the objects are saved as fresh, unlocked locks. The
 this application into its own var directory and read only from there.
 """
 
+import hashlib
+import inspect
 import io
 import os
 import pickle
@@ -23,9 +25,6 @@ class _Pickler(pickle.Pickler):
 
 def code_version(*modules) -> str:
     """A fingerprint of the modules whose classes are pickled: a snapshot written by other code is rebuilt."""
-    import hashlib
-    import inspect
-
     digest = hashlib.sha256()
     for module in modules:
         digest.update(Path(inspect.getfile(module)).read_bytes())

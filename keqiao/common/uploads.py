@@ -9,6 +9,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 ALLOWED = {
     "application/pdf": {"pdf"},
@@ -46,8 +47,6 @@ def check_upload(uploaded) -> str:
             params={"ext": ext or "—", "type": mime},
         )
     if mime.startswith("image/"):
-        from PIL import Image
-
         try:
             with Image.open(uploaded) as img:
                 img.verify()

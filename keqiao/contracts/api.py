@@ -12,8 +12,7 @@ from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
 from keqiao.common.pagination import MAX_OFFSET
-from keqiao.negotiations.selectors import deal_visible_to
-from keqiao.negotiations.services import side_of
+from keqiao.negotiations.selectors import deal_visible_to, side_of
 
 from . import selectors, services
 from . import statistics as stats

@@ -8,8 +8,10 @@ class ContractsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # services import models: only possible once the app registry is ready
         from keqiao.negotiations.services import termination_guards
 
+        # imports the Contract model, so it waits for ready() too
         from .services import refuse_termination_under_review
 
         termination_guards.append(refuse_termination_under_review)

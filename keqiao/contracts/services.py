@@ -23,6 +23,7 @@ from keqiao.accounts.selectors import (
 )
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.common.listing import describe_value
 from keqiao.common.money import parse_amount
 from keqiao.common.workflow import clean_text
 from keqiao.negotiations.models import Deal
@@ -283,8 +284,6 @@ def contract_update(*, contract: Contract, by: User, data: dict) -> Contract:
 
 
 def _apply(contract: Contract, cleaned: dict) -> dict:
-    from keqiao.common.listing import describe_value
-
     changes = {}
     for key, value in cleaned.items():
         old = getattr(contract, key)

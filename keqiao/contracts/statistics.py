@@ -13,13 +13,15 @@ from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import CharField, Count, DecimalField, Q, QuerySet, Sum, Value
+from django.core.cache import cache
+from django.db.models import CharField, Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import TechField
+from keqiao.common.models import Region
 from keqiao.common.reference import city_code_prefix
 
 from . import choices
@@ -204,8 +206,6 @@ def by_quarter(year: int) -> list[Row]:
 
 
 def _counties() -> list[tuple[str, str]]:
-    from keqiao.common.models import Region
-
     return [
         (r.code, r.display_name)
         for r in Region.objects.filter(kind=Region.Kind.COUNTY, code__startswith=city_code_prefix())
@@ -300,18 +300,12 @@ def change_marker() -> str:
     """Changes whenever a contract is created or saved (indexed MAX of id and updated_at: cheap at any
     volume). Figures cached under it are never stale after a change made through the services; a change
     that bypasses them (a queryset update, SQL) shows within CACHE_SECONDS."""
-    from django.db.models import Max
-
-    from .models import Contract
-
     latest = Contract.objects.aggregate(i=Max("id"), m=Max("updated_at"))
     return f"{latest['i'] or 0}.{latest['m'].timestamp() if latest['m'] else 0}"
 
 
 def transaction_report(year: int, today: datetime.date | None = None) -> dict:
     """The summary and every breakdown of a year, cached until the next contract change."""
-    from django.core.cache import cache
-
     today = today or timezone.localdate()
     key = f"keqiao:deals:report:{year}:{today.isoformat()}:{change_marker()}"
     report = cache.get(key)

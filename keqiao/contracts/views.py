@@ -17,12 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
+from keqiao.accounts.selectors import (
+    user_holder_organizations,
+    user_is_contract_office,
+    user_organization_ids,
+    user_sees_statistics,
+)
 from keqiao.common.downloads import XLSX, attachment_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
-from keqiao.negotiations.selectors import deal_visible_to
-from keqiao.negotiations.services import side_of
+from keqiao.negotiations.selectors import deal_visible_to, side_of
 
 from . import choices, forms, selectors, services
 from . import statistics as stats
@@ -123,7 +127,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @login_required
 def contract_edit(request, pk: int):
     contract = selectors.contract_visible_to(request.user, pk)
-    from keqiao.accounts.selectors import user_organization_ids
 
     if contract.organization_id not in user_organization_ids(request.user):
         raise Http404
@@ -175,7 +178,6 @@ def contract_correct(request, pk: int):
 @login_required
 def contract_detail(request, pk: int):
     contract = selectors.contract_visible_to(request.user, pk)
-    from keqiao.accounts.selectors import user_organization_ids
 
     orgs = user_organization_ids(request.user)
     is_filer = contract.organization_id in orgs

@@ -10,6 +10,7 @@ from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.search.index import search_listings
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, HintOut, SuggestionOut
 
 from . import selectors, services
@@ -102,8 +103,6 @@ class DemandSearchParams(Schema):
 
 @router.get("/demands", response=DemandSearchOut, summary="Search published demands")
 def search(request, params: Query[DemandSearchParams]):
-    from keqiao.search.index import search_listings
-
     page = search_listings(
         "demand",
         params.q,

@@ -6,6 +6,8 @@ import math
 from keqiao.search.engine import Document
 from keqiao.search.registry import IndexDefinition
 
+from .models import Demand
+
 FACETS = ("field", "mode", "trl", "region", "holder")
 SORTS = ("published", "deadline", "budget")
 SORT_OPTIONS = ("relevance", "-published", "published", "deadline", "-budget", "budget")
@@ -40,8 +42,6 @@ def demand_document(d) -> Document:
 
 
 def _published():
-    from .models import Demand
-
     return Demand.objects.filter(status=Demand.Status.PUBLISHED).select_related(
         "organization", "region", "region__parent"
     )

@@ -8,16 +8,13 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_sees_statistics
-from keqiao.common.models import Region
 
-from . import indicators, services
-from .models import ActionPlan, Indicator
+from . import indicators, selectors, services
 
 router = Router(tags=["action plans"], auth=django_auth)
 
@@ -96,14 +93,14 @@ class PlanDetailOut(PlanOut):
 @router.get("/plans", response=list[PlanOut], summary="Action plans")
 def plan_list(request):
     _viewer(request)
-    return list(ActionPlan.objects.all())
+    return list(selectors.plans())
 
 
 @router.get("/plans/{plan_id}", response=PlanDetailOut, summary="A plan with each indicator's live progress")
 def plan_detail(request, plan_id: int):
     _viewer(request)
-    plan = get_object_or_404(ActionPlan, pk=plan_id)
-    tasks = plan.tasks.prefetch_related("assignments__department")
+    plan = selectors.plan_or_404(plan_id)
+    tasks = selectors.plan_tasks(plan)
     return {
         **{
             f: getattr(plan, f)
@@ -136,7 +133,7 @@ class IndicatorDetailOut(ProgressOut):
 )
 def indicator_detail(request, indicator_id: int, year: int | None = None):
     _viewer(request)
-    ind = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=indicator_id)
+    ind = selectors.indicator_or_404(indicator_id)
     today = timezone.localdate()
     year = year or min(today.year, ind.deadline.year)
     if not (ind.plan.starts_on.year <= year <= today.year):
@@ -163,10 +160,10 @@ class ReportIn(Schema):
 )
 def indicator_report(request, indicator_id: int, payload: ReportIn):
     _viewer(request)
-    ind = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=indicator_id)
+    ind = selectors.indicator_or_404(indicator_id)
     region = None
     if payload.region:
-        region = Region.objects.exclude(kind=Region.Kind.CITY).filter(code=payload.region).first()
+        region = selectors.reporting_regions().filter(code=payload.region).first()
         if region is None:
             raise Http404
     report = services.indicator_report(

@@ -6,6 +6,7 @@ breaking (wordWrap="CJK").
 
 import io
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -44,8 +45,9 @@ def _safe(value):
 
 
 def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
+    # heavy (~250 ms to import): openpyxl is loaded only when a workbook is made
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font  # openpyxl: workbook export only
 
     wb = Workbook()
     ws = wb.active
@@ -107,6 +109,7 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
 
 def read_plan_xlsx(uploaded) -> dict:
     """Read a workbook in the export's shape into plan data; refuse missing sheets or columns."""
+    # heavy (~250 ms to import): openpyxl is loaded only when a workbook is uploaded
     from openpyxl import load_workbook
 
     try:
@@ -182,13 +185,14 @@ def _fmt(value) -> str:
 
 
 def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
+    # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.lib.pagesizes import A4  # reportlab: PDF only
+    from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
+    from reportlab.lib.units import mm  # reportlab: PDF only
+    from reportlab.pdfbase import pdfmetrics  # reportlab: PDF only
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # reportlab: PDF only
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     font = "STSong-Light"
     if font not in pdfmetrics.getRegisteredFontNames():
@@ -199,8 +203,6 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
 
     def p(text, style=body):
-        from xml.sax.saxutils import escape
-
         return Paragraph(escape(str(text)), style)
 
     buffer = io.BytesIO()

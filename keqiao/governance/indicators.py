@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import CharField, Count, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
@@ -18,6 +19,7 @@ from keqiao.accounts.models import Organization
 from keqiao.common.models import Region
 from keqiao.common.reference import city_code_prefix
 from keqiao.contracts.models import Contract
+from keqiao.contracts.statistics import CACHE_SECONDS, change_marker
 
 from .models import ActionPlan, Indicator, IndicatorReport
 
@@ -90,10 +92,6 @@ def yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Dec
         return [(y, value_for_year(indicator, y)) for y in years]
     start = indicator.plan.starts_on
     if indicator.query in ("transaction_amount", "transformation_projects"):
-        from django.core.cache import cache
-
-        from keqiao.contracts.statistics import CACHE_SECONDS, change_marker
-
         key = (
             f"keqiao:indicator:{indicator.pk}:{indicator.query}:{indicator.cumulative}:{start.isoformat()}:"
             f"{years[0]}-{years[-1]}:{change_marker()}"

@@ -2,17 +2,20 @@
 and reporting indicator values. A plan is created whole or not at all; every bad row is reported."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError, NotPermitted
 
 from .models import ActionPlan, Department, Indicator, IndicatorReport, Task, TaskAssignment
+from .selectors import user_departments
 
 QUERY_KEYS = ("transaction_amount", "transformation_projects", "carriers", "service_agencies")
 
@@ -58,8 +61,6 @@ def split_departments(value) -> list[str]:
     if isinstance(value, list | tuple):
         names = [str(v).strip() for v in value]
     else:
-        import re
-
         names = [n.strip() for n in re.split(r"[、,，;；\n]+", str(value or ""))]
     return [n for n in names if n]
 
@@ -208,12 +209,6 @@ def plan_create(*, data: dict, by: User | None, sheets: tuple[str, str, str] | N
     return plan
 
 
-def user_departments(user) -> list[Department]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(Department.objects.filter(organization_id__in=user_organization_ids(user)))
-
-
 @transaction.atomic
 def indicator_report(
     *, indicator: Indicator, by: User, year: int, value, evidence: str, region=None
@@ -225,7 +220,6 @@ def indicator_report(
     if indicator.department not in departments and not user_is_bureau(by):
         raise NotPermitted(_("Only the reporting department of this indicator can report its value."))
     plan = indicator.plan
-    from django.utils import timezone
 
     if not (plan.starts_on.year <= int(year) <= min(timezone.localdate().year, indicator.deadline.year + 5)):
         raise DomainError(_("The year is outside the plan's period."), field="year")

@@ -5,29 +5,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.selectors import user_is_bureau, user_is_contract_office, user_sees_statistics
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
-from keqiao.common.models import Region
 from keqiao.common.pagination import paginate
 
-from . import exports, indicators, services
-from .models import ActionPlan, Indicator, TaskAssignment
+from . import exports, indicators, selectors, services
+from .models import Indicator
 
 
 def _require_viewer(request) -> None:
     if not user_sees_statistics(request.user):
         raise Http404
-
-
-def _plan(pk: int) -> ActionPlan:
-    return get_object_or_404(ActionPlan, pk=pk)
 
 
 @login_required
@@ -36,20 +30,14 @@ def plans(request):
     return render(
         request,
         "governance/plans.html",
-        {"plans": ActionPlan.objects.all(), "can_create": user_is_bureau(request.user)},
-    )
-
-
-def _tasks(plan: ActionPlan):
-    return plan.tasks.prefetch_related(
-        Prefetch("assignments", queryset=TaskAssignment.objects.select_related("department"))
+        {"plans": selectors.plans(), "can_create": user_is_bureau(request.user)},
     )
 
 
 @login_required
 def plan(request, pk: int):
     _require_viewer(request)
-    plan = _plan(pk)
+    plan = selectors.plan_or_404(pk)
     today = timezone.localdate()
     rows = indicators.plan_progress(plan, today)
     charts = [
@@ -70,10 +58,10 @@ def plan(request, pk: int):
             "plan": plan,
             "rows": rows,
             "charts": charts,
-            "tasks": _tasks(plan),
+            "tasks": selectors.plan_tasks(plan),
             "today": today,
             "can_export": True,
-            "departments": services.user_departments(request.user),
+            "departments": selectors.user_departments(request.user),
             "is_bureau": user_is_bureau(request.user),
         },
     )
@@ -84,7 +72,7 @@ class ReportForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), max_digits=16, decimal_places=2, min_value=0)
     region = forms.ModelChoiceField(
         label=_("County, district or park"),
-        queryset=Region.objects.exclude(kind=Region.Kind.CITY),
+        queryset=selectors.reporting_regions(),
         required=False,
         empty_label=_("Whole city"),
     )
@@ -100,7 +88,7 @@ class ReportForm(forms.Form):
 def indicator(request, pk: int):
     """One indicator: progress, breakdown, the records behind it, and (reported ones) the report form."""
     _require_viewer(request)
-    ind = get_object_or_404(Indicator.objects.select_related("plan", "department"), pk=pk)
+    ind = selectors.indicator_or_404(pk)
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", ""))
@@ -109,7 +97,7 @@ def indicator(request, pk: int):
     if not (ind.plan.starts_on.year <= year <= today.year):
         year = min(today.year, ind.deadline.year)
     can_report = ind.source == Indicator.Source.REPORTED and (
-        ind.department in services.user_departments(request.user) or user_is_bureau(request.user)
+        ind.department in selectors.user_departments(request.user) or user_is_bureau(request.user)
     )
     form = ReportForm(request.POST or None, initial={"year": year}) if can_report else None
     if request.method == "POST":
@@ -152,7 +140,7 @@ def indicator(request, pk: int):
 @login_required
 def plan_export_xlsx(request, pk: int):
     _require_viewer(request)
-    plan = _plan(pk)
+    plan = selectors.plan_or_404(pk)
     content = exports.plan_xlsx(plan, indicators.plan_progress(plan))
     return attachment_response(content, f"{plan.title}.xlsx", XLSX)
 
@@ -160,8 +148,8 @@ def plan_export_xlsx(request, pk: int):
 @login_required
 def plan_export_pdf(request, pk: int):
     _require_viewer(request)
-    plan = _plan(pk)
-    content = exports.plan_pdf(plan, indicators.plan_progress(plan), list(_tasks(plan)))
+    plan = selectors.plan_or_404(pk)
+    content = exports.plan_pdf(plan, indicators.plan_progress(plan), list(selectors.plan_tasks(plan)))
     return attachment_response(content, f"{plan.title}.pdf", PDF)
 
 
@@ -203,7 +191,7 @@ def plan_import(request):
 def plan_template(request):
     """An empty workbook in the import shape, pre-filled with the shipped plan's rows as an example."""
     _require_viewer(request)
-    example = ActionPlan.objects.order_by("starts_on").first()
+    example = selectors.example_plan()
     return attachment_response(exports.plan_xlsx(example, None), "action-plan-template.xlsx", XLSX)
 
 

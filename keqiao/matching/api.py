@@ -1,11 +1,16 @@
 """JSON API for matches (with their explanations), suggestions and subscriptions."""
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from . import services
-from .models import Subscription
+from keqiao.achievements.selectors import achievements_public
+from keqiao.demands.selectors import demands_public
+
+from . import selectors, services
+from .explain import explanation, grade_label
+from .index import matches_for
+from .suggest import suggest_for
 
 router = Router(tags=["matching"])
 
@@ -32,9 +37,6 @@ class MatchOut(Schema):
 
 
 def _rows(kind: str, record) -> list[dict]:
-    from .explain import explanation, grade_label
-    from .index import matches_for
-
     target = "achievement" if kind == "demand" else "demand"
     return [
         {
@@ -56,8 +58,6 @@ def _rows(kind: str, record) -> list[dict]:
 
 @router.get("/demands/{demand_id}/matches", response=list[MatchOut], summary="Achievements matching a demand")
 def demand_matches(request, demand_id: int):
-    from keqiao.demands.selectors import demands_public
-
     demand = demands_public().filter(pk=demand_id).first()
     if demand is None:
         raise Http404
@@ -70,8 +70,6 @@ def demand_matches(request, demand_id: int):
     summary="Demands matching an achievement",
 )
 def achievement_matches(request, achievement_id: int):
-    from keqiao.achievements.selectors import achievements_public
-
     achievement = achievements_public().filter(pk=achievement_id).first()
     if achievement is None:
         raise Http404
@@ -94,15 +92,11 @@ class SuggestOut(Schema):
 
 @router.post("/suggest", response=SuggestOut, summary="Suggest classification and keywords for a text")
 def suggest(request, payload: SuggestIn):
-    from keqiao.common.models import Classification
-
-    from .suggest import suggest_for
-
     s = suggest_for(payload.text)
     if s is None:
         return {"discipline_code": None, "industry_code": None, "tech_field": None, "keywords": []}
     chosen = [x for x in (s["discipline"], s["industry"], *s["discipline_alternatives"]) if x]
-    codes = {c.pk: c.code for c in Classification.objects.filter(pk__in=[x[0] for x in chosen])}
+    codes = selectors.classification_codes([x[0] for x in chosen])
     return {
         "discipline_code": codes.get(s["discipline"][0]) if s["discipline"] else None,
         "discipline_alternatives": [codes[pk] for pk, _label in s["discipline_alternatives"]],
@@ -128,13 +122,11 @@ class SubscriptionOut(Schema):
 
 @router.get("/me/subscriptions", response=list[SubscriptionOut], auth=django_auth)
 def my_subscriptions(request):
-    return list(Subscription.objects.filter(user=request.user))
+    return list(selectors.subscriptions_of(request.user))
 
 
 @router.post("/me/subscriptions", response={201: SubscriptionOut}, auth=django_auth)
 def subscribe(request, payload: SubscriptionIn):
-    from ninja import Status
-
     return Status(
         201,
         services.subscription_create(
@@ -145,8 +137,6 @@ def subscribe(request, payload: SubscriptionIn):
 
 @router.delete("/me/subscriptions/{subscription_id}", response={204: None}, auth=django_auth)
 def unsubscribe(request, subscription_id: int):
-    from ninja import Status
-
     try:
         services.subscription_delete(user=request.user, subscription_id=subscription_id)
     except Exception as exc:

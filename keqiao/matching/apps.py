@@ -1,23 +1,26 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.common import panels
+from keqiao.common.signals import listing_changed
+from keqiao.notifications import links
+from keqiao.notifications.signals import email_stopped
+from keqiao.search.signals import search_index_rebuilt
+
+from . import marks
+
 
 class MatchingConfig(AppConfig):
     name = "keqiao.matching"
     verbose_name = _("Matching and alerts")
 
     def ready(self) -> None:
-        from keqiao.common import panels
-        from keqiao.common.signals import listing_changed
-        from keqiao.notifications import links
-        from keqiao.notifications.signals import email_stopped
-        from keqiao.search.signals import search_index_rebuilt
-
-        from . import marks
+        # These import models (and views, urls): only possible once the app registry is ready.
         from .index import rebuild_matcher
-        from .services import stop_subscription_email
-        from .tasks import on_listing_changed
-        from .views import match_panel, recommendation_marks
+        from .selectors import recommendation_marks  # models: ready() only
+        from .services import stop_subscription_email  # models: ready() only
+        from .tasks import on_listing_changed  # models: ready() only
+        from .views import match_panel  # models: ready() only
 
         marks.register(recommendation_marks)
         links.register_preferences("matching:subscriptions")

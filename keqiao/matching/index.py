@@ -15,14 +15,34 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Max
 
+from keqiao.accounts.models import Organization
 from keqiao.achievements.models import Achievement
 from keqiao.common import snapshots, text
+from keqiao.common.corpus import read_records
+from keqiao.demands.choices import MODE_COMPATIBILITY
 from keqiao.demands.models import Demand
+from keqiao.search import engine as search_engine
 from keqiao.search.models import IndexChange
 
-from .engine import Item, Match, Matcher
+from .engine import (
+    DenseSemanticModel,
+    Item,
+    Match,
+    Matcher,
+    classify,
+    factors,
+    matcher,
+    relevance,
+    semantic,
+    types,
+)
+from .suggest import get_classifier
+from .taxonomy import CSL_DISCIPLINES
 
 logger = logging.getLogger(__name__)
+
+# The modules whose classes a matcher snapshot pickles: a snapshot written by other code is rebuilt.
+ENGINE_MODULES = (matcher, semantic, factors, types, classify, relevance, search_engine)
 
 
 def _county(region) -> str | None:
@@ -46,9 +66,6 @@ PLATFORM_WEIGHTS = {
 def suggested_disciplines(text_: str, k: int = 3) -> tuple[tuple[str, float], ...]:
     """The GB/T 13745 codes the suggestion model gives a text, with their probability-like scores, best
     first (labels of one code added up), for listings whose owner chose none."""
-    from .suggest import get_classifier
-    from .taxonomy import CSL_DISCIPLINES
-
     if not settings.KEQIAO.get("MATCHING_PREDICT_DISCIPLINE", True) or not text_.strip():
         return ()
     scores: dict[str, float] = {}
@@ -89,8 +106,6 @@ def achievement_item(a: Achievement) -> Item:
 
 
 def demand_item(d: Demand) -> Item:
-    from keqiao.demands.choices import MODE_COMPATIBILITY
-
     # Demands speak of cooperation modes, achievements of transfer modes: translate once, here.
     modes = sorted({m for mode in d.cooperation_modes for m in MODE_COMPATIBILITY.get(mode, ())})
     private_budget = d.budget_private or d.budget_negotiable
@@ -134,23 +149,17 @@ KINDS = {
 
 def _semantic_training_texts() -> list[str]:
     """Extra text for the offline semantic model: the bundled real research records."""
-    from keqiao.common.corpus import read_records
-
     if not settings.KEQIAO.get("MATCHING_BUNDLED_CORPUS", True):
         return []
     return [f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}" for r in read_records()]
 
 
 def _snapshot_version() -> str:
-    from keqiao.search import engine as search_engine
-
-    from .engine import classify, factors, matcher, relevance, semantic, types
-
     # The configured semantic model is part of the version: a snapshot built with another one (the LSA
     # model, or another dense model directory) is rebuilt, not silently reused.
     dense = settings.KEQIAO.get("DENSE_MODEL_DIR")
     model = f"dense:{os.path.abspath(dense)}" if dense else "lsa"
-    return f"{snapshots.code_version(matcher, semantic, factors, types, classify, relevance, search_engine)}:{model}"
+    return f"{snapshots.code_version(*ENGINE_MODULES)}:{model}"
 
 
 def _semantic_model():
@@ -159,7 +168,6 @@ def _semantic_model():
     model_dir = settings.KEQIAO.get("DENSE_MODEL_DIR")
     if not model_dir:
         return None
-    from .engine import DenseSemanticModel
 
     return DenseSemanticModel(model_dir)
 
@@ -315,8 +323,6 @@ def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
 
 
 def active_organizations(kind: str, record, k: int = 5):
-    from keqiao.accounts.models import Organization
-
     index = get_match_index()
     index.refresh()
     if index.empty:

@@ -5,12 +5,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.accounts.models import User
+from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import user_is_broker, user_organization_ids
+from keqiao.achievements.models import Achievement
 from keqiao.common import text
+from keqiao.common.choices import TechField
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.demands.models import Demand
 from keqiao.notifications.services import notify
 
+from .index import matches_for
 from .models import Frequency, Recommendation, Subscription
 from .notification_kinds import NEW_MATCH, RECOMMENDATION, RECOMMENDATION_OUTCOME
 
@@ -21,11 +25,6 @@ ALERT_GRADES = ("strong", "good")  # match grades worth a notification ("possibl
 
 
 def subscription_label(kind: str, value: str) -> str:
-    from keqiao.accounts.models import Organization
-    from keqiao.achievements.models import Achievement
-    from keqiao.common.choices import TechField
-    from keqiao.demands.models import Demand
-
     if kind == Subscription.Kind.FIELD:
         return str(dict(TechField.choices).get(value, value))
     lookups = {"organization": Organization, "achievement": Achievement, "demand": Demand}
@@ -39,8 +38,6 @@ def subscription_create(
     *, user: User, kind: str, value: str, frequency: str = Frequency.DAILY
 ) -> Subscription:
     """Follow something; following twice keeps one subscription (its frequency is updated)."""
-    from keqiao.common.choices import TechField
-
     value = (value or "").strip()
     if kind not in Subscription.Kind.values:
         raise DomainError(_("Unknown kind of subscription."))
@@ -72,11 +69,9 @@ def subscription_delete(*, user: User, subscription_id: int) -> None:
         raise NotPermitted(_("This subscription is not yours."))
 
 
-def is_following(user, kind: str, value) -> bool:
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and Subscription.objects.filter(user=user, kind=kind, value=str(value)).exists()
-    )
+def subscription_unfollow(*, user: User, kind: str, value: str) -> None:
+    """Stop following a field, an organisation, a listing or a query (nothing happens if not followed)."""
+    Subscription.objects.filter(user=user, kind=kind, value=value).delete()
 
 
 def stop_subscription_email(sender, *, user: User, **kwargs) -> None:
@@ -90,8 +85,6 @@ def stop_subscription_email(sender, *, user: User, **kwargs) -> None:
 def alert_new_listing(kind: str, record) -> int:
     """A listing was published or changed: notify followers of its field, organisation or a matching
     query, and followers of the listings it now matches. Returns the number of notifications."""
-    from .index import matches_for
-
     total = 0
     title = str(_("New %(kind)s: %(title)s") % {"kind": KIND_LABELS[kind], "title": record.title})
     tokens = set(text.tokenize(" ".join([record.title, " ".join(record.keywords)]))) | set(

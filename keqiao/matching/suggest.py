@@ -11,8 +11,12 @@ from pathlib import Path
 
 from django.conf import settings
 
+from keqiao.achievements.models import Achievement
 from keqiao.common import text as text_analysis
 from keqiao.common.choices import TechField
+from keqiao.common.corpus import read_records
+from keqiao.common.models import Classification
+from keqiao.demands.models import Demand
 
 from .engine.classify import Classifier, suggest_keywords
 from .taxonomy import CSL_DISCIPLINES, LABEL_FOR_CODE
@@ -27,10 +31,6 @@ def model_path() -> Path:
 
 
 def training_data() -> tuple[list[str], list[str]]:
-    from keqiao.achievements.models import Achievement
-    from keqiao.common.corpus import read_records
-    from keqiao.demands.models import Demand
-
     texts, labels = [], []
     for r in read_records():
         texts.append(f"{r['title']} {' '.join(r['keywords'])} {r['abstract']}")
@@ -89,8 +89,6 @@ def suggest_for(text: str, alternatives: int = 2) -> dict | None:
     suggestion is right about 6 times in 10 on the bundled records, one of the first three about 8 in 10
     (docs/benchmarks.md), so the form offers them too.
     """
-    from keqiao.common.models import Classification
-
     if len(text_analysis.tokenize(text)) < 3:
         return None
     ranked = get_classifier().predict(text, k=3 + 2 * alternatives)  # labels sharing a code collapse

@@ -2,14 +2,14 @@
 
 from celery import shared_task
 
+from .index import KINDS, get_match_index
+from .services import alert_new_listing
+
 
 @shared_task
 def refresh_matches(kind: str, object_id: int) -> int:
     """A listing was published, edited, expired or closed: refresh this process's matcher and alert
     followers of what it now matches. Returns the number of notifications created."""
-    from .index import KINDS, get_match_index
-    from .services import alert_new_listing
-
     get_match_index().refresh()
     record = KINDS[kind][0]().filter(pk=object_id).first()
     if record is None:  # no longer published: nothing to announce

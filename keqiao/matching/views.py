@@ -3,32 +3,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_is_broker, user_organization_ids
+from keqiao.achievements.selectors import achievements_public
 from keqiao.common import text
+from keqiao.common.choices import TechField
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.common.views import object_or_404
+from keqiao.demands.selectors import demands_public
 from keqiao.notifications.services import email_resume
 
-from . import marks, services
+from . import marks, selectors, services
+from .engine.relevance import query_terms
 from .explain import GRADE_HELP, explanation, grade_label
-from .models import Frequency, Recommendation, Subscription
+from .index import active_organizations, matches_for
+from .models import Frequency
+from .suggest import suggest_for
 
 
 def match_context(request, kind: str, record) -> dict:
     """Context for the matches panel of a listing's detail page (only published listings are matched)."""
-    from .index import active_organizations, matches_for
-
     target = "achievement" if kind == "demand" else "demand"
     context = {
         "match_target": target,
         "matches_available": record.is_public,
-        "following": services.is_following(request.user, kind, record.pk),
+        "following": selectors.is_following(request.user, kind, record.pk),
         "is_broker": user_is_broker(request.user),
     }
     if record.is_public:
@@ -67,8 +72,6 @@ TOO_SHORT = 4  # distinct meaningful words under which a listing is too short to
 
 def too_short(kind: str, record) -> bool:
     """Whether a listing says too little to be matched well (filler such as "怎么办" not counted)."""
-    from .engine.relevance import query_terms
-
     fields = ("title", "problem", "indicators") if kind == "demand" else ("title", "summary", "application")
     words = text.tokenize(" ".join(getattr(record, f, "") or "" for f in fields))
     return len(set(query_terms(words))) < TOO_SHORT
@@ -79,29 +82,6 @@ def _describe(row) -> None:
     row.grade_label = grade_label(row.grade)
     row.grade_help = GRADE_HELP.get(row.grade, "")
     row.marks = []
-
-
-def recommendation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], list[str]]:
-    """Pairs a broker already recommended, with the outcome (one query for all pairs). A listing's
-    organisation sees only the recommendations sent to it; brokers (viewer_org_ids None) see them all,
-    so that a pair is not pushed twice."""
-    out: dict[tuple[int, int], list[str]] = {}
-    if not pairs:
-        return out
-    by_key = {(p.achievement_id, p.demand_id): p for p in pairs}
-    recommendations = Recommendation.objects.filter(
-        achievement_id__in={a for a, _d in by_key}, demand_id__in={d for _a, d in by_key}
-    ).order_by("created_at")
-    for rec in recommendations:
-        pair = by_key.get((rec.achievement_id, rec.demand_id))
-        if pair is None:
-            continue
-        recipient = pair.demand_org_id if rec.direction == "demand" else pair.achievement_org_id
-        if viewer_org_ids is not None and recipient not in viewer_org_ids:
-            continue
-        label = _("Recommended: %(status)s") % {"status": rec.get_status_display()}
-        out.setdefault((rec.achievement_id, rec.demand_id), []).append(label)
-    return out
 
 
 def _apply_marks(rows_by_pair: dict, found: dict) -> None:
@@ -121,7 +101,7 @@ def follow(request):
     kind, value = request.POST.get("kind", ""), request.POST.get("value", "")
     try:
         if request.POST.get("unfollow"):
-            Subscription.objects.filter(user=request.user, kind=kind, value=value).delete()
+            services.subscription_unfollow(user=request.user, kind=kind, value=value)
             messages.success(request, _("You no longer follow this."))
         else:
             services.subscription_create(
@@ -138,8 +118,6 @@ def follow(request):
 
 @login_required
 def subscriptions(request):
-    from keqiao.common.choices import TechField
-
     if request.method == "POST":
         try:
             if "email_again" in request.POST:
@@ -150,7 +128,7 @@ def subscriptions(request):
                 services.subscription_delete(user=request.user, subscription_id=int(request.POST["delete"]))
                 messages.success(request, _("Subscription removed."))
             elif "update" in request.POST:
-                sub = get_object_or_404(Subscription, pk=request.POST["update"], user=request.user)
+                sub = object_or_404(selectors.subscriptions_of(request.user), request.POST["update"])
                 services.subscription_create(
                     user=request.user,
                     kind=sub.kind,
@@ -173,7 +151,7 @@ def subscriptions(request):
         request,
         "matching/subscriptions.html",
         {
-            "subscriptions": Subscription.objects.filter(user=request.user).order_by("kind", "label"),
+            "subscriptions": selectors.subscriptions_of(request.user).order_by("kind", "label"),
             "frequencies": Frequency.choices,
             "fields": TechField.choices,
             "entered": request.POST,
@@ -184,13 +162,10 @@ def subscriptions(request):
 
 @login_required
 def recommendations(request):
-    org_ids = user_organization_ids(request.user)
-    received = Recommendation.objects.filter(
-        (_q("demand", org_ids)) | (_q("achievement", org_ids))
-    ).select_related("achievement", "demand", "broker")
-    sent = Recommendation.objects.filter(broker=request.user).select_related("achievement", "demand")
+    received = selectors.recommendations_received(request.user)
+    sent = selectors.recommendations_sent(request.user)
     if request.method == "POST":
-        rec = get_object_or_404(received, pk=request.POST.get("recommendation"))
+        rec = object_or_404(received, request.POST.get("recommendation"))
         try:
             services.recommendation_respond(
                 recommendation=rec,
@@ -205,25 +180,15 @@ def recommendations(request):
     return render(request, "matching/recommendations.html", {"received": received[:100], "sent": sent[:100]})
 
 
-def _q(direction: str, org_ids):
-    from django.db.models import Q
-
-    field = "demand__organization_id__in" if direction == "demand" else "achievement__organization_id__in"
-    return Q(direction=direction, **{field: org_ids})
-
-
 @login_required
 def push(request):
     """A broker writes a recommendation for one achievement–demand pair."""
-    from keqiao.achievements.selectors import achievements_public
-    from keqiao.demands.selectors import demands_public
-
     if not user_is_broker(request.user):
         raise Http404
-    achievement = get_object_or_404(
-        achievements_public(), pk=request.GET.get("achievement") or request.POST.get("achievement")
+    achievement = object_or_404(
+        achievements_public(), request.GET.get("achievement") or request.POST.get("achievement")
     )
-    demand = get_object_or_404(demands_public(), pk=request.GET.get("demand") or request.POST.get("demand"))
+    demand = object_or_404(demands_public(), request.GET.get("demand") or request.POST.get("demand"))
     if request.method == "POST":
         try:
             services.recommendation_push(
@@ -248,10 +213,6 @@ def push(request):
 @login_required
 def broker(request):
     """Brokers' desk: recent published demands and their best achievement matches."""
-    from keqiao.demands.selectors import demands_public
-
-    from .index import matches_for
-
     if not user_is_broker(request.user):
         raise Http404
     page_obj = paginate(request, demands_public().order_by("-published_at"), 10)
@@ -266,7 +227,7 @@ def broker(request):
             ] = row
         rows.append((demand, matches))
     # Brokers see which pairs were already recommended, and how it went (not the parties' negotiations).
-    found = recommendation_marks(list(pairs), None)
+    found = selectors.recommendation_marks(list(pairs), None)
     _apply_marks(pairs, found)
     return render(request, "matching/broker.html", {"page_obj": page_obj, "rows": rows})
 
@@ -274,8 +235,6 @@ def broker(request):
 @require_POST
 def suggest(request):
     """Suggested discipline, industry, technology field and keywords for the text typed so far (htmx)."""
-    from .suggest import suggest_for
-
     text = " ".join(
         request.POST.get(k, "") for k in ("title", "problem", "indicators", "summary", "application")
     )

@@ -124,7 +124,7 @@ class RoomOut(Schema):
 
 
 def _contacts(deal: Deal, user) -> list[dict]:
-    if not deal.disclosed or (services.side_of(user, deal) is None and services.is_invited(user, deal)):
+    if not deal.disclosed or (selectors.side_of(user, deal) is None and selectors.is_invited(user, deal)):
         return []
     listing = deal.listing
     listing_contact = " ".join(
@@ -156,7 +156,7 @@ def _contacts(deal: Deal, user) -> list[dict]:
 
 def _room(request, deal_id: int) -> dict:
     deal = selectors.deal_visible_to(request.user, deal_id)
-    if services.side_of(request.user, deal) is None and not services.is_invited(request.user, deal):
+    if selectors.side_of(request.user, deal) is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
     contents = selectors.room_contents(deal)
     return {
@@ -191,9 +191,7 @@ class InterestIn(Schema):
     "/deals", response={201: DealOut}, summary="Express interest in a published achievement or demand"
 )
 def deal_create(request, payload: InterestIn):
-    from .views import _listing
-
-    listing = _listing(payload.listing_kind, payload.listing_id)
+    listing = selectors.public_listing(payload.listing_kind, payload.listing_id)
     orgs = {o.pk: o for o in user_holder_organizations(request.user)}
     org_id = payload.organization_id or next((pk for pk in orgs if pk != listing.organization_id), None)
     if org_id not in orgs:
@@ -234,7 +232,7 @@ def message_create(
 def attachment_download(request, deal_id: int, attachment_id: int):
     att = selectors.attachment_visible_to(request.user, deal_id, attachment_id)
     deal = att.message.deal
-    if services.side_of(request.user, deal) is None and not services.is_invited(request.user, deal):
+    if selectors.side_of(request.user, deal) is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
     response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
     response["Content-Type"] = att.content_type

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.matching import marks
+
 
 class NegotiationsConfig(AppConfig):
     name = "keqiao.negotiations"
@@ -8,8 +10,7 @@ class NegotiationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from keqiao.matching import marks
-
+        # imports the Deal model: only possible once the app registry is ready
         from .selectors import negotiation_marks
 
         marks.register(negotiation_marks)

@@ -1,5 +1,7 @@
 """Negotiations: deals (意向 → 洽谈室 → 协议), their rooms, messages, meetings and offers."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -204,8 +206,6 @@ class Message(models.Model):
 
 
 def _attachment_path(instance, filename: str) -> str:
-    import uuid
-
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"deals/{instance.message.deal_id}/{uuid.uuid4().hex}.{ext}"
 

@@ -2,8 +2,12 @@
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from keqiao.accounts.models import Organization
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.achievements.models import Achievement
+from keqiao.demands.models import Demand
 
 from . import choices
 from .models import Deal, DealInvitation, MessageAttachment
@@ -13,6 +17,17 @@ def _deals() -> QuerySet[Deal]:
     return Deal.objects.select_related(
         "achievement", "demand", "initiator", "counterpart", "initiated_by", "agreed_offer"
     )
+
+
+def public_listing(kind: str, pk: int):
+    """The published achievement or demand an organisation may express interest in; 404 otherwise."""
+    model = {"achievement": Achievement, "demand": Demand}.get(kind)
+    if model is None:
+        raise Http404
+    listing = model.objects.select_related("organization").filter(pk=pk).first()
+    if listing is None or not listing.is_public:
+        raise Http404
+    return listing
 
 
 def deals_of_user(user) -> QuerySet[Deal]:
@@ -29,6 +44,23 @@ def deals_of_user(user) -> QuerySet[Deal]:
 
 def deals_for_bureau() -> QuerySet[Deal]:
     return _deals().all()
+
+
+def side_of(user, deal: Deal) -> Organization | None:
+    """The party organisation `user` acts for in this deal (None for brokers, the bureau, strangers)."""
+    orgs = user_organization_ids(user)
+    if deal.initiator_id in orgs:
+        return deal.initiator
+    if deal.counterpart_id in orgs:
+        return deal.counterpart
+    return None
+
+
+def is_invited(user, deal: Deal) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and DealInvitation.objects.filter(deal=deal, user=user).exists()
+    )
 
 
 def can_open(user, deal: Deal) -> bool:
@@ -89,8 +121,6 @@ def negotiation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], list[
     that is still going or led to a contract (declined, withdrawn, expired and terminated ones are not
     marks), as "Already in talks: <status>"; one query for all pairs. Only deals that one of
     ``viewer_org_ids`` takes part in (all of them when None)."""
-    from django.utils.translation import gettext as _
-
     if not pairs:
         return {}
     by_achievement: dict[tuple[int, int], list] = {}

@@ -32,6 +32,7 @@ from .models import (
     Offer,
 )
 from .notification_kinds import DEAL
+from .selectors import is_invited, side_of
 
 MAX_ATTACHMENTS_PER_MESSAGE = 5
 MEETING_HORIZON = datetime.timedelta(days=2 * 366)
@@ -42,23 +43,6 @@ termination_guards: list = []
 
 
 # --- who is who ------------------------------------------------------------------------------------
-
-
-def side_of(user, deal: Deal) -> Organization | None:
-    """The party organisation `user` acts for in this deal (None for brokers, the bureau, strangers)."""
-    orgs = user_organization_ids(user)
-    if deal.initiator_id in orgs:
-        return deal.initiator
-    if deal.counterpart_id in orgs:
-        return deal.counterpart
-    return None
-
-
-def is_invited(user, deal: Deal) -> bool:
-    return (
-        getattr(user, "is_authenticated", False)
-        and DealInvitation.objects.filter(deal=deal, user=user).exists()
-    )
 
 
 def _require_party(user, deal: Deal, *, side: str | None = None) -> Organization:

@@ -7,30 +7,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.accounts.selectors import brokers, user_holder_organizations, user_is_bureau
+from keqiao.accounts.selectors import (
+    brokers,
+    user_holder_organizations,
+    user_is_bureau,
+    user_organization_ids,
+)
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 
 from . import choices, forms, selectors, services
 
 
-def _listing(kind: str, pk: int):
-    if kind == "achievement":
-        from keqiao.achievements.models import Achievement as model
-    elif kind == "demand":
-        from keqiao.demands.models import Demand as model
-    else:
-        raise Http404
-    listing = model.objects.select_related("organization").filter(pk=pk).first()
-    if listing is None or not listing.is_public:
-        raise Http404
-    return listing
-
-
 @login_required
 def interest(request, kind: str, pk: int):
     """Express interest in a published achievement or demand (the form keeps its input on refusal)."""
-    listing = _listing(kind, pk)
+    listing = selectors.public_listing(kind, pk)
     existing = selectors.open_deal_for(request.user, listing)
     if existing is not None:
         messages.info(request, _("Your organisation already has an open negotiation on this listing."))
@@ -98,8 +90,6 @@ def mine(request):
         tab = "open"
     qs = selectors.deals_of_user(request.user)
     if tab == "action":
-        from keqiao.accounts.selectors import user_organization_ids
-
         qs = qs.filter(
             status=choices.DealStatus.INTEREST, counterpart_id__in=user_organization_ids(request.user)
         )
@@ -177,14 +167,14 @@ ROOM_FORMS = {
 def room(request, pk: int):
     """The negotiation room: timeline, contacts once accepted, messages, meetings, offers, brokers."""
     deal = selectors.deal_visible_to(request.user, pk)
-    side = services.side_of(request.user, deal)
+    side = selectors.side_of(request.user, deal)
     bound: dict = {}
     if request.method == "POST":
         response = _room_post(request, deal, side, bound)
         if response is not None:
             return response
         deal = selectors.deal_visible_to(request.user, pk)
-    elif side is None and not services.is_invited(request.user, deal):
+    elif side is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
     return _render_room(request, deal, side, bound)
 
@@ -193,7 +183,7 @@ def _render_room(request, deal, side, bound: dict):
     contents = selectors.room_contents(deal)
     # "messages" is the name of Django's flash messages in every template: the room's are room_messages.
     contents["room_messages"] = contents.pop("messages")
-    can_write = deal.room_open and (side is not None or services.is_invited(request.user, deal))
+    can_write = deal.room_open and (side is not None or selectors.is_invited(request.user, deal))
     room_forms = {name: bound.get(name) or form_class(prefix=name) for name, form_class in ROOM_FORMS.items()}
     reply = request.GET.get("reply", "")
     if "message" not in bound and reply.isdigit():
@@ -232,10 +222,10 @@ def _render_room(request, deal, side, bound: dict):
             "is_counterpart": side is not None and side.pk == deal.counterpart_id,
             "is_initiator": side is not None and side.pk == deal.initiator_id,
             "can_write": can_write,
-            "is_broker": side is None and services.is_invited(request.user, deal),
+            "is_broker": side is None and selectors.is_invited(request.user, deal),
             "can_terminate": side is not None
             and "terminate" in choices.DEAL_TRANSITIONS.get(deal.status, {}),
-            "read_only": side is None and not services.is_invited(request.user, deal),
+            "read_only": side is None and not selectors.is_invited(request.user, deal),
             "forms": room_forms,
             "open_offer": open_offer,
             "contract": contract,
@@ -323,7 +313,7 @@ def _room_form_post(request, deal, action: str, bound: dict):
 def attachment(request, pk: int, attachment_pk: int):
     att = selectors.attachment_visible_to(request.user, pk, attachment_pk)
     deal = att.message.deal
-    if services.side_of(request.user, deal) is None and not services.is_invited(request.user, deal):
+    if selectors.side_of(request.user, deal) is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
     response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
     response["Content-Type"] = att.content_type

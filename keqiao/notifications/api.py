@@ -3,7 +3,7 @@
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from .models import Notification
+from . import selectors
 
 # The tag and the operation id are those the endpoint had under matching: the OpenAPI document (and
 # clients generated from it) stay as they were.
@@ -35,7 +35,4 @@ class NotificationOut(Schema):
     operation_id="keqiao_matching_api_my_notifications",
 )
 def my_notifications(request, unread: bool = False):
-    qs = Notification.objects.filter(user=request.user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return list(qs[:100])
+    return list(selectors.notifications_of(request.user, unread=unread)[:100])

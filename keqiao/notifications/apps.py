@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from keqiao.common import emails
 
 
 class NotificationsConfig(AppConfig):
@@ -9,10 +12,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
-
-        from keqiao.common import emails
-
+        # imports the Notification model: only possible once the app registry is ready
         from .services import unsubscribe_footer
 
         # every app's own kinds of notification (see kinds.py)

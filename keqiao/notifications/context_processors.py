@@ -1,13 +1,12 @@
 """The unread count in the navigation bar of every page."""
 
+from .selectors import unread_count
+
 
 def unread(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from .models import Notification
 
     # Evaluated only if the page shows it (one COUNT query).
-    return {
-        "unread_notifications": lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
-    }
+    return {"unread_notifications": lambda: unread_count(user)}

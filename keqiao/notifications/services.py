@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +31,6 @@ def unsubscribe_token(user: User) -> str:
 
 
 def unsubscribe_url(user: User) -> str:
-    from django.urls import reverse
-
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
 
 

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def send_digests(frequency: str) -> int:
-    from .services import send_digests as run
-
-    return run(frequency=frequency)
+    return services.send_digests(frequency=frequency)

@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 
-from . import links, services
-from .models import Notification
+from . import links, selectors, services
 
 
 def unsubscribe(request, token: str):
@@ -26,7 +25,7 @@ def notifications(request):
     if request.method == "POST":
         services.notifications_mark_read(user=request.user)
         return redirect("notifications:list")
-    qs = Notification.objects.filter(user=request.user)
+    qs = selectors.notifications_of(request.user)
     return render(
         request,
         "notifications/notifications.html",

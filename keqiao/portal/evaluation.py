@@ -9,8 +9,11 @@ from django.conf import settings
 from django.test import override_settings
 
 from keqiao.accounts.models import Membership, Organization, User
-from keqiao.common.models import Region
-from keqiao.portal.demo.achievements import make_credit_code
+from keqiao.achievements.services import achievements_import
+from keqiao.common.models import Classification, Region
+from keqiao.matching.index import get_match_index
+from keqiao.matching.taxonomy import CSL_DISCIPLINES
+from keqiao.portal.demo.achievements import make_credit_code, record_row
 
 _serial = itertools.count(1)
 
@@ -45,12 +48,6 @@ def import_records(records: list[dict], *, stderr=None) -> list[int]:
     """Import ``records`` (csl_dev.jsonl format) as published achievements of one organisation, each
     registered with its discipline and with neutral structured attributes, and build the matcher over
     them. Returns the achievement ids, aligned with ``records``."""
-    from keqiao.achievements.services import achievements_import
-    from keqiao.common.models import Classification
-    from keqiao.matching.index import get_match_index
-    from keqiao.matching.taxonomy import CSL_DISCIPLINES
-    from keqiao.portal.demo.achievements import record_row
-
     codes = {c.code: c for c in Classification.objects.filter(scheme="gbt13745", level="first")}
     organization = scratch_organization("评测单位")
     rng = random.Random(1)

@@ -17,8 +17,8 @@ from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
-from keqiao.governance.services import user_departments
-from keqiao.matching.services import is_following
+from keqiao.governance.selectors import user_departments
+from keqiao.matching.selectors import is_following
 from keqiao.search.index import search_achievements
 
 

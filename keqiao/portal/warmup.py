@@ -11,21 +11,21 @@ import logging
 import sys
 import time
 
+from keqiao.common import text
+from keqiao.matching import suggest
+from keqiao.matching.index import get_match_index
+from keqiao.search.backends import all_backends
+
 logger = logging.getLogger(__name__)
 
 
 def _steps():
-    from keqiao.common import text
-    from keqiao.matching.index import get_match_index
-    from keqiao.matching.suggest import get_classifier
-    from keqiao.search.backends import all_backends
-
     yield "Chinese dictionary", lambda: (text.get_tokenizer(), True)[1]
     for backend in all_backends():
         yield f"search index ({backend.definition.kind})", backend.warm_up
     matcher = get_match_index()
     yield "matcher", lambda: matcher.matcher is not None or matcher._load_snapshot()
-    yield "suggestion model", lambda: (get_classifier(), True)[1]
+    yield "suggestion model", lambda: (suggest.get_classifier(), True)[1]
 
 
 def warm_up(*, out=None) -> dict[str, str]:

@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from .backends import BACKENDS, backend_name
+
 
 @register()
 def search_backend_check(app_configs=None, **kwargs):
-    from .backends import BACKENDS, backend_name
-
     name = backend_name()
     if name not in BACKENDS:
         return [

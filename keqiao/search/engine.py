@@ -63,6 +63,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from keqiao.common import text
+
 from .engine_query import CJK, QueryPlanning
 from .engine_retrieval import Retrieval, SearchResult
 from .engine_scoring import Scoring
@@ -251,8 +253,6 @@ class SearchEngine(QueryPlanning, Scoring, Retrieval, Suggestions):
         character map :meth:`suggest` needs); ``secondary_fields`` names fields whose
         matches alone rank below every match of the other fields."""
         if tokenizer is None:
-            from keqiao.common import text
-
             tokenizer = text.tokenize
             query_tokenizer = query_tokenizer or text.tokenize_query
         self.tokenizer = tokenizer

@@ -18,8 +18,10 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Max
 
-from keqiao.common import text
+from keqiao.common import snapshots, text
 
+from . import engine as engine_module
+from .backends import get_backend
 from .engine import SearchEngine
 from .models import IndexChange
 from .registry import EXPANSION, FIELD_WEIGHTS, IndexDefinition, definitions, get_definition
@@ -49,11 +51,7 @@ logger = logging.getLogger(__name__)
 
 
 def _snapshot_version() -> str:
-    from keqiao.common import snapshots
-
-    from . import engine
-
-    return snapshots.code_version(engine)
+    return snapshots.code_version(engine_module)
 
 
 def snapshots_enabled() -> bool:
@@ -199,8 +197,6 @@ def search_achievements(query: str = "", **kwargs) -> SearchPage:
 def search_listings(kind: str, query: str = "", **kwargs) -> SearchPage:
     """Search one kind of published listing through the configured backend
     (``get_backend(kind).search(...)``): Chinese full text, disjunctive facets, sort and pagination."""
-    from .backends import get_backend
-
     return get_backend(kind).search(query, **kwargs)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
-from keqiao.governance.services import user_departments
+from keqiao.governance.selectors import user_departments
 
 from .models import (
     Consolidation,
@@ -22,6 +22,7 @@ from .models import (
     ReportAttachment,
     SupervisionEvent,
     is_overdue,
+    period_of,
     plan_periods,
     shift_period,
 )
@@ -180,8 +181,6 @@ def cell_state(
 
 def default_period(today: datetime.date | None = None) -> str:
     """The period supervised by default: the one that ended most recently."""
-    from .models import period_of
-
     today = today or timezone.localdate()
     return shift_period(period_of(today), -1)
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,8 @@ from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.uploads import check_upload
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
-from keqiao.governance.services import user_departments
+from keqiao.governance.selectors import user_departments
+from keqiao.notifications.services import notify
 
 from .models import (
     Consolidation,
@@ -163,10 +165,6 @@ def _department_users(departments) -> list[int]:
 
 
 def _tell(departments, *, task: Task, period: str, title, key: str, exclude=None) -> int:
-    from django.urls import reverse
-
-    from keqiao.notifications.services import notify
-
     user_ids = set(_department_users(departments))
     if exclude is not None:
         user_ids.discard(exclude.pk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError
 from keqiao.governance.models import TaskAssignment
-from keqiao.governance.services import user_departments
+from keqiao.governance.selectors import user_departments
 
 from . import forms, selectors, services
 from .models import (

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,6 +117,7 @@ def _async_unsafe_allowed() -> Iterator[None]:
 def chromium_browser(*, headless: bool = True):
     """Launch headless Chromium (skipping or failing per KEQIAO_BROWSER_TESTS) and yield the Browser."""
     executable = require_chromium()
+    # development dependency: only browser tests launch Chromium
     from playwright.sync_api import sync_playwright
 
     with _async_unsafe_allowed(), sync_playwright() as playwright:
@@ -148,8 +150,7 @@ TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the test factories' pass
 
 def sign_in(browser, base_url: str, username: str, next_url: str, *, password: str = TEST_PASSWORD):
     """A new page signed in as `username`, landed on `next_url` (checked)."""
-    import re
-
+    # development dependency: only browser tests sign in
     from playwright.sync_api import expect
 
     page = new_page(browser, base_url)

@@ -1,10 +1,13 @@
 """factory_boy factories shared by the apps' tests; records are created through services where a
 service exists, so tests see the same events and side effects as real use."""
 
+import datetime
 import itertools
 import random
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.common.models import Region
@@ -74,11 +77,6 @@ def achievement_data(**overrides) -> dict:
 
 
 def demand_data(**overrides) -> dict:
-    import datetime
-    from decimal import Decimal
-
-    from django.utils import timezone
-
     data = {
         "title": "半滑舌鳎良种选育的遗传多样性检测技术需求",
         "problem": "养殖群体遗传多样性下降，需要基于微卫星标记的快速检测方法，用于亲本选配。",

@@ -60,6 +60,7 @@ def _bigrams(s: str) -> set[str]:
 def _label_codes() -> dict[str, str]:
     """CSL label → GB/T 13745 first-level code, from keqiao.matching.taxonomy when it is importable."""
     try:
+        # optional: the engine also runs on its own, without the Django project
         from keqiao.matching.taxonomy import CSL_DISCIPLINES
     except ImportError:  # the engine used on its own
         return {}
@@ -189,8 +190,9 @@ class Classifier:
         return sp.hstack(rows).tocsr()
 
     def fit(self, texts: list[str], labels: list[str]) -> Classifier:
+        # heavy (~1.4 s to import): scikit-learn is loaded only when a classifier is trained
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.svm import LinearSVC
+        from sklearn.svm import LinearSVC  # scikit-learn: training only
 
         if len(texts) != len(labels) or not texts:
             raise ValueError("texts and labels must be non-empty and of equal length")
@@ -283,6 +285,7 @@ def _default_idf() -> tuple[dict[str, float], float]:
     """jieba's bundled IDF table (general Chinese text), loaded once."""
     global _jieba_idf
     if _jieba_idf is None:
+        # heavy: jieba.analyse reads its IDF table (~1.2 s) when imported
         import jieba.analyse
 
         loader = jieba.analyse.default_tfidf.idf_loader

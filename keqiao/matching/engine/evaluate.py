@@ -15,11 +15,17 @@ Structured factors are unknown for these records (all neutral), so they do not c
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
+import time
 from collections.abc import Callable, Sequence
 
+import jieba
 import numpy as np
 
+from .classify import Classifier
+from .matcher import Matcher
 from .types import Item
 
 __all__ = [
@@ -86,10 +92,6 @@ def topical_precision_at_10(records: Sequence[dict], matcher_factory: Callable[[
 
 def jieba_tokens(s: str) -> list[str]:
     """The stock reference's tokens: ``jieba.lcut`` (precise mode), blanks dropped."""
-    import logging
-
-    import jieba
-
     jieba.setLogLevel(logging.WARNING)
     return [t for t in jieba.lcut(s) if t.strip()]
 
@@ -97,6 +99,7 @@ def jieba_tokens(s: str) -> list[str]:
 def stock_bm25(records: Sequence[dict]):
     """The reference every matching figure is compared with: stock bm25s (default parameters) over
     ``jieba_tokens`` of title + keywords + abstract, indexed in the order of ``records``."""
+    # development dependency (the stock reference), absent from production installs
     import bm25s
 
     model = bm25s.BM25()
@@ -154,12 +157,6 @@ def discipline_accuracy(
 
 def main(argv: Sequence[str] | None = None) -> dict:
     """``python -m keqiao.matching.engine.evaluate [--data csl_dev.jsonl] [--no-baseline]``: all figures, JSON."""
-    import argparse
-    import time
-
-    from .classify import Classifier
-    from .matcher import Matcher
-
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="/work/shared/data/csl/csl_dev.jsonl")
     ap.add_argument("--no-baseline", action="store_true")

@@ -199,6 +199,7 @@ def fit(
     queries that have an answer; "strong" is the lowest P(answer) above which at least 85 % of the
     shown items were judged answers (2), "good" the lowest above which at least 75 % were judged
     relevant (1 or 2)."""
+    # heavy (~1.4 s to import): scikit-learn is loaded only when the model is fitted
     from sklearn.linear_model import LogisticRegression
 
     x = np.concatenate([g[0] for g in groups])

@@ -104,8 +104,9 @@ class LsaSemanticModel:
 
     def fit_tokens(self, token_lists: Sequence[list[str]], texts: Sequence[str]) -> None:
         """Fit from already tokenised texts (``token_lists[i]`` = ``tokenize(texts[i])``)."""
+        # heavy (~1.4 s to import): scikit-learn is loaded only when the LSA model is fitted
         from sklearn.decomposition import TruncatedSVD
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer  # scikit-learn: fitting only
 
         n = len(token_lists)
         if n == 0:
@@ -305,6 +306,7 @@ class DenseSemanticModel:
     def _load(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # optional `dense` extra (torch): loaded only when a dense model is configured
         from sentence_transformers import SentenceTransformer
 
         try:

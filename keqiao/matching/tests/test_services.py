@@ -235,7 +235,7 @@ def test_dense_model_is_used_when_configured(settings, monkeypatch, tmp_path):
         def __init__(self, model_dir):
             created.append(model_dir)
 
-    monkeypatch.setattr("keqiao.matching.engine.DenseSemanticModel", FakeDense)
+    monkeypatch.setattr("keqiao.matching.index.DenseSemanticModel", FakeDense)
     assert isinstance(glue._semantic_model(), FakeDense) and created == [str(tmp_path)]
     settings.KEQIAO = {**settings.KEQIAO, "DENSE_MODEL_DIR": ""}
     assert glue._semantic_model() is None

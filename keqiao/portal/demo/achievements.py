@@ -15,10 +15,17 @@ from django.utils import timezone
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
 from keqiao.achievements import services
+from keqiao.achievements.models import Achievement
 from keqiao.common.choices import TechField
 from keqiao.common.corpus import CSL_FILE, read_records  # noqa: F401 (read_records: the demo's source)
 from keqiao.common.models import Classification, Region
 from keqiao.common.validators import credit_code_check_char, patent_check_char
+from keqiao.demands import services as demand_services
+from keqiao.demands.models import Demand
+from keqiao.matching import services as matching_services
+from keqiao.matching.index import matches_for
+from keqiao.matching.models import Recommendation
+from keqiao.portal.demo.demands import DEMANDS
 
 DATA_FILE = CSL_FILE
 # Achievements written for the demo about Meishan's industries (泡菜, 竹, 茶, 锂电, 中药材, 电子, 机械),
@@ -557,8 +564,6 @@ def load(limit: int | None = None, stdout=None) -> dict:
     # Published directly, as approved by the bureau: each gets its registration number.
     ids = services.achievements_import(rows=rows, by=users["bureau"], issue_registration_numbers=True)
     for pk in ids[:6]:
-        from keqiao.achievements.models import Achievement
-
         services.achievement_set_featured(achievement=Achievement(pk=pk), by=users["bureau"], featured=True)
 
     # The rest go through the full workflow, so every state appears in the demo.
@@ -591,10 +596,6 @@ def load(limit: int | None = None, stdout=None) -> dict:
 
 def load_demands(users, orgs, regions) -> dict:
     """Demands through the real workflow, what their owners follow, and a broker's recommendation."""
-    from keqiao.demands import services as demand_services
-    from keqiao.matching import services as matching_services
-    from keqiao.portal.demo.demands import DEMANDS
-
     today = timezone.localdate()
     demands = []
     for i, (
@@ -648,11 +649,6 @@ def load_demands(users, orgs, regions) -> dict:
 
 def load_recommendation() -> bool:
     """The demo broker recommends the best achievement for the first published demand."""
-    from keqiao.demands.models import Demand
-    from keqiao.matching import services as matching_services
-    from keqiao.matching.index import matches_for
-    from keqiao.matching.models import Recommendation
-
     demand = Demand.objects.filter(status="published").order_by("pk").first()
     broker = User.objects.filter(username="agency").first()
     if demand is None or broker is None or Recommendation.objects.exists():

@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
+from keqiao.achievements.models import Achievement
 from keqiao.annualreports import services
 from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanProject
 from keqiao.common.models import Region
+from keqiao.portal.demo.achievements import make_credit_code
 
 DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
 DEPARTMENT_NAME = "眉山市教育和体育局（演示）"
@@ -26,8 +28,6 @@ def _org_of(username: str) -> Organization | None:
 
 
 def _credit_code(region_code: str) -> str:
-    from keqiao.portal.demo.achievements import make_credit_code
-
     rng = random.Random(20260331)
     while True:
         code = make_credit_code(rng, region_code)
@@ -168,8 +168,6 @@ def load_annual_reports() -> dict:
 
     # funded plan projects: one in order, one whose technology report is overdue, one whose achievement
     # registration is overdue, one completed with its obligations met
-    from keqiao.achievements.models import Achievement
-
     today = timezone.localdate()
     projects = [
         (agri, "MSKJ-2024-001", "川西南优质晚熟柑橘品种选育与配套栽培技术", "800000.00", 730, 60, 90, True),

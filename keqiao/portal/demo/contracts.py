@@ -9,6 +9,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -351,8 +352,6 @@ def _history(u: dict[str, User], orgs: dict[str, Organization]) -> int:
 
 
 def _region() -> str:
-    from django.conf import settings
-
     return settings.KEQIAO["CONTRACT_REGION_CODE"]
 
 

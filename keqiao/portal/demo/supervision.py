@@ -14,6 +14,7 @@ from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
 from keqiao.common.models import Region
 from keqiao.governance.models import ActionPlan, Department
+from keqiao.portal.demo.achievements import DEMO_PASSWORD, make_credit_code
 from keqiao.supervision import services
 from keqiao.supervision.models import Consolidation, ProgressReport, is_overdue
 from keqiao.supervision.selectors import default_period
@@ -109,8 +110,6 @@ REPORTS = [
 
 
 def _department_org(username, full_name, name, description, region, rng) -> tuple[Organization, bool]:
-    from keqiao.portal.demo.achievements import DEMO_PASSWORD, make_credit_code
-
     org = Organization.objects.filter(name=name).first()
     if org is not None:
         return org, False

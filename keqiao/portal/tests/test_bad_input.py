@@ -151,3 +151,16 @@ def test_the_same_organisation_registered_twice_is_a_clear_refusal(holder_org):
     assert refused.value.field == "credit_code"
     assert not User.objects.filter(username="dup-reg").exists()
     assert Organization.objects.filter(credit_code=holder_org.credit_code).count() == 1
+
+
+def test_recommendation_and_push_ids_that_are_not_numbers_are_404(client, owner, holder_org):
+    from keqiao.accounts.models import Organization
+
+    client.force_login(owner)
+    assert (
+        client.post("/matching/recommendations/", {"recommendation": "abc", "answer": "act"}).status_code
+        == 404
+    )
+    Organization.objects.filter(pk=holder_org.pk).update(kind=Organization.Kind.AGENCY)  # a broker's agency
+    assert client.get("/matching/push/?achievement=abc&demand=1").status_code == 404
+    assert client.get("/matching/push/?achievement=1&demand=" + "9" * 40).status_code == 404

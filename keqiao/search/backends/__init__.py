@@ -15,6 +15,7 @@ from django.conf import settings
 
 from ..registry import definitions, get_definition
 from .base import SearchBackend
+from .postgres import PostgresBackend
 
 __all__ = ["BACKENDS", "SearchBackend", "all_backends", "backend_name", "get_backend"]
 
@@ -32,12 +33,11 @@ def backend_name() -> str:
 def _create(name: str, kind: str) -> SearchBackend:
     definition = get_definition(kind)
     if name == "memory":
+        # import cycle: memory imports search.index, which imports this package
         from .memory import MemoryBackend
 
         return MemoryBackend(definition)
     if name == "postgres":
-        from .postgres import PostgresBackend
-
         return PostgresBackend(definition)
     raise ValueError(f"unknown search backend {name!r} (choose one of {', '.join(BACKENDS)})")
 

@@ -17,6 +17,12 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.test import Client, override_settings
 from django.test.utils import setup_databases, teardown_databases
+from django.utils import timezone
+
+from keqiao.accounts.models import Membership, Organization
+from keqiao.contracts.models import Contract
+from keqiao.governance.services import plan_create
+from keqiao.portal.evaluation import scratch_member, scratch_organization
 
 
 def pct(values: list[float], p: float) -> float:
@@ -43,12 +49,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
 
     def _run(self, n: int, repeat: int) -> dict:
-        from django.utils import timezone
-
-        from keqiao.accounts.models import Membership, Organization
-        from keqiao.contracts.models import Contract
-        from keqiao.portal.evaluation import scratch_member, scratch_organization
-
         bureau_org = scratch_organization(kind=Organization.Kind.CITY_BUREAU)
         officer = scratch_member(bureau_org, Membership.Role.STAFF, username="bench-bureau")
         filer_org = scratch_organization(kind=Organization.Kind.UNIVERSITY)
@@ -102,7 +102,6 @@ class Command(BaseCommand):
 
         client = Client()
         client.force_login(officer)
-        from keqiao.governance.services import plan_create
 
         # A plan over the same five years, so that the dashboard computes every indicator on the data.
         plan = plan_create(

@@ -10,6 +10,7 @@ import json
 import random
 import resource
 import statistics
+import tempfile
 import time
 
 from django.conf import settings
@@ -17,7 +18,12 @@ from django.core.management.base import BaseCommand
 from django.test import Client, override_settings
 from django.test.utils import setup_databases, teardown_databases
 
-from keqiao.search.backends import BACKENDS, backend_name
+from keqiao.achievements.services import achievements_import
+from keqiao.portal.demo.achievements import DATA_FILE, read_records, record_row
+from keqiao.portal.evaluation import scratch_organization
+from keqiao.search.backends import BACKENDS, backend_name, get_backend
+from keqiao.search.index import ListingIndex
+from keqiao.search.synthetic import synthesize
 
 
 def pct(values: list[float], p: float) -> float:
@@ -51,12 +57,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result))
 
     def _run(self, n: int, n_queries: int, file: str | None) -> dict:
-        from keqiao.achievements.services import achievements_import
-        from keqiao.portal.demo.achievements import DATA_FILE, read_records, record_row
-        from keqiao.portal.evaluation import scratch_organization
-        from keqiao.search.backends import get_backend
-        from keqiao.search.synthetic import synthesize
-
         records = read_records(path=file or DATA_FILE)
         synthetic = synthesize(records, n)
         orgs = [scratch_organization(kind=kind) for kind in ("university", "institute", "enterprise")]
@@ -76,11 +76,8 @@ class Command(BaseCommand):
         snapshot_load_s = None
         if backend.name == "memory":
             # What a new worker process pays: load the snapshot written by rebuild_search_index.
-            import tempfile
-
+            # (django.test is a test utility: imported only for this measurement.)
             from django.test import override_settings as override
-
-            from keqiao.search.index import ListingIndex
 
             with (
                 tempfile.TemporaryDirectory() as tmp,

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from keqiao.accounts.models import Membership
 from keqiao.portal.demo.achievements import DEMO_PASSWORD, ORGANIZATIONS, PENDING_ORG
 
 
@@ -13,7 +14,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':10} platform administrator (Django admin at /admin/)")
         for username, full_name, org, *_rest in [*ORGANIZATIONS, PENDING_ORG]:
             self.stdout.write(f"  {username:10} {full_name} · {org}")
-        from keqiao.accounts.models import Membership
 
         listed = {row[0] for row in [*ORGANIZATIONS, PENDING_ORG]} | {"admin"}
         # Accounts the negotiation, supervision and annual-report demos add (government departments).

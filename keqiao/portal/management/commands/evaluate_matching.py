@@ -16,11 +16,19 @@ default 2: each record is predicted by a model trained on the other folds). Last
 
 import json
 import time
+import warnings
 from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
+
+from keqiao.common.corpus import read_records
+from keqiao.matching.engine import Item
+from keqiao.matching.engine.classify import Classifier
+from keqiao.matching.index import get_match_index
+from keqiao.matching.taxonomy import CSL_DISCIPLINES
+from keqiao.portal.evaluation import import_records
 
 
 def _text(r: dict) -> str:
@@ -30,8 +38,7 @@ def _text(r: dict) -> str:
 def _folds(records: list[dict], k: int):
     """K (train indices, test indices) pairs, stratified by discipline when every fold can hold each
     frequent discipline (shuffled with a fixed seed, so runs repeat)."""
-    import warnings
-
+    # heavy (~1.4 s to import): scikit-learn only when folds are made
     from sklearn.model_selection import KFold, StratifiedKFold
 
     labels = [r["discipline"] for r in records]
@@ -62,8 +69,6 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None)
 
     def handle(self, *args, file, train=None, folds=2, limit=None, **options):
-        from keqiao.common.corpus import read_records
-
         records = read_records(path=file, limit=limit)
         if train is None and not 2 <= folds <= len(records):
             raise CommandError(f"--folds must be between 2 and the number of records ({len(records)}).")
@@ -82,8 +87,6 @@ class Command(BaseCommand):
     def _suggest(self, records: list[dict], train: list[dict] | None, k: int) -> tuple[list[list], float]:
         """The suggested discipline of each record's abstract (what a demand's author writes), and the
         accuracy of the suggestion on FILE's whole records, each from a model that never saw the record."""
-        from keqiao.matching.engine.classify import Classifier
-
         started = time.perf_counter()
         n = len(records)
         if train:
@@ -102,11 +105,6 @@ class Command(BaseCommand):
         return labels, round(correct / n, 4)
 
     def _match(self, records: list[dict], demand_labels: list[list]) -> dict:
-        from keqiao.matching.engine import Item
-        from keqiao.matching.index import get_match_index
-        from keqiao.matching.taxonomy import CSL_DISCIPLINES
-        from keqiao.portal.evaluation import import_records
-
         def code(label: str) -> str | None:
             return CSL_DISCIPLINES.get(label, (None,))[0]
 

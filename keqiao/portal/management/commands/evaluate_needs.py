@@ -24,6 +24,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 
+from keqiao.common.corpus import read_records
+from keqiao.demands.models import Demand
+from keqiao.matching import index as platform
+from keqiao.matching.engine import relevance
+from keqiao.matching.engine.evaluate import jieba_tokens, stock_bm25
+from keqiao.portal.evaluation import import_records, scratch_organization
+
 K = 10
 POSTING = ("title", "problem", "indicators")
 
@@ -108,8 +115,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, half="all", fit=False, limit=None, answered=0.95, relative=0.5, **options):
-        from keqiao.common.corpus import read_records
-
         needs = load_needs(file)
         if fit and half == "all":
             raise CommandError("--fit needs --half a or --half b: the model is fitted on the other half.")
@@ -127,12 +132,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _run(self, needs, records, half, fit, answered=0.95, relative=0.5) -> dict:
-        from keqiao.demands.models import Demand
-        from keqiao.matching import index as platform
-        from keqiao.matching.engine import relevance
-        from keqiao.matching.engine.evaluate import stock_bm25
-        from keqiao.portal.evaluation import import_records, scratch_organization
-
         ids = import_records(records, stderr=self.stderr)
         pk_of = {r["id"]: pk for r, pk in zip(records, ids, strict=True)}
         record_of = {pk: rid for rid, pk in pk_of.items()}
@@ -207,8 +206,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def _bm25(model, records, needs, queries) -> list[tuple[dict, list[int], float]]:
-        from keqiao.matching.engine.evaluate import jieba_tokens
-
         out = []
         for n, query in zip(needs, queries, strict=True):
             t0 = time.perf_counter()

@@ -7,6 +7,7 @@ JSON object: {"backend", "n", "keywords": {"mrr10", "r1", "r10"}, "title": {...}
 """
 
 import json
+import random
 import time
 
 from django.conf import settings
@@ -14,7 +15,11 @@ from django.core.management.base import BaseCommand
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 
-from keqiao.search.backends import BACKENDS, backend_name
+from keqiao.achievements.services import achievements_import
+from keqiao.common.corpus import read_records
+from keqiao.portal.demo.achievements import record_row
+from keqiao.portal.evaluation import scratch_organization
+from keqiao.search.backends import BACKENDS, backend_name, get_backend
 from keqiao.search.metrics import evaluate
 
 
@@ -29,8 +34,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, limit=None, backend=None, **options):
-        from keqiao.common.corpus import read_records
-
         records = read_records(path=file, limit=limit)
         # A scratch database: the configured one is never touched.
         old_config = setup_databases(verbosity=0, interactive=False)
@@ -45,13 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
     def _run(self, records: list[dict]) -> dict:
-        import random
-
-        from keqiao.achievements.services import achievements_import
-        from keqiao.portal.demo.achievements import record_row
-        from keqiao.portal.evaluation import scratch_organization
-        from keqiao.search.backends import get_backend
-
         organization = scratch_organization("评测单位")
         rng = random.Random(1)
         started = time.perf_counter()

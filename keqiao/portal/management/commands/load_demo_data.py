@@ -5,7 +5,12 @@ import time
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 
+from keqiao.matching.index import get_match_index
 from keqiao.portal.demo import achievements as loader
+from keqiao.portal.demo.annualreports import load_annual_reports
+from keqiao.portal.demo.contracts import load_deals
+from keqiao.portal.demo.governance import load_governance
+from keqiao.portal.demo.supervision import load_supervision
 
 
 class Command(BaseCommand):
@@ -21,20 +26,14 @@ class Command(BaseCommand):
             result = loader.load(limit=limit)
             if not result["skipped"]:
                 loader.load_recommendation()
-                from keqiao.portal.demo.contracts import load_deals
 
                 result["counts"].update(load_deals())
-                from keqiao.portal.demo.governance import load_governance
 
                 result["counts"].update(load_governance())
-                from keqiao.portal.demo.annualreports import load_annual_reports
-                from keqiao.portal.demo.supervision import load_supervision
 
                 result["counts"].update(load_supervision())
                 result["counts"].update(load_annual_reports())
                 # The matcher built while loading is saved, so the server need not build it again.
-                from keqiao.matching.index import get_match_index
-
                 get_match_index().save_snapshot()
         if result["skipped"]:
             self.stdout.write("Demo data already loaded.")
