@@ -32,3 +32,18 @@ class PrivateDownloadsMiddleware:
             if not request.path.startswith(settings.STATIC_URL):
                 response["Cache-Control"] = "private, no-store"
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Browser features the platform never uses are switched off for its pages (a fixed header:
+    written here rather than pulling in a library for one line)."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.POLICY)
+        return response

@@ -5,3 +5,10 @@ document.addEventListener("click", function (event) {
   var field = document.getElementById(button.dataset.fill);
   if (field) { field.value = button.dataset.value; field.dispatchEvent(new Event("change")); }
 });
+
+// Filters that apply on change: <select data-autosubmit> submits its form (no inline handlers, so the
+// Content-Security-Policy can forbid inline script).
+document.addEventListener("change", function (event) {
+  var field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.submit();
+});
