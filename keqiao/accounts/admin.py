@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from keqiao.common.admin_readonly import ReadOnlyAdmin
+
 from .models import Membership, Organization, OrganizationEvent, User
 
 
@@ -30,7 +32,9 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationEvent)
-class OrganizationEventAdmin(admin.ModelAdmin):
+class OrganizationEventAdmin(ReadOnlyAdmin):
+    """Audit rows: shown, never added, changed or deleted."""
+
     list_display = ["organization", "action", "actor", "created_at"]
     list_select_related = ["organization", "actor"]
     readonly_fields = [f.name for f in OrganizationEvent._meta.fields]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from keqiao.common.admin_readonly import ReadOnlyAdmin
+
 from .models import Achievement, AchievementEvent, Attachment, IPItem, RegistrationCounter
 
 
@@ -59,7 +61,9 @@ class AchievementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AchievementEvent)
-class AchievementEventAdmin(admin.ModelAdmin):
+class AchievementEventAdmin(ReadOnlyAdmin):
+    """Audit rows: shown, never added, changed or deleted."""
+
     list_display = ["achievement", "action", "from_status", "to_status", "actor", "created_at"]
     list_filter = ["action"]
     list_select_related = ["achievement", "actor"]

@@ -13,3 +13,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class AuditInline(admin.TabularInline):
+    """The audit rows of a record (a ListingEvent subclass), shown under it and never edited."""
+
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False

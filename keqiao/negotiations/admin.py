@@ -1,19 +1,12 @@
 from django.contrib import admin
 
-from keqiao.common.admin_readonly import ReadOnlyAdmin
+from keqiao.common.admin_readonly import AuditInline, ReadOnlyAdmin
 
 from .models import Deal, DealEvent
 
 
-class DealEventInline(admin.TabularInline):
+class DealEventInline(AuditInline):
     model = DealEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Deal)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from keqiao.common.admin_readonly import ReadOnlyAdmin
+
 from .models import (
     Consolidation,
     ProgressReport,
@@ -38,7 +40,9 @@ class ConsolidationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisionEvent)
-class SupervisionEventAdmin(admin.ModelAdmin):
+class SupervisionEventAdmin(ReadOnlyAdmin):
+    """Audit rows: shown, never added, changed or deleted."""
+
     list_display = ("created_at", "task", "department", "period", "action", "actor")
     list_filter = ("action", "period")
     raw_id_fields = ("task", "actor")

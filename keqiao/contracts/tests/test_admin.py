@@ -28,3 +28,21 @@ def test_deal_and_contract_pages_are_read_only(admin_client, make_deal, make_con
     assert response.status_code == 403
     contract.refresh_from_db()
     assert contract.status == "approved"
+
+
+def test_audit_rows_cannot_be_deleted_or_changed_in_the_admin(admin_client, make_achievement, holder_org):
+    from keqiao.accounts.models import OrganizationEvent
+    from keqiao.achievements.models import AchievementEvent
+
+    achievement = make_achievement("published")
+    event = AchievementEvent.objects.filter(achievement=achievement).first()
+    org_event = OrganizationEvent.objects.create(organization=holder_org, action="verified")
+    for url in (
+        f"/admin/achievements/achievementevent/{event.pk}/delete/",
+        f"/admin/accounts/organizationevent/{org_event.pk}/delete/",
+    ):
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403, url
+    assert AchievementEvent.objects.filter(pk=event.pk).exists()
+    assert OrganizationEvent.objects.filter(pk=org_event.pk).exists()
+    page = admin_client.get(f"/admin/achievements/achievementevent/{event.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
