@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from keqiao.contracts.exports import safe_text
+from keqiao.common.spreadsheets import safe_text, workbook_bytes
 
 from . import choices
 from .models import AnnualReport
@@ -99,9 +99,7 @@ def report_xlsx(report: AnnualReport) -> bytes:
                     safe_text(e.note),
                 ]
             )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def overview_xlsx(overview: dict) -> bytes:
@@ -135,9 +133,7 @@ def overview_xlsx(overview: dict) -> bytes:
                 ag.cell(row=ag.max_row, column=3).number_format = MONEY_FORMAT
         for col, width in zip("ABC", (28, 48, 24), strict=True):
             ag.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 # --- PDF ---------------------------------------------------------------------------------------------

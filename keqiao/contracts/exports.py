@@ -5,25 +5,22 @@ whatever the user's language; choices are written as their Chinese labels, amoun
 two decimals and dates as dates, so the sheet can be summed and filtered as it is.
 """
 
-import io
-import re
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from keqiao.common.spreadsheets import safe_text, text_cell, workbook_bytes  # noqa: F401 (safe_text: public)
 
 from .models import Contract
 
 SHEET_TITLE = "技术合同登记"
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
-# Text a spreadsheet program would read as a formula (or a DDE call): =, +, -, @, tab, carriage return.
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
 # (header, value of a contract, kind: "text", "money" or "date", width in characters)
@@ -73,23 +70,6 @@ COLUMNS = [
 HEADERS = [header for header, *_rest in COLUMNS]
 
 
-def safe_text(value) -> str:
-    """Text without the characters XML forbids."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-
-
-def text_cell(ws, value):
-    """A text cell that is never a formula: text starting with = + - @ is stored as a string with Excel's
-    hidden quote prefix, so it shows exactly as typed."""
-    text = safe_text(value)
-    if not FORMULA_START.match(text):
-        return text
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
 def _width(header: str, base: int) -> int:
     # CJK characters take about two columns of width.
     return max(base, 2 * len(header) + 2)
@@ -137,6 +117,4 @@ def contracts_xlsx(queryset: QuerySet[Contract]) -> bytes:
             rows += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows}"
 
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)

@@ -38,16 +38,20 @@ PROGRESS_COLUMNS = ["实际值", "完成比例（%）", "时间进度（%）", "
 
 
 def _safe(value):
-    """Text cells never start a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text without the characters XML forbids (formulas are neutralised when the workbook is saved)."""
+    if not isinstance(value, str):
+        return value
+    from keqiao.common.spreadsheets import safe_text  # loads openpyxl: only when a workbook is made
+
+    return safe_text(value)
 
 
 def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
     # heavy (~250 ms to import): openpyxl is loaded only when a workbook is made
     from openpyxl import Workbook
     from openpyxl.styles import Font  # openpyxl: workbook export only
+
+    from keqiao.common.spreadsheets import workbook_bytes  # loads openpyxl: workbook export only
 
     wb = Workbook()
     ws = wb.active
@@ -102,9 +106,7 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
         sheet.freeze_panes = "A2"
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def read_plan_xlsx(uploaded) -> dict:
