@@ -38,6 +38,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check --quiet . || (echo "Run: $(VENV)/bin/ruff format ." && false)
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -q -c pyproject.toml -r keqiao config
 
 check-migrations: venv
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run

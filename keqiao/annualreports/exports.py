@@ -4,7 +4,7 @@ user's language, like the national form."""
 
 import io
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone, translation
 from openpyxl import Workbook

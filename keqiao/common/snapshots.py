@@ -10,7 +10,7 @@ import hashlib
 import inspect
 import io
 import os
-import pickle
+import pickle  # nosec B403  # snapshots the app wrote itself, in its own directory
 import threading
 from pathlib import Path
 
@@ -42,4 +42,4 @@ def save(obj, path: Path) -> None:
 
 def load(path: Path):
     with open(path, "rb") as fh:
-        return pickle.load(fh)  # noqa: S301 - our own file in our own var directory (see module docstring)
+        return pickle.load(fh)  # noqa: S301 - our own file in our own var directory (see module docstring)  # nosec B301  # snapshots the app wrote itself, in its own directory

@@ -6,7 +6,7 @@ breaking (wordWrap="CJK").
 
 import io
 from decimal import Decimal
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone

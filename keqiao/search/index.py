@@ -10,7 +10,7 @@ process — web workers, Celery workers — answers from the committed state wit
 
 import logging
 import os
-import pickle
+import pickle  # nosec B403  # snapshots the app wrote itself, in its own directory
 import threading
 import time
 from pathlib import Path
@@ -111,7 +111,7 @@ class ListingIndex:
             return False
         try:
             with open(path, "rb") as fh:
-                data = pickle.load(fh)  # noqa: S301 - written by this application into its own var directory
+                data = pickle.load(fh)  # noqa: S301 - written by this application into its own var directory  # nosec B301  # snapshots the app wrote itself, in its own directory
         except Exception:  # a damaged or foreign file: fall back to a rebuild
             logger.warning("ignoring unreadable search snapshot %s", path)
             return False

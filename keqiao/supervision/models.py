@@ -24,7 +24,8 @@ DUE_AFTER_DAYS = 10
 _LABELS = {12: "{y}", 6: "{y}-H{n}", 3: "{y}-Q{n}", 1: "{y}-{n:02d}"}
 _LABEL_RE = re.compile(r"^(\d{4})(?:-[HQ]?(\d{1,2}))?$")
 PERIODS_PER_YEAR = 12 // PERIOD_MONTHS
-assert PERIOD_MONTHS in _LABELS, "PERIOD_MONTHS must be 1, 3, 6 or 12"
+if PERIOD_MONTHS not in _LABELS:  # a wrong constant must stop the import, even under python -O
+    raise ValueError("PERIOD_MONTHS must be 1, 3, 6 or 12")
 
 
 def _label(year: int, n: int) -> str:

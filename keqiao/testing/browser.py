@@ -145,7 +145,7 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
-TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the test factories' password
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - the test factories' password  # nosec B105  # a published demo or test value, not a secret
 
 
 def sign_in(browser, base_url: str, username: str, next_url: str, *, password: str = TEST_PASSWORD):

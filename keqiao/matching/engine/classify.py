@@ -34,7 +34,7 @@ import csv
 import functools
 import math
 import os
-import pickle
+import pickle  # nosec B403  # snapshots the app wrote itself, in its own directory
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -260,7 +260,7 @@ class Classifier:
     @classmethod
     def load(cls, path: str) -> Classifier:
         with open(path, "rb") as fh:
-            obj = pickle.load(fh)  # noqa: S301 -- our own model file, written by save()
+            obj = pickle.load(fh)  # noqa: S301 -- our own model file, written by save()  # nosec B301  # snapshots the app wrote itself, in its own directory
         if not isinstance(obj, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         if obj.idf_:

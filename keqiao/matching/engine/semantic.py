@@ -24,7 +24,7 @@ every text is then encoded with the fitted vocabulary and components.
 from __future__ import annotations
 
 import os
-import pickle
+import pickle  # nosec B403  # snapshots the app wrote itself, in its own directory
 import re
 from collections.abc import Sequence
 
@@ -274,7 +274,7 @@ class LsaSemanticModel:
     @classmethod
     def load(cls, path: str) -> LsaSemanticModel:
         with open(path, "rb") as fh:
-            obj = pickle.load(fh)  # noqa: S301 -- our own model file, written by save()
+            obj = pickle.load(fh)  # noqa: S301 -- our own model file, written by save()  # nosec B301  # snapshots the app wrote itself, in its own directory
         if not isinstance(obj, cls):
             raise TypeError(f"{path} does not hold a {cls.__name__}")
         return obj
@@ -359,7 +359,7 @@ class DenseSemanticModel:
     @classmethod
     def load(cls, path: str) -> DenseSemanticModel:
         with open(path, "rb") as fh:
-            return pickle.load(fh)  # noqa: S301 -- our own file
+            return pickle.load(fh)  # noqa: S301 -- our own file  # nosec B301  # snapshots the app wrote itself, in its own directory
 
     def __getstate__(self):
         return {"model_dir": self.model_dir, "device": self.device, "batch_size": self.batch_size}
@@ -373,4 +373,4 @@ class DenseSemanticModel:
 def load_model(path: str):
     """Load any semantic model saved with ``save`` (LSA or dense)."""
     with open(path, "rb") as fh:
-        return pickle.load(fh)  # noqa: S301 -- our own file
+        return pickle.load(fh)  # noqa: S301 -- our own file  # nosec B301  # snapshots the app wrote itself, in its own directory

@@ -31,7 +31,7 @@ DATA_FILE = CSL_FILE
 # Achievements written for the demo about Meishan's industries (泡菜, 竹, 茶, 锂电, 中药材, 电子, 机械),
 # so that the demo demands of those industries have answers; each names its demo owner.
 MEISHAN_FILE = Path(__file__).resolve().parent / "meishan.jsonl"
-DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
+DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only  # nosec B105  # a published demo or test value, not a secret
 
 # username, full name, organisation name, kind, region code, role, description
 ORGANIZATIONS = [

@@ -19,7 +19,7 @@ from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanPro
 from keqiao.common.models import Region
 from keqiao.portal.demo.achievements import make_credit_code
 
-DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only
+DEMO_PASSWORD = "keqiao-demo-2026"  # noqa: S105 - published demo credential, demo data only  # nosec B105  # a published demo or test value, not a secret
 DEPARTMENT_NAME = "眉山市教育和体育局（演示）"
 
 

@@ -171,13 +171,13 @@ class PostgresBackend:
         names = {f: f"f{i}" for i, f in enumerate(flags)}
         sql = [
             f"WITH m AS MATERIALIZED (SELECT d.facets{', ' + cols if cols else ''} {from_where})",
-            "SELECT NULL::text, NULL::text, count(*) FROM m WHERE " + " AND ".join(["TRUE", *names.values()]),
+            "SELECT NULL::text, NULL::text, count(*) FROM m WHERE " + " AND ".join(["TRUE", *names.values()]),  # nosec B608  # identifiers are module constants; every value is bound
         ]
         params = [*col_params, *match_params]
         for f in d.facets:
             others = [n for g, n in names.items() if g != f]
             sql.append(
-                "UNION ALL SELECT %s, v, count(*) FROM m CROSS JOIN LATERAL "
+                "UNION ALL SELECT %s, v, count(*) FROM m CROSS JOIN LATERAL "  # nosec B608  # identifiers are module constants; every value is bound
                 "jsonb_array_elements_text(COALESCE(m.facets -> %s, '[]'::jsonb)) v "
                 "WHERE " + " AND ".join(["TRUE", *others]) + " GROUP BY v"
             )
@@ -241,7 +241,7 @@ class PostgresBackend:
             return
         with connection.cursor() as cur:
             cur.execute(
-                f"SELECT DISTINCT w FROM {DOC} d, jsonb_array_elements_text(d.words) w WHERE d.kind = %s",
+                f"SELECT DISTINCT w FROM {DOC} d, jsonb_array_elements_text(d.words) w WHERE d.kind = %s",  # nosec B608  # identifiers are module constants; every value is bound
                 [self.definition.kind],
             )
             text.add_words(w for (w,) in cur.fetchall())
@@ -252,7 +252,7 @@ class PostgresBackend:
         with connection.cursor() as cur:
             # One query: the position, and whether the log has rows after it.
             cur.execute(
-                f"SELECT s.last_change_id, EXISTS (SELECT 1 FROM {CHANGES} c "
+                f"SELECT s.last_change_id, EXISTS (SELECT 1 FROM {CHANGES} c "  # nosec B608  # identifiers are module constants; every value is bound
                 f"WHERE c.kind = k.kind AND c.id > s.last_change_id) "
                 f"FROM (SELECT %s::varchar AS kind) k LEFT JOIN {STATE} s ON s.kind = k.kind",
                 [kind],
@@ -270,15 +270,16 @@ class PostgresBackend:
         kind = self.definition.kind
         with transaction.atomic(), connection.cursor() as cur:
             self._lock(cur)
-            cur.execute(f"SELECT last_change_id FROM {STATE} WHERE kind = %s", [kind])
+            cur.execute(f"SELECT last_change_id FROM {STATE} WHERE kind = %s", [kind])  # nosec B608  # identifiers are module constants; every value is bound
             (last,) = cur.fetchone()
-            cur.execute(f"SELECT id, object_id FROM {CHANGES} WHERE kind = %s AND id > %s", [kind, last])
+            cur.execute(f"SELECT id, object_id FROM {CHANGES} WHERE kind = %s AND id > %s", [kind, last])  # nosec B608  # identifiers are module constants; every value is bound
             changes = cur.fetchall()
             if not changes:
                 return  # another process applied them meanwhile
             self._update({object_id for _id, object_id in changes})
             cur.execute(
-                f"UPDATE {STATE} SET last_change_id = %s WHERE kind = %s", [max(i for i, _o in changes), kind]
+                f"UPDATE {STATE} SET last_change_id = %s WHERE kind = %s",  # nosec B608  # constant table name
+                [max(i for i, _o in changes), kind],
             )
 
     def update(self, object_ids: Iterable[int]) -> None:
@@ -345,7 +346,7 @@ class PostgresBackend:
                 col.append(v)
         vector = " || ".join(f"setweight(to_tsvector('simple', t.{c}), '{c.upper()}')" for c in CLASSES)
         sql = (
-            f"INSERT INTO {DOC} (kind, object_id, text_a, text_b, text_c, text_d, facets, sorts, words, vector) "
+            f"INSERT INTO {DOC} (kind, object_id, text_a, text_b, text_c, text_d, facets, sorts, words, vector) "  # nosec B608  # identifiers are module constants; every value is bound
             f"SELECT %s, t.id, t.a, t.b, t.c, t.d, t.facets::jsonb, t.sorts::jsonb, t.words::jsonb, {vector} "
             "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], "
             "%s::text[], %s::text[]) AS t(id, a, b, c, d, facets, sorts, words) "
