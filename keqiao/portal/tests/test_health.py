@@ -1,5 +1,6 @@
 """/healthz answers load balancers: 200 with every check ok, 503 naming the part that failed."""
 
+import importlib
 from unittest import mock
 
 import pytest
@@ -86,3 +87,13 @@ def test_unreachable_broker_fails_fast(probe, settings):
     assert response.status_code == 503
     assert response.json()["checks"]["broker"].startswith("error: ")
     assert "secret" not in response.content.decode()
+
+
+def test_exempt_from_the_https_redirect_of_production(monkeypatch, settings):
+    monkeypatch.setenv("SECRET_KEY", "production-settings-read-in-a-test-0123456789")
+    production = importlib.import_module("config.settings.production")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    probe = Client()  # a new client loads the middleware with these settings
+    assert probe.get("/healthz").status_code == 200
+    assert probe.get("/").status_code == 301
