@@ -221,10 +221,14 @@ def create_backup(
             counts, applied = _backup_sqlite(connection, db_file)
         else:
             counts, applied = _backup_postgresql(connection.settings_dict, db_file)
-        files = _media_files(media_root)
+        files = 0
         with tarfile.open(work / MEDIA_ARCHIVE, "w:gz") as tar:
-            for path in files:
-                tar.add(path, arcname=path.relative_to(media_root).as_posix(), recursive=False)
+            for path in _media_files(media_root):
+                try:
+                    tar.add(path, arcname=path.relative_to(media_root).as_posix(), recursive=False)
+                except FileNotFoundError:
+                    continue  # deleted since the listing (its row is gone too, or soon will be)
+                files += 1
         manifest = {
             "format": FORMAT,
             "application": "keqiao",
@@ -236,7 +240,7 @@ def create_backup(
                 "applied": applied,
             },
             "row_counts": counts,
-            "media": {"file": MEDIA_ARCHIVE, "files": len(files)},
+            "media": {"file": MEDIA_ARCHIVE, "files": files},
             "files": {p.name: sha256_of(p) for p in sorted(work.iterdir())},
         }
         (work / MANIFEST).write_text(
