@@ -7,6 +7,7 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_required, env_str  # noqa: F401
+from config.observability import env_admins, env_log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("KEQIAO_VAR_DIR") or BASE_DIR / "var")
@@ -168,6 +169,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "科桥 Keqiao <noreply@keqiao.example>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Error reports: with ADMINS set ("Name <a@b>, Other <c@d>"), every server error (500) is mailed to them.
+ADMINS = env_admins("ADMINS")
+SERVER_EMAIL = env_str("SERVER_EMAIL") or DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
@@ -177,10 +181,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 NINJA_PAGINATION_PER_PAGE = 20
 
+# LOG_FORMAT=json: one JSON object per line (config/observability.py). The keqiao and django loggers
+# propagate to the root's handler; Django's own mail_admins handler on "django" is kept.
+LOG_FORMAT = env_log_format("LOG_FORMAT")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.observability.JsonLinesFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
