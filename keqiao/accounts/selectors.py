@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from keqiao.common.errors import NotPermitted
+
 from .models import Membership, Organization, User
 
 
@@ -22,6 +24,42 @@ def _membership_cache(user) -> list[tuple[int, str, str, str]]:
         )
         user._keqiao_memberships = cached
     return cached
+
+
+def organization_may_act(organization: Organization, *, allow_pending: bool) -> bool:
+    """Whether members may act for `organisation` in a write: verified ones always, pending ones only
+    where drafts are prepared (`allow_pending`), suspended and rejected ones never."""
+    if organization.status == Organization.Status.VERIFIED:
+        return True
+    return allow_pending and organization.status == Organization.Status.PENDING
+
+
+def require_active_organization(
+    organization: Organization, *, allow_pending: bool, pending_message=None
+) -> None:
+    """Refuse a write made for `organization` unless it may act (see organization_may_act). The one rule
+    for every service where a member acts for an organisation; the bureau's own reviews do not call it.
+    Reading the organisation's existing records stays allowed."""
+    if organization_may_act(organization, allow_pending=allow_pending):
+        return
+    if organization.status == Organization.Status.PENDING:
+        raise NotPermitted(
+            pending_message
+            or _("Your organisation must be verified by the S&T bureau before it can do this."),
+            code="organization_pending",
+        )
+    if organization.status == Organization.Status.SUSPENDED:
+        raise NotPermitted(
+            _("Your organisation is suspended: it cannot publish or change records. Contact the S&T bureau."),
+            code="organization_suspended",
+        )
+    raise NotPermitted(
+        _(
+            "Your organisation was not verified by the S&T bureau: it cannot publish or change records. "
+            "Contact the S&T bureau."
+        ),
+        code="organization_rejected",
+    )
 
 
 def user_organization_ids(user) -> set[int]:

@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import (
+    bureau_users,
+    require_active_organization,
+    user_is_bureau,
+    user_organization_ids,
+)
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
@@ -136,6 +141,12 @@ def _is_member(user, achievement: Achievement) -> bool:
     return achievement.organization_id in user_organization_ids(user)
 
 
+def _require_may_act(by, organization: Organization, *, allow_pending: bool) -> None:
+    """A member writes for the organisation only while it may act; the bureau's own actions are exempt."""
+    if not user_is_bureau(by):
+        require_active_organization(organization, allow_pending=allow_pending)
+
+
 def _event(achievement: Achievement, *, by, action: str, **kwargs) -> AchievementEvent:
     return AchievementEvent.record(achievement, by=by, action=action, **kwargs)
 
@@ -188,6 +199,7 @@ def achievement_create(
     """Register a new achievement as a draft of `organization` (the first completing organisation)."""
     if organization.pk not in user_organization_ids(by) and not by.is_superuser:
         raise NotPermitted(_("You can only register achievements for your own organisation."))
+    _require_may_act(by, organization, allow_pending=True)
     cleaned = validate_achievement_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     achievement = Achievement(organization=organization, created_by=by, **cleaned)
     if achievement.price_negotiable and achievement.price is None:
@@ -208,6 +220,7 @@ def achievement_update(
     locked = _lock(achievement)
     if not (_is_member(by, locked) or by.is_superuser):
         raise NotPermitted(_("Only members of the owning organisation can edit this achievement."))
+    _require_may_act(by, locked.organization, allow_pending=True)
     if not locked.is_editable:
         raise TransitionNotAllowed(
             _("This achievement cannot be edited while it is “%(status)s”.")
@@ -260,10 +273,13 @@ def achievement_submit(*, achievement: Achievement, by: User) -> Achievement:
     a = _lock(achievement)
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can submit this achievement."))
-    if a.organization.status != Organization.Status.VERIFIED:
-        raise DomainError(
-            _("Your organisation must be verified by the S&T bureau before it can submit listings.")
-        )
+    require_active_organization(
+        a.organization,
+        allow_pending=False,
+        pending_message=_(
+            "Your organisation must be verified by the S&T bureau before it can submit listings."
+        ),
+    )
     before, a.status = _transition(a, "submit")
     _check_complete(a)
     a.submitted_at = timezone.now()
@@ -362,6 +378,7 @@ def achievement_publish(*, achievement: Achievement, by: User) -> Achievement:
     a = _lock(achievement)
     if not _can_manage_listing(by, a):
         raise NotPermitted(_("Only the owning organisation or the S&T bureau can publish this achievement."))
+    _require_may_act(by, a.organization, allow_pending=False)
     before, a.status = _transition(a, "publish")
     now = timezone.now()
     a.published_at = now
@@ -379,6 +396,7 @@ def achievement_withdraw(*, achievement: Achievement, by: User, note: str = "") 
     a = _lock(achievement)
     if not _can_manage_listing(by, a):
         raise NotPermitted(_("Only the owning organisation or the S&T bureau can withdraw this achievement."))
+    _require_may_act(by, a.organization, allow_pending=False)
     before, a.status = _transition(a, "withdraw")
     a.save(update_fields=["status", "updated_at"])
     _event(a, by=by, action="withdrawn", from_status=before, note=note)
@@ -392,6 +410,7 @@ def achievement_renew(*, achievement: Achievement, by: User) -> Achievement:
     a = _lock(achievement)
     if not _can_manage_listing(by, a):
         raise NotPermitted(_("Only the owning organisation or the S&T bureau can renew this achievement."))
+    _require_may_act(by, a.organization, allow_pending=False)
     before, a.status = _transition(a, "renew")
     now = timezone.now()
     a.expires_at = now + datetime.timedelta(days=settings.KEQIAO["LISTING_VALIDITY_DAYS"])
@@ -416,6 +435,7 @@ def achievement_revise(*, achievement: Achievement, by: User) -> Achievement:
     a = _lock(achievement)
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can revise this achievement."))
+    _require_may_act(by, a.organization, allow_pending=True)
     before, a.status = _transition(a, "revise")
     a.save(update_fields=["status", "updated_at"])
     _event(a, by=by, action="revised", from_status=before)
@@ -479,6 +499,7 @@ def attachment_add(*, achievement: Achievement, by: User, uploaded, kind: str, i
     a = _lock(achievement)
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can add attachments."))
+    _require_may_act(by, a.organization, allow_pending=True)
     if not a.is_editable:
         raise TransitionNotAllowed(
             _("Attachments can only be changed while the achievement is a draft or returned.")
@@ -511,6 +532,7 @@ def attachment_remove(*, attachment, by: User) -> None:
     a = _lock(attachment.achievement)
     if not _is_member(by, a):
         raise NotPermitted(_("Only members of the owning organisation can remove attachments."))
+    _require_may_act(by, a.organization, allow_pending=True)
     if not a.is_editable:
         raise TransitionNotAllowed(
             _("Attachments can only be changed while the achievement is a draft or returned.")

@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import (
+    bureau_users,
+    require_active_organization,
+    user_is_bureau,
+    user_organization_ids,
+)
 from keqiao.achievements.models import Achievement
 from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted
@@ -143,6 +148,7 @@ def _require(by, report: AnnualReport, role: str, message) -> None:
 
 def _require_institution(by, report: AnnualReport) -> None:
     _require(by, report, "institution", _("Only the reporting institution can do this."))
+    require_active_organization(report.organization, allow_pending=False)
 
 
 def _require_editable(report: AnnualReport) -> None:
@@ -231,6 +237,7 @@ def report_create(*, by: User, organization: Organization, year: int, today=None
     today = today or timezone.localdate()
     if organization.pk not in user_organization_ids(by):
         raise NotPermitted(_("You can only report for an organisation you belong to."))
+    require_active_organization(organization, allow_pending=False)
     if organization.kind not in selectors.FILING_KINDS or not organization.is_verified:
         raise DomainError(_("Only verified universities and research institutes file annual reports."))
     ry = ReportingYear.objects.filter(year=year).first()
@@ -609,6 +616,7 @@ def _lock_project(project: PlanProject) -> PlanProject:
 def _require_undertaker(by, project: PlanProject) -> None:
     if project.organization_id not in user_organization_ids(by):
         raise NotPermitted(_("Only the undertaking organisation can do this."))
+    require_active_organization(project.organization, allow_pending=False)
 
 
 @transaction.atomic

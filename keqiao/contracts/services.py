@@ -18,6 +18,7 @@ from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import (
     contract_office_users,
     member_ids,
+    require_active_organization,
     user_is_contract_office,
     user_organization_ids,
 )
@@ -235,8 +236,11 @@ def contract_create(
     """
     if organization.pk not in user_organization_ids(by):
         raise NotPermitted(_("You can only act for an organisation you belong to."))
-    if not organization.is_verified:
-        raise DomainError(_("Your organisation must be verified before it can register contracts."))
+    require_active_organization(
+        organization,
+        allow_pending=False,
+        pending_message=_("Your organisation must be verified before it can register contracts."),
+    )
     cleaned = validate_contract_data(data)
     contract = Contract(organization=organization, created_by=by, **cleaned)
     if deal is not None:
@@ -266,6 +270,7 @@ def contract_update(*, contract: Contract, by: User, data: dict) -> Contract:
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
     if contract.organization_id not in user_organization_ids(by):
         raise NotPermitted(_("Only the filing organisation can edit this contract."))
+    require_active_organization(contract.organization, allow_pending=False)
     if not contract.is_editable:
         raise DomainError(
             _("A registered contract cannot be edited; the registration office records corrections.")
@@ -323,6 +328,7 @@ def contract_submit(*, contract: Contract, by: User) -> Contract:
     contract = _lock_contract(contract)
     if contract.organization_id not in user_organization_ids(by):
         raise NotPermitted(_("Only the filing organisation can submit this contract."))
+    require_active_organization(contract.organization, allow_pending=False)
     if contract.deal_id and contract.deal.status != choices.DealStatus.AGREED:
         raise DomainError(
             _("The negotiation behind this contract is “%(status)s”; it can no longer be registered.")
@@ -457,8 +463,15 @@ def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -
 
 def _require_contract_party(by: User, contract: Contract) -> None:
     orgs = user_organization_ids(by)
-    if not orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}:
+    acting = orgs & {
+        contract.organization_id,
+        contract.seller_organization_id,
+        contract.buyer_organization_id,
+    }
+    if not acting:
         raise NotPermitted(_("Only the parties of this contract can record its performance."))
+    for organization in Organization.objects.filter(pk__in=acting).order_by("pk"):
+        require_active_organization(organization, allow_pending=False)
     if contract.status != choices.ContractStatus.APPROVED:
         raise DomainError(_("Performance is recorded once the contract is registered."))
 

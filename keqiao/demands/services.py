@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import bureau_users, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import (
+    bureau_users,
+    require_active_organization,
+    user_is_bureau,
+    user_organization_ids,
+)
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
@@ -95,6 +100,12 @@ def _is_member(user, demand: Demand) -> bool:
     return demand.organization_id in user_organization_ids(user)
 
 
+def _require_may_act(by, organization: Organization, *, allow_pending: bool) -> None:
+    """A member writes for the organisation only while it may act; the bureau's own actions are exempt."""
+    if not user_is_bureau(by):
+        require_active_organization(organization, allow_pending=allow_pending)
+
+
 def _event(demand: Demand, *, by, action: str, **kwargs) -> DemandEvent:
     return DemandEvent.record(demand, by=by, action=action, **kwargs)
 
@@ -122,6 +133,7 @@ def demand_create(*, by: User, organization: Organization, data: dict) -> Demand
     """Register a new demand as a draft of `organization`."""
     if organization.pk not in user_organization_ids(by):
         raise NotPermitted(_("You can only publish demands for your own organisation."))
+    _require_may_act(by, organization, allow_pending=True)
     cleaned = validate_demand_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     cleaned.setdefault("region", organization.region)
     demand = Demand(organization=organization, created_by=by, **cleaned)
@@ -136,6 +148,7 @@ def demand_update(*, demand: Demand, by: User, data: dict) -> Demand:
     d = _lock(demand)
     if not _is_member(by, d):
         raise NotPermitted(_("Only members of the publishing organisation can edit this demand."))
+    _require_may_act(by, d.organization, allow_pending=True)
     if not d.is_editable:
         raise TransitionNotAllowed(
             _("This demand cannot be edited while it is “%(status)s”.") % {"status": d.get_status_display()}
@@ -158,10 +171,13 @@ def demand_submit(*, demand: Demand, by: User) -> Demand:
     d = _lock(demand)
     if not _is_member(by, d):
         raise NotPermitted(_("Only members of the publishing organisation can submit this demand."))
-    if d.organization.status != Organization.Status.VERIFIED:
-        raise DomainError(
-            _("Your organisation must be verified by the S&T bureau before it can submit listings.")
-        )
+    require_active_organization(
+        d.organization,
+        allow_pending=False,
+        pending_message=_(
+            "Your organisation must be verified by the S&T bureau before it can submit listings."
+        ),
+    )
     before, d.status = check_transition(d, "submit", choices.TRANSITIONS)
     if not d.cooperation_modes:
         raise DomainError(_("Choose at least one cooperation mode."), field="cooperation_modes")
@@ -225,6 +241,7 @@ def demand_approve(*, demand: Demand, by: User, note: str = "") -> Demand:
 def _owner_or_bureau(by, d: Demand, message) -> None:
     if not (_is_member(by, d) or user_is_bureau(by)):
         raise NotPermitted(message)
+    _require_may_act(by, d.organization, allow_pending=False)
 
 
 @transaction.atomic
@@ -260,6 +277,7 @@ def demand_revise(*, demand: Demand, by: User) -> Demand:
     d = _lock(demand)
     if not _is_member(by, d):
         raise NotPermitted(_("Only members of the publishing organisation can revise this demand."))
+    _require_may_act(by, d.organization, allow_pending=True)
     before, d.status = check_transition(d, "revise", choices.TRANSITIONS)
     d.save(update_fields=["status", "updated_at"])
     _event(d, by=by, action="revised", from_status=before)

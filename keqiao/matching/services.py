@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import user_is_broker, user_organization_ids
+from keqiao.accounts.selectors import require_active_organization, user_is_broker, user_organization_ids
 from keqiao.achievements.models import Achievement
 from keqiao.common import text
 from keqiao.common.choices import TechField
@@ -193,6 +193,9 @@ def recommendation_respond(
     )
     if rec.recipient_organization_id not in user_organization_ids(by):
         raise NotPermitted(_("This recommendation was not sent to your organisation."))
+    require_active_organization(
+        Organization.objects.get(pk=rec.recipient_organization_id), allow_pending=False
+    )
     if rec.status != Recommendation.Status.SENT:
         raise DomainError(_("This recommendation has already been answered."))
     rec.status = Recommendation.Status.ACTED if acted else Recommendation.Status.DISMISSED

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import member_ids, user_is_broker, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import (
+    member_ids,
+    require_active_organization,
+    user_is_broker,
+    user_is_bureau,
+    user_organization_ids,
+)
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import parse_amount
@@ -54,6 +60,7 @@ def _require_party(user, deal: Deal, *, side: str | None = None) -> Organization
         raise NotPermitted(_("Only the organisation that expressed interest can do this."))
     if side == "counterpart" and org.pk != deal.counterpart_id:
         raise NotPermitted(_("Only the organisation that published the listing can do this."))
+    require_active_organization(org, allow_pending=False)
     return org
 
 
@@ -140,8 +147,11 @@ def deal_express_interest(*, by: User, organization: Organization, listing, mode
     """An organisation tells the publisher of an achievement or demand that it is interested."""
     if organization.pk not in user_organization_ids(by):
         raise NotPermitted(_("You can only act for an organisation you belong to."))
-    if not organization.is_verified:
-        raise DomainError(_("Your organisation must be verified before it can express interest."))
+    require_active_organization(
+        organization,
+        allow_pending=False,
+        pending_message=_("Your organisation must be verified before it can express interest."),
+    )
     if not getattr(listing, "is_public", False):
         raise DomainError(_("Interest can only be expressed in a published listing."))
     if listing.organization_id == organization.pk:
@@ -287,6 +297,8 @@ def message_post(*, deal: Deal, by: User, body: str, files=(), reply_to: int | N
     org = side_of(by, deal)
     if org is None and not is_invited(by, deal):
         raise NotPermitted(_("Only the parties and invited brokers can write in this room."))
+    if org is not None:  # a party writes for its organisation; an invited broker for nobody
+        require_active_organization(org, allow_pending=False)
     _require_room(deal)
     body = clean_text(body, field="body", max_length=5000, what=_("The message is empty."))
     files = list(files or [])
@@ -336,6 +348,8 @@ def meeting_propose(
     org = side_of(by, deal)
     if org is None and not is_invited(by, deal):
         raise NotPermitted(_("Only the parties and invited brokers can propose meetings."))
+    if org is not None:  # a party writes for its organisation; an invited broker for nobody
+        require_active_organization(org, allow_pending=False)
     _require_room(deal)
     if starts_at is None:
         raise DomainError(_("Give the meeting's date and time."), field="starts_at")
