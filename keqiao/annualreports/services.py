@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import (
     bureau_users,
+    member_ids,
     require_active_organization,
     user_is_bureau,
     user_organization_ids,
@@ -26,6 +27,7 @@ from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.listing import check_transition, describe_value
 from keqiao.common.money import parse_amount
+from keqiao.common.workflow import clean_text
 from keqiao.contracts.models import Contract
 from keqiao.notifications.services import notify
 
@@ -46,19 +48,6 @@ REMINDER_DAYS = (30, 7)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _clean_text(value, *, field: str, max_length: int, required: bool = True, what=None) -> str:
-    value = (value or "").strip()
-    if required and not text.has_meaning(value):
-        raise DomainError(what or _("Write a few words."), field=field)
-    if len(value) > max_length:
-        raise DomainError(
-            _("At most %(max)d characters are allowed (you wrote %(n)d).")
-            % {"max": max_length, "n": len(value)},
-            field=field,
-        )
-    return value
 
 
 def parse_count(value, *, field: str) -> int:
@@ -90,14 +79,6 @@ def parse_figure(figure: choices.Figure, value):
     return parse_count(value, field=figure.key)
 
 
-def _org_users(org_ids) -> list[int]:
-    return list(
-        User.objects.filter(memberships__organization_id__in=[o for o in org_ids if o], is_active=True)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
-
-
 def _notify(user_ids, *, title, reason, url: str, key: str, exclude=None) -> None:
     ids = set(user_ids)
     if exclude is not None:
@@ -115,7 +96,7 @@ def _tell(report: AnnualReport, *, user_ids, title, key: str, exclude=None) -> N
 def _supervisor_users(report: AnnualReport) -> list[int]:
     """Who reviews the report: the supervising department's members, or the bureau without one."""
     if report.organization.supervisor_id:
-        return _org_users([report.organization.supervisor_id])
+        return member_ids([report.organization.supervisor_id])
     return [u.pk for u in bureau_users()]
 
 
@@ -333,7 +314,7 @@ def report_update(
         if value is None:
             continue
         try:
-            values[field] = _clean_text(value, field=field, max_length=limit, required=False)
+            values[field] = clean_text(value, field=field, max_length=limit, required=False)
         except DomainError as exc:
             errors.setdefault(field, []).append(exc.message)
     if errors:
@@ -365,7 +346,7 @@ def report_project_add(*, report: AnnualReport, by: User, data: dict) -> ReportP
     cleaned = {}
     for field, limit in (("name", 200), ("counterpart", 100)):
         try:
-            cleaned[field] = _clean_text(data.get(field), field=field, max_length=limit)
+            cleaned[field] = clean_text(data.get(field), field=field, max_length=limit)
         except DomainError as exc:
             errors.setdefault(field, []).append(exc.message)
     if data.get("project_type") not in choices.ProjectType.values:
@@ -445,13 +426,13 @@ def report_return(*, report: AnnualReport, by: User, comment: str) -> AnnualRepo
     """The supervising department sends the report back with its comments (possibly several times)."""
     report = _lock(report)
     _require(by, report, "supervisor", _("Only the supervising department can return this report."))
-    comment = _clean_text(comment, field="comment", max_length=2000, what=_("Say what must be corrected."))
+    comment = clean_text(comment, field="comment", max_length=2000, what=_("Say what must be corrected."))
     _transition(report, "return", by=by, note=comment)
     report.review_comment = comment
     report.save(update_fields=["review_comment"])
     _tell(
         report,
-        user_ids=_org_users([report.organization_id]),
+        user_ids=member_ids([report.organization_id]),
         title=_("Annual report %(year)s returned for revision") % {"year": report.year},
         key=f"annual_report:{report.pk}:return:{report.events.count()}",
         exclude=by,
@@ -464,14 +445,14 @@ def report_approve(*, report: AnnualReport, by: User, note: str = "") -> AnnualR
     """The supervising department approves the report; it is frozen and forwarded to the bureau."""
     report = _lock(report)
     _require(by, report, "supervisor", _("Only the supervising department can approve this report."))
-    note = _clean_text(note, field="note", max_length=2000, required=False)
+    note = clean_text(note, field="note", max_length=2000, required=False)
     _transition(report, "approve", by=by, note=note)
     report.approved_at = timezone.now()
     report.save(update_fields=["approved_at"])
     key = f"annual_report:{report.pk}:approve:{report.events.count()}"
     _tell(
         report,
-        user_ids=_org_users([report.organization_id]),
+        user_ids=member_ids([report.organization_id]),
         title=_("Annual report %(year)s approved by the supervising department") % {"year": report.year},
         key=key,
         exclude=by,
@@ -493,13 +474,13 @@ def report_receive(*, report: AnnualReport, by: User, note: str = "") -> AnnualR
     report = _lock(report)
     if not user_is_bureau(by):
         raise NotPermitted(_("Only the S&T bureau can receive annual reports."))
-    note = _clean_text(note, field="note", max_length=2000, required=False)
+    note = clean_text(note, field="note", max_length=2000, required=False)
     _transition(report, "receive", by=by, note=note)
     report.received_at = timezone.now()
     report.save(update_fields=["received_at"])
     _tell(
         report,
-        user_ids=_org_users([report.organization_id]),
+        user_ids=member_ids([report.organization_id]),
         title=_("Annual report %(year)s received by the S&T bureau") % {"year": report.year},
         key=f"annual_report:{report.pk}:receive:{report.events.count()}",
         exclude=by,
@@ -514,14 +495,14 @@ def report_reopen(*, report: AnnualReport, by: User, reason: str) -> AnnualRepor
     roles = selectors.role_of(by, report)
     if not roles & {"supervisor", "bureau"}:
         raise NotPermitted(_("Only the supervising department or the S&T bureau can reopen this report."))
-    reason = _clean_text(reason, field="reason", max_length=2000, what=_("Give the reason for reopening."))
+    reason = clean_text(reason, field="reason", max_length=2000, what=_("Give the reason for reopening."))
     _transition(report, "reopen", by=by, note=reason)
     report.review_comment = reason
     report.approved_at = report.received_at = None
     report.save(update_fields=["review_comment", "approved_at", "received_at"])
     _tell(
         report,
-        user_ids=_org_users([report.organization_id]) + _supervisor_users(report),
+        user_ids=member_ids([report.organization_id]) + _supervisor_users(report),
         title=_("Annual report %(year)s reopened for correction") % {"year": report.year},
         key=f"annual_report:{report.pk}:reopen:{report.events.count()}",
         exclude=by,
@@ -556,7 +537,7 @@ def annual_reports_remind(now: datetime.datetime | None = None) -> int:
                 with transaction.atomic():
                     AnnualReportReminder.objects.create(organization=org, reporting_year=ry, days=days)
                     _notify(
-                        _org_users([org.pk]),
+                        member_ids([org.pk]),
                         title=_("Annual report %(year)s is due on %(date)s (%(days)d days left)")
                         % {"year": ry.year, "date": ry.deadline.isoformat(), "days": days_left},
                         reason=_("Annual report %(year)s of %(org)s") % {"year": ry.year, "org": org.name},
@@ -593,8 +574,8 @@ def plan_project_create(*, by: User | None, data: dict) -> PlanProject:
     if data["ends_on"] < data["starts_on"]:
         raise DomainError(_("The end date cannot be before the start date."), field="ends_on")
     project = PlanProject.objects.create(
-        number=_clean_text(data.get("number"), field="number", max_length=40),
-        title=_clean_text(data.get("title"), field="title", max_length=200),
+        number=clean_text(data.get("number"), field="number", max_length=40),
+        title=clean_text(data.get("title"), field="title", max_length=200),
         organization=data["organization"],
         funding=funding,
         starts_on=data["starts_on"],

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 from keqiao.achievements.models import Achievement
 from keqiao.common.downloads import PDF, XLSX, attachment_response
-from keqiao.common.errors import DomainError
+from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 
 from . import choices, exports, forms, selectors, services
@@ -23,10 +23,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
     for field, msgs in exc.message_dict.items():
         for m in msgs:
             form.add_error(field if field in form.fields else None, m)
-
-
-def _add_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _selected_year(request, years: list[ReportingYear]) -> ReportingYear | None:
@@ -177,7 +173,7 @@ def _detail_post(request, report, bound: dict):
         except DomainError as exc:
             if exc.status_code == 403:
                 raise
-            _add_error(form, exc)
+            add_to_form(form, exc)
             bound[action] = form
             return None
     except DomainError as exc:
@@ -207,7 +203,7 @@ def edit(request, pk: int):
         except ValidationError as exc:
             _apply_errors(form, exc)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_to_form(form, exc)
         else:
             if action == "save_submit":
                 messages.success(request, _("The report was submitted to the supervising department."))
@@ -220,7 +216,7 @@ def edit(request, pk: int):
         except ValidationError as exc:
             _apply_errors(project_form, exc)
         except DomainError as exc:
-            _add_error(project_form, exc)
+            add_to_form(project_form, exc)
         else:
             messages.success(request, _("The project was added."))
             return redirect("annualreports:edit", report.pk)
@@ -340,7 +336,7 @@ def project(request, pk: int):
                         project=p, by=request.user, achievement_ids=form.cleaned_data["achievements"]
                     )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect(p)

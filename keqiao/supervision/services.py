@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
-from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.uploads import check_upload
+from keqiao.common.workflow import clean_text
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
 from keqiao.governance.selectors import user_departments
 from keqiao.notifications.services import notify
@@ -44,19 +44,6 @@ NOTIFICATION_VERB = "supervision"
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def _clean_text(value, *, field: str, max_length: int, what) -> str:
-    value = (value or "").strip()
-    if not text.has_meaning(value):
-        raise DomainError(what, field=field)
-    if len(value) > max_length:
-        raise DomainError(
-            _("At most %(max)d characters are allowed (you wrote %(n)d).")
-            % {"max": max_length, "n": len(value)},
-            field=field,
-        )
-    return value
 
 
 def _check_status(status: str, field: str = "status") -> str:
@@ -227,7 +214,7 @@ def report_save(
             _("The lead department has consolidated %(period)s; its reports can no longer be changed.")
             % {"period": period}
         )
-    body = _clean_text(text, field="text", max_length=4000, what=_("Describe the progress made."))
+    body = clean_text(text, field="text", max_length=4000, what=_("Describe the progress made."))
     status = _check_status(status)
     cleaned_figures = clean_figures(figures)
     checked = _check_files(files)
@@ -346,7 +333,7 @@ def consolidate(
     period = _check_period(task, period, today)
     if Consolidation.objects.filter(task=task, period=period).exists():
         raise TransitionNotAllowed(_("%(period)s has already been consolidated.") % {"period": period})
-    summary = _clean_text(
+    summary = clean_text(
         summary, field="summary", max_length=6000, what=_("Write the consolidated summary of the period.")
     )
     status = _check_status(status)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.selectors import user_is_bureau
-from keqiao.common.errors import DomainError
+from keqiao.common.errors import DomainError, add_to_form
 from keqiao.governance.models import TaskAssignment
 from keqiao.governance.selectors import user_departments
 
@@ -27,11 +27,6 @@ from .models import (
     plan_periods,
     shift_period,
 )
-
-
-def _add_error(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
 
 
 def _period(request, plan, default: str | None = None) -> str:
@@ -209,7 +204,7 @@ def consolidate(request, pk: int):
                 mark_missing=form.cleaned_data["mark_missing"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The period is consolidated; the co-departments were told."))
             return redirect(_task_url(access.task, period))
@@ -259,7 +254,7 @@ def report_edit(request, pk: int):
                     remove_attachments=form.cleaned_data.get("remove_attachments") or [],
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_to_form(form, exc)
             else:
                 messages.success(request, _("Your progress report was saved."))
                 return redirect(report)
