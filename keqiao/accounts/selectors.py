@@ -90,6 +90,38 @@ def user_in_government(user) -> bool:
     )
 
 
+def user_department_ids(user) -> set[int]:
+    """The government departments (the plan's responsible units, kept by governance) that the user's
+    organisations are; cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_keqiao_department_ids", None)
+    if cached is None:
+        ids = user_organization_ids(user)
+        cached = (
+            set(
+                Organization.objects.filter(pk__in=ids, departments__isnull=False).values_list(
+                    "departments__id", flat=True
+                )
+            )
+            if ids
+            else set()
+        )
+        user._keqiao_department_ids = cached
+    return cached
+
+
+def user_is_department_member(user) -> bool:
+    """A member of an organisation that is one of the plan's responsible departments."""
+    return bool(user_department_ids(user))
+
+
+def user_is_supervisor(user) -> bool:
+    """Whether the supervision of the plan's tasks is open to the user: the bureau, or a member of a
+    responsible department (who sees that department's tasks)."""
+    return user_is_bureau(user) or user_is_department_member(user)
+
+
 def user_holder_organizations(user) -> QuerySet[Organization]:
     """Organisations on whose behalf the user may register achievements (any membership)."""
     return Organization.objects.filter(id__in=user_organization_ids(user)).select_related("region")

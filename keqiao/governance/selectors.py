@@ -41,7 +41,8 @@ def reporting_regions() -> QuerySet[Region]:
 
 
 def user_departments(user) -> list[Department]:
-    """The departments of the organisations the user belongs to."""
+    """The departments of the organisations the user belongs to (as objects; the predicate is
+    accounts.selectors.user_is_department_member)."""
     if not getattr(user, "is_authenticated", False):
         return []
     return list(Department.objects.filter(organization_id__in=user_organization_ids(user)))

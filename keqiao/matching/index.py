@@ -22,6 +22,7 @@ from keqiao.common.corpus import read_records
 from keqiao.demands.choices import MODE_COMPATIBILITY
 from keqiao.demands.models import Demand
 from keqiao.search import engine as search_engine
+from keqiao.search.index import get_index
 from keqiao.search.models import IndexChange
 
 from .engine import (
@@ -172,6 +173,17 @@ def _semantic_model():
     return DenseSemanticModel(model_dir)
 
 
+class SearchIndexes:
+    """The matcher's lexical side: the search app's in-process index of each kind of listing (the same
+    published listings, caught up from the same change log), so that each listing's postings are held
+    once per process. Stateless, so a matcher snapshot pickles only this reference."""
+
+    def engine(self, kind: str) -> search_engine.SearchEngine:
+        index = get_index(kind)
+        index.refresh()
+        return index.engine
+
+
 class MatchIndex:
     """One process's matcher over published achievements and demands (snapshotted like the search index)."""
 
@@ -233,7 +245,9 @@ class MatchIndex:
             self.words = sorted({kw for item in items for kw in item.keywords})
             text.add_words(self.words)
             extra = _semantic_training_texts()
-            matcher = Matcher(PLATFORM_WEIGHTS, semantic=_semantic_model(), extra_texts=extra)
+            matcher = Matcher(
+                PLATFORM_WEIGHTS, semantic=_semantic_model(), extra_texts=extra, lexical=SearchIndexes()
+            )
             # With nothing to learn from (a new, empty platform) the matcher stays empty until the first
             # listing is published; refresh() then rebuilds instead of updating.
             if items or extra:

@@ -12,12 +12,12 @@ from keqiao.accounts.selectors import (
     user_holder_organizations,
     user_is_broker,
     user_is_bureau,
+    user_is_supervisor,
 )
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
-from keqiao.governance.selectors import user_departments
 from keqiao.matching.selectors import is_following
 from keqiao.search.index import search_achievements
 
@@ -73,5 +73,5 @@ def workbench(request):
         context["pending_orgs"] = organizations_pending_verification().count()
     kinds = {o.kind for o in context["organizations"]}
     context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
-    context["supervises_tasks"] = context["is_bureau"] or bool(user_departments(request.user))
+    context["supervises_tasks"] = user_is_supervisor(request.user)
     return render(request, "portal/workbench.html", context)

@@ -47,6 +47,22 @@ class Retrieval:
         top = _top_by_score(cand, scores, view.ids, k)
         return [(int(view.ids[i]), float(scores[i])) for i in top]
 
+    def retrieve_tokens(
+        self, tokens: Sequence[str], k: int = 10, *, content_only: bool = False
+    ) -> list[tuple[int, float]]:
+        """Top-``k`` (id, score) by BM25F for query ``tokens`` the caller has already analysed (a repeated
+        token counts repeatedly; no expansion).  ``content_only``: matches in secondary fields alone
+        count for nothing, so a document found only through its holder's name is not returned."""
+        st = self._state
+        _, ids, qw = self._known_terms(st, list(tokens))
+        if not len(ids):
+            return []
+        scores = self._scores(st, ids, qw, secondary=not content_only)
+        cand = np.flatnonzero(scores > 0)
+        view = self._view(st)
+        top = _top_by_score(cand, scores, view.ids, k)
+        return [(int(view.ids[i]), float(scores[i])) for i in top]
+
     def search(
         self,
         query: str,

@@ -30,9 +30,16 @@ class Scoring:
     _state: _State
 
     def _scores(
-        self, st: _State, ids: np.ndarray, qw: np.ndarray, expanded: Sequence[_Expanded] = ()
+        self,
+        st: _State,
+        ids: np.ndarray,
+        qw: np.ndarray,
+        expanded: Sequence[_Expanded] = (),
+        *,
+        secondary: bool = True,
     ) -> np.ndarray:
-        """Dense score vector over the view's index space (main, then delta)."""
+        """Dense score vector over the view's index space (main, then delta).  ``secondary=False``:
+        matches in secondary fields alone count for nothing (content only)."""
         view = self._view(st)
         segs = [(st.main, 0)]
         delta = self._delta_segment(st)
@@ -44,7 +51,8 @@ class Scoring:
         # approach bm25s uses.
         scores = np.zeros(n, np.float32)
         # matches in secondary fields only (negative impacts), kept apart
-        sec = np.zeros(n, np.float32) if self._secondary is not None else None
+        has_sec = self._secondary is not None
+        sec = np.zeros(n, np.float32) if has_sec and secondary else None
         for seg, offset in segs:
             nt = len(seg.indptr) - 1
             for t, w in zip(ids.tolist(), qw.tolist(), strict=True):
@@ -54,10 +62,11 @@ class Scoring:
                 if e > s:
                     idx = seg.indices[s:e] + offset if offset else seg.indices[s:e]
                     v = seg.impacts[s:e] * w if w != 1.0 else seg.impacts[s:e]
-                    if sec is not None and v.min() < 0:
+                    if has_sec and v.min() < 0:
                         neg = v < 0
                         np.add.at(scores, idx[~neg], v[~neg])
-                        np.add.at(sec, idx[neg], -v[neg])
+                        if sec is not None:
+                            np.add.at(sec, idx[neg], -v[neg])
                     else:
                         np.add.at(scores, idx, v)
         for ex in expanded:
@@ -152,7 +161,14 @@ class Scoring:
     def presence(
         self, query: str, doc_ids: Sequence[int]
     ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-        """Which query terms occur in which of ``doc_ids``, per field.
+        """:meth:`presence_tokens` of ``query`` analysed by the engine's query tokenizer."""
+        return self.presence_tokens(self.query_tokenizer(query) if query else [], doc_ids)
+
+    def presence_tokens(
+        self, tokens: Sequence[str], doc_ids: Sequence[int], *, fields: Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """Which of the query ``tokens`` (already analysed by the caller) occur in which of ``doc_ids``,
+        per field (``fields``: these fields only, in this order; default all).
 
         Returns the query's distinct ``terms`` (unknown ones included), their IDF (the scoring formula; an
         unknown term counts as a word of one document), whether the index knows each term, and a uint8
@@ -162,9 +178,10 @@ class Scoring:
         st = self._state
         # Every distinct query term, known to the index or not: a term no document has is evidence too
         # (against every candidate).
-        terms = list(dict.fromkeys(self.query_tokenizer(query) if query else []))
+        terms = list(dict.fromkeys(tokens))
         tids = np.array([st.vocab.get(t, -1) for t in terms], dtype=np.int64)
-        nf = len(self.field_names)
+        cols = [self.field_names.index(f) for f in fields] if fields is not None else None
+        nf = len(self.field_names) if cols is None else len(cols)
         out = np.zeros((len(doc_ids), len(terms), nf), np.uint8)
         stats = st.main.stats
         df = np.array([stats.df[t] if 0 <= t < len(stats.df) else 0 for t in tids.tolist()], np.float64)
@@ -214,7 +231,8 @@ class Scoring:
                 hit = np.zeros(len(loc), bool)
                 hit[ok] = seg.indices[s + pos[ok]] == loc[ok]
                 if hit.any():
-                    out[rows[hit], j, :] = seg.tf[s + pos[hit]]
+                    tf = seg.tf[s + pos[hit]]
+                    out[rows[hit], j, :] = tf if cols is None else tf[:, cols]
         return terms, idf, known, out
 
 

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from keqiao.accounts.selectors import user_is_bureau
+from keqiao.accounts.selectors import user_is_bureau, user_is_supervisor
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
 from keqiao.governance.selectors import user_departments
 
@@ -78,9 +78,8 @@ def task_visible_to(user, pk: int) -> TaskAccess:
     return access
 
 
-def can_supervise(user) -> bool:
-    """Whether the supervision pages are open to the user at all (bureau or a linked department)."""
-    return user_is_bureau(user) or bool(user_departments(user))
+# Whether the supervision pages are open to the user at all (the role predicate lives in accounts).
+can_supervise = user_is_supervisor
 
 
 def tasks_of_user(user) -> QuerySet[Task]:

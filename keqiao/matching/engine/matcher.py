@@ -3,7 +3,9 @@
 One index per kind ("achievement", "demand"), each made of
 
 * a :class:`keqiao.search.engine.SearchEngine` over the fields title / keywords / body (BM25F,
-  incremental upserts into a delta segment);
+  incremental upserts into a delta segment).  On the platform these are the search indexes themselves
+  (``lexical=``, a :class:`LexicalIndexes`): one copy of each listing's postings in memory, kept fresh
+  by the search app; a matcher without one (evaluations, benchmarks) builds its own;
 * a row store: the semantic vector of every item (float32 matrix) and its structured fields as numpy
   columns (codes, TRL, price, budget, mode bit mask, region, organisation), plus a few salient
   term ids per item for explanations.  Replacing an item appends a row and marks the old one dead;
@@ -29,10 +31,10 @@ distinct terms (count × IDF) before BM25F: common terms cost long posting lists
 
 from __future__ import annotations
 
-import itertools
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -44,7 +46,7 @@ from . import relevance as R
 from .semantic import LsaSemanticModel, readable
 from .types import FACTORS, KINDS, Item, Match
 
-__all__ = ["DEFAULT_WEIGHTS", "Matcher"]
+__all__ = ["DEFAULT_WEIGHTS", "LexicalIndexes", "Matcher"]
 
 # text/semantic split measured on the CSL dev evaluation (evaluate.py; structured factors neutral there):
 #   text 0.00 / semantic 0.70: topical P@10 0.385, known-item R@1 0.893
@@ -62,8 +64,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "mode": 0.05,
     "region": 0.02,
 }
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "body": 1.0}
-_TITLE_FIELDS = (0, 1)  # positions of title and keywords in FIELD_WEIGHTS
+# The content fields of the search indexes and their weights (keqiao.search.registry.FIELD_WEIGHTS, which
+# the platform's matcher uses through them): a matcher with its own engines ranks the same way.
+FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+LEXICAL_FIELDS = tuple(FIELD_WEIGHTS)
+_TITLE_FIELDS = (0, 1)  # positions of title and keywords in LEXICAL_FIELDS
 STRUCTURED = ("classification", "maturity", "price", "mode", "region")
 # How much the structured factors can move a relevant item: at most ±10 % of its relevance
 # (neutral 0.5 → ×0.9, all perfect → ×1.0, all failing → ×0.8).  They re-rank relevant items; the
@@ -76,7 +81,14 @@ _SEMANTIC_FEATURES = ("cosine", "feedback_cosine", "semantic_rank")
 _BOTH_FEATURES = ("coverage_x_cosine",)
 SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
-_QUERY_KEYS = itertools.count()  # next() is atomic under the GIL
+
+
+class LexicalIndexes(Protocol):
+    """Where a matcher finds the BM25F index of each kind when it does not keep its own: an engine with
+    the fields of :data:`LEXICAL_FIELDS` (and possibly secondary ones, which matching ignores), holding
+    the same listings as the matcher and kept up to date by its owner."""
+
+    def engine(self, kind: str) -> SearchEngine: ...
 
 
 class _Store:
@@ -194,6 +206,8 @@ class _TokenCache:
 class Matcher:
     """Matches demands to achievements and achievements to demands; see the module docstring."""
 
+    lexical: LexicalIndexes | None = None
+
     def __init__(
         self,
         weights: dict[str, float] | None = None,
@@ -205,6 +219,7 @@ class Matcher:
         prf_docs: int = 5,
         max_query_terms: int = 48,
         refit_semantic: bool | None = None,
+        lexical: LexicalIndexes | None = None,
     ) -> None:
         w = dict(DEFAULT_WEIGHTS)
         if weights:
@@ -227,8 +242,8 @@ class Matcher:
         self.max_query_terms = max_query_terms
         self.relevance_model: R.RelevanceModel | None = None  # None: the calibrated R.DEFAULT
         self._lock = threading.RLock()
+        self.lexical = lexical
         self._doc_tokens = _TokenCache(text_analysis.tokenize)
-        self._query_tokens = _TokenCache(text_analysis.tokenize_query)
         self._label_codes: dict[str, dict[str, int]] = {k: {} for k in _LABEL_KINDS}
         self._region_codes: dict[str, int] = {}
         self._mode_bits: dict[str, int] = {}
@@ -241,13 +256,14 @@ class Matcher:
     # ---------------------------------------------------------------- indexing
     def _reset_indexes(self) -> None:
         dim = getattr(self.semantic, "dim", 0) or 1
-        self._engines = {k: self._new_engine() for k in KINDS}
+        self._engines = {k: self._new_engine() for k in KINDS} if self.lexical is None else {}
         self._stores = {k: _Store(dim) for k in KINDS}
 
     def _new_engine(self) -> SearchEngine:
-        return SearchEngine(
-            FIELD_WEIGHTS, (), (), tokenizer=self._doc_tokens, query_tokenizer=self._query_tokens
-        )
+        return SearchEngine(FIELD_WEIGHTS, (), (), tokenizer=self._doc_tokens)
+
+    def _engine(self, kind: str) -> SearchEngine:
+        return self._engines[kind] if self.lexical is None else self.lexical.engine(kind)
 
     def __len__(self) -> int:
         return sum(s.n_alive for s in self._stores.values())
@@ -274,11 +290,12 @@ class Matcher:
                 sel = [i for i, it in enumerate(items) if it.kind == kind]
                 k_items = [items[i] for i in sel]
                 k_toks = [toks[i] for i in sel]
-                self._fill_cache(k_items, k_toks)
-                try:
-                    self._engines[kind].build(self._document(it) for it in k_items)
-                finally:
-                    self._doc_tokens.data.clear()
+                if self.lexical is None:
+                    self._fill_cache(k_items, k_toks)
+                    try:
+                        self._engines[kind].build(self._document(it) for it in k_items)
+                    finally:
+                        self._doc_tokens.data.clear()
                 store = _Store(self._dim(), len(k_items) + 16)
                 for s in range(0, len(k_items), 4096):  # bounded temporaries for large corpora
                     store.add(self._rows(k_items[s : s + 4096], k_toks[s : s + 4096]))
@@ -290,11 +307,12 @@ class Matcher:
         toks = self._tokenise(item)
         rows = self._rows([item], [toks])
         with self._lock:
-            self._fill_cache([item], [toks])
-            try:
-                self._engines[item.kind].upsert(self._document(item))
-            finally:
-                self._doc_tokens.data.clear()
+            if self.lexical is None:
+                self._fill_cache([item], [toks])
+                try:
+                    self._engines[item.kind].upsert(self._document(item))
+                finally:
+                    self._doc_tokens.data.clear()
             store = self._stores[item.kind]
             store.add(rows)
             self._maybe_compact(item.kind)
@@ -302,7 +320,8 @@ class Matcher:
     def delete(self, kind: str, item_id: int) -> None:
         self._check_kind(kind)
         with self._lock:
-            self._engines[kind].delete(item_id)
+            if self.lexical is None:
+                self._engines[kind].delete(item_id)
             if self._stores[kind].remove(item_id):
                 self._maybe_compact(kind)
 
@@ -453,7 +472,7 @@ class Matcher:
     def _evidence(self, query: Item, target_kind: str, exclude_ids, exclude_organization):
         """Candidates (rows, ids), their relevance features, query terms, weights and presence."""
         self._check_kind(target_kind)
-        engine = self._engines[target_kind]
+        engine = self._engine(target_kind)
         store = self._stores[target_kind]  # snapshot: a concurrent compaction swaps in a new store
         n = store.n
         if store.n_alive == 0 or not self._semantic_fitted():
@@ -466,15 +485,9 @@ class Matcher:
 
         # lexical candidates
         lex: dict[int, float] = {}
-        # A key of this call alone: two threads matching the same text must not pop each other's tokens.
-        qkey = f"\x00q:{next(_QUERY_KEYS)}:" + query.text()
         pruned = self._query_terms(q_tokens)
         if pruned:
-            self._query_tokens.data[qkey] = pruned
-            try:
-                hits = engine.retrieve(qkey, self.lexical_pool * 5 + len(exclude))
-            finally:
-                self._query_tokens.data.pop(qkey, None)
+            hits = engine.retrieve_tokens(pruned, self.lexical_pool * 5 + len(exclude), content_only=True)
             lex = {i: s for i, s in hits if i not in exclude}
             if exclude_organization is not None:  # before the pool is cut: own items must not crowd it
                 own = store.org
@@ -516,11 +529,7 @@ class Matcher:
             return None
         ids = store.ids[rows]
 
-        self._query_tokens.data[qkey] = pruned
-        try:
-            terms, idf, known, tf = engine.presence(qkey, ids.tolist())
-        finally:
-            self._query_tokens.data.pop(qkey, None)
+        terms, idf, known, tf = engine.presence_tokens(pruned, ids.tolist(), fields=LEXICAL_FIELDS)
         weights = R.term_weights(terms, idf)
         x = R.features(
             tf,

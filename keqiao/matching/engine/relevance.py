@@ -251,8 +251,8 @@ def fit(
 # judged needs, each posed twice (the short need and the full posting), every candidate of their pools,
 # and reported on half "b" (docs/benchmarks.md).
 DEFAULT = RelevanceModel(
-    relevant=((1.1163, 0.6257, 3.3023, 3.6207, -0.0587, 6.0907, -0.1093, 0.8034, 0.0), -8.4338),
-    answer=((1.621, 1.1674, 0.6498, 0.486, 0.799, 7.2003, 1.3939, -0.9382, 1.1315), -8.5366),
+    relevant=((1.1168, 0.7093, 3.2726, 3.6115, -0.0432, 6.0827, -0.0954, 0.7864, 0.0), -8.4255),
+    answer=((1.6217, 1.1896, 0.6328, 0.4765, 0.8013, 7.2374, 1.3673, -0.9403, 1.113), -8.5375),
     gate=0.35,
     good=0.05,
     strong=0.4,
