@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 
@@ -48,6 +49,11 @@ def achievement_visible_to(user, pk: int) -> Achievement:
     raise Http404
 
 
+def attachment_or_404(pk: int) -> Attachment:
+    """An attachment with its achievement (the caller decides who may see it)."""
+    return get_object_or_404(Attachment.objects.select_related("achievement"), pk=pk)
+
+
 def can_see_private(user, achievement: Achievement) -> bool:
     """Owners and the bureau see confidential details, contacts, private attachments and history."""
     return achievement.organization_id in user_organization_ids(user) or user_is_bureau(user)
@@ -59,6 +65,11 @@ def can_edit(user, achievement: Achievement) -> bool:
 
 def achievements_of_user(user) -> QuerySet[Achievement]:
     return _base().filter(organization_id__in=user_organization_ids(user)).order_by("-updated_at")
+
+
+def latest_of_organization(organization_id: int, *, limit: int = 200) -> list[Achievement]:
+    """The organisation's achievements in any state, newest first (for linking them to its records)."""
+    return list(Achievement.objects.filter(organization_id=organization_id).order_by("-id")[:limit])
 
 
 def review_queue() -> QuerySet[Achievement]:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,7 +25,6 @@ from . import selectors, services
 from .choices import Status
 from .facets import facet_groups
 from .forms import AchievementForm, AttachmentForm, IPItemFormSet, NoteForm, ReturnForm, ip_items_from_formset
-from .models import Attachment
 from .search import FACETS, SORT_OPTIONS
 
 PER_PAGE = 20
@@ -95,7 +94,7 @@ def achievement_detail(request, pk: int):
 
 
 def attachment_download(request, pk: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("achievement"), pk=pk)
+    attachment = selectors.attachment_or_404(pk)
     achievement = attachment.achievement
     allowed = selectors.can_see_private(request.user, achievement) or (
         attachment.is_public and achievement.is_public
@@ -297,7 +296,7 @@ def attachment_upload(request, pk: int):
 @login_required
 @require_POST
 def attachment_delete(request, pk: int):
-    attachment = get_object_or_404(Attachment.objects.select_related("achievement"), pk=pk)
+    attachment = selectors.attachment_or_404(pk)
     if not selectors.can_see_private(request.user, attachment.achievement):
         raise Http404
     try:

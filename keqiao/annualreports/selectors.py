@@ -94,6 +94,33 @@ def supervised_organization_ids(user) -> set[int]:
     )
 
 
+def reporting_years() -> list[ReportingYear]:
+    return list(ReportingYear.objects.all())
+
+
+def reporting_year(year) -> ReportingYear | None:
+    """The reporting year ``year`` (an int or the text of one), None when there is none."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        return None
+    if not 1900 <= year <= 9999:
+        return None
+    return ReportingYear.objects.filter(year=year).first()
+
+
+def reports_by_organization_and_year(organizations) -> dict[tuple[int, int], AnnualReport]:
+    """The reports of ``organizations`` keyed by (organisation id, reporting year id): one query."""
+    return {
+        (r.organization_id, r.reporting_year_id): r
+        for r in AnnualReport.objects.filter(organization__in=organizations).select_related("reporting_year")
+    }
+
+
+def report_of(organization: Organization, year: int) -> AnnualReport | None:
+    return AnnualReport.objects.filter(organization=organization, reporting_year__year=year).first()
+
+
 def current_reporting_year(today: datetime.date | None = None) -> ReportingYear | None:
     """The latest year whose window is open (else the latest year)."""
     today = today or timezone.localdate()

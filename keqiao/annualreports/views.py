@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
-from keqiao.achievements.models import Achievement
+from keqiao.achievements import selectors as achievement_selectors
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
@@ -43,17 +43,14 @@ def index(request):
     supervised = selectors.supervised_organization_ids(user)
     if not (bureau or my_orgs or supervised):
         raise Http404
-    years = list(ReportingYear.objects.all())
+    years = selectors.reporting_years()
     selected = _selected_year(request, years)
     today = timezone.localdate()
     context = {"years": years, "selected": selected, "bureau": bureau, "today": today}
     if bureau and selected is not None:
         context["overview"] = selectors.overview(selected, today=today)
     if my_orgs:
-        reports = {
-            (r.organization_id, r.reporting_year_id): r
-            for r in AnnualReport.objects.filter(organization__in=my_orgs).select_related("reporting_year")
-        }
+        reports = selectors.reports_by_organization_and_year(my_orgs)
         context["mine"] = [
             {
                 "organization": org,
@@ -90,7 +87,7 @@ def start(request):
         year = int(request.POST.get("year", ""))
     except ValueError as exc:
         raise Http404 from exc
-    existing = AnnualReport.objects.filter(organization=org, reporting_year__year=year).first()
+    existing = selectors.report_of(org, year)
     if existing is not None:
         return redirect(existing)
     try:
@@ -266,7 +263,7 @@ def export_pdf(request, pk: int):
 def aggregate_xlsx(request):
     if not user_is_bureau(request.user):
         raise Http404
-    ry = ReportingYear.objects.filter(year=request.GET.get("year") or 0).first()
+    ry = selectors.reporting_year(request.GET.get("year"))
     if ry is None:
         raise Http404
     return _download(
@@ -307,7 +304,7 @@ def projects(request):
 def project(request, pk: int):
     p = selectors.plan_project_visible_to(request.user, pk)
     undertaker = p.organization_id in user_organization_ids(request.user)
-    achievements = list(Achievement.objects.filter(organization_id=p.organization_id).order_by("-id")[:200])
+    achievements = achievement_selectors.latest_of_organization(p.organization_id, limit=200)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     mark_form = forms.MarkReportForm(
         request.POST if action == "mark" else None,

@@ -36,6 +36,11 @@ def can_see_contract(user, contract: Contract) -> bool:
     return user_is_contract_office(user) and contract.status != choices.ContractStatus.DRAFT
 
 
+def contract_of_deal(deal) -> Contract | None:
+    """The contract filed for ``deal``, if any (a deal has at most one)."""
+    return Contract.objects.filter(deal=deal).first()
+
+
 def contract_visible_to(user, pk: int) -> Contract:
     contract = _contracts().filter(pk=pk).first()
     if contract is None or not can_see_contract(user, contract):

@@ -31,7 +31,6 @@ from keqiao.negotiations.selectors import deal_visible_to, side_of
 from . import choices, forms, selectors, services
 from . import statistics as stats
 from .exports import contracts_xlsx
-from .models import Contract
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -80,7 +79,7 @@ def contract_new(request):
         side = side_of(request.user, deal)
         if side is None:
             raise Http404
-        existing = Contract.objects.filter(deal=deal).first()
+        existing = selectors.contract_of_deal(deal)
         if existing is not None:
             return redirect(existing)
         organizations = [side]

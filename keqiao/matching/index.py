@@ -179,8 +179,11 @@ class SearchIndexes:
     once per process. Stateless, so a matcher snapshot pickles only this reference."""
 
     def engine(self, kind: str) -> search_engine.SearchEngine:
+        # MatchIndex.refresh keeps the search indexes as fresh as the matcher (apply_changes); an index
+        # not loaded yet in this process is loaded or built here.
         index = get_index(kind)
-        index.refresh()
+        if index.engine is None:
+            index.refresh()
         return index.engine
 
 
@@ -256,20 +259,28 @@ class MatchIndex:
             return len(items)
 
     def refresh(self) -> None:
+        """Bring the matcher up to the committed state, and the search indexes it takes its lexical
+        candidates from with it (one read of the change log serves both)."""
         if self.matcher is None:
             started = time.perf_counter()
             if self._load_snapshot():
                 logger.info("matcher loaded from snapshot in %.2fs", time.perf_counter() - started)
-                return
-            n = self.rebuild()
-            logger.info("matcher built: %d items in %.2fs", n, time.perf_counter() - started)
+            else:
+                n = self.rebuild()
+                logger.info("matcher built: %d items in %.2fs", n, time.perf_counter() - started)
+            self._sync_search([], since=self.last_change_id)
             return
         self._catch_up()
 
+    def _sync_search(self, changes, *, since: int) -> None:
+        if self.matcher is not None and self.matcher.lexical is not None:
+            for kind in KINDS:
+                get_index(kind).apply_changes(changes, since=since)
+
     def _catch_up(self) -> None:
-        changes = list(
-            IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id")
-        )
+        since = self.last_change_id
+        changes = list(IndexChange.objects.filter(id__gt=since).values_list("id", "kind", "object_id"))
+        self._sync_search(changes, since=since)
         if not changes:
             return
         if self.empty:

@@ -6,7 +6,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.accounts.models import User
 from keqiao.accounts.selectors import (
     brokers,
     user_holder_organizations,
@@ -299,7 +298,7 @@ def _room_form_post(request, deal, action: str, bound: dict):
             elif action == "terminate":
                 services.deal_terminate(deal=deal, by=user, reason=data["reason"])
             elif action == "invite":
-                services.broker_invite(deal=deal, by=user, broker=User.objects.get(pk=data["broker"]))
+                services.broker_invite(deal=deal, by=user, broker=brokers().get(pk=data["broker"]))
         except DomainError as exc:
             add_to_form(form, exc)
         else:

@@ -149,6 +149,18 @@ class ListingIndex:
         changes = list(
             IndexChange.objects.filter(id__gt=self.last_change_id).values_list("id", "kind", "object_id")
         )
+        self._apply(changes)
+
+    def apply_changes(self, changes: list[tuple[int, str, int]], *, since: int) -> None:
+        """Apply change-log rows (id, kind, object id) that another reader of the log (the matcher) has
+        read: every row after ``since``. Saves this index its own read of the log; when it is not loaded
+        yet or is behind ``since``, it reads the log itself."""
+        if self.engine is None or self.last_change_id < since:
+            self.refresh()
+            return
+        self._apply([c for c in changes if c[0] > self.last_change_id])
+
+    def _apply(self, changes: list[tuple[int, str, int]]) -> None:
         if not changes:
             return
         with self._lock:

@@ -126,6 +126,39 @@ def attachment_visible_to(user, report_pk: int, attachment_pk: int) -> ReportAtt
     return attachment
 
 
+def assignments_of_departments(department_ids) -> list[TaskAssignment]:
+    """The task assignments of these departments, in plan and task order."""
+    return list(
+        TaskAssignment.objects.filter(department_id__in=department_ids)
+        .select_related("task", "task__plan", "department")
+        .order_by("task__plan_id", "task__number", "position")
+    )
+
+
+def report_states(task_ids, period: str) -> tuple[dict[tuple[int, int], tuple[int, str]], dict[int, str]]:
+    """For the tasks ``task_ids`` in ``period``: (task id, department id) → (report id, status) of the
+    reports filed, and task id → status of the consolidations. Two queries."""
+    reports = {
+        (t, d): (pk, status)
+        for pk, t, d, status in ProgressReport.objects.filter(
+            task_id__in=task_ids, period=period
+        ).values_list("pk", "task_id", "department_id", "status")
+    }
+    consolidated = dict(
+        Consolidation.objects.filter(task_id__in=task_ids, period=period).values_list("task_id", "status")
+    )
+    return reports, consolidated
+
+
+def report_of(task: Task, department: Department, period: str) -> ProgressReport | None:
+    """The department's report on the task for the period, with its figures and attachments."""
+    return (
+        ProgressReport.objects.prefetch_related("figures", "attachments")
+        .filter(task=task, department=department, period=period)
+        .first()
+    )
+
+
 def consolidation_of(task: Task, period: str) -> Consolidation | None:
     return (
         Consolidation.objects.select_related("consolidated_by", "department")

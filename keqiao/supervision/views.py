@@ -11,14 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError, add_to_form
-from keqiao.governance.models import TaskAssignment
 from keqiao.governance.selectors import user_departments
 
 from . import forms, selectors, services
 from .models import (
     DUE_AFTER_DAYS,
-    Consolidation,
-    ProgressReport,
     ProgressStatus,
     is_overdue,
     parse_period,
@@ -61,21 +58,8 @@ def home(request):
     if period > period_of(today):
         period = period_of(today)
     mine = {d.pk: d for d in departments}
-    assignments = list(
-        TaskAssignment.objects.filter(department_id__in=mine)
-        .select_related("task", "task__plan", "department")
-        .order_by("task__plan_id", "task__number", "position")
-    )
-    task_ids = {a.task_id for a in assignments}
-    reports = {
-        (t, d): (pk, status)
-        for pk, t, d, status in ProgressReport.objects.filter(
-            task_id__in=task_ids, period=period
-        ).values_list("pk", "task_id", "department_id", "status")
-    }
-    consolidated = dict(
-        Consolidation.objects.filter(task_id__in=task_ids, period=period).values_list("task_id", "status")
-    )
+    assignments = selectors.assignments_of_departments(mine)
+    reports, consolidated = selectors.report_states({a.task_id for a in assignments}, period)
     overdue = is_overdue(period, today)
     rows = []
     for a in assignments:
@@ -227,11 +211,7 @@ def report_edit(request, pk: int):
         if len(access.departments) > 1 and dept_id:
             raise Http404
         department = access.departments[0]
-    report = (
-        ProgressReport.objects.prefetch_related("figures", "attachments")
-        .filter(task=task, department=department, period=period)
-        .first()
-    )
+    report = selectors.report_of(task, department, period)
     attachments = list(report.attachments.all()) if report else []
     initial = forms.ReportForm.initial_for(report) if report else {}
     form = forms.ReportForm(
