@@ -4,12 +4,13 @@ Every e-mail closes with the footers registered by the apps above (the notificat
 unsubscribe link): this module imports none of them.
 """
 
+import functools
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.template import Context, Engine, engines
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,19 @@ def register_footer(footer: Footer) -> None:
         _footers.append(footer)
 
 
+@functools.cache
+def _text_engine() -> Engine:
+    """The project's templates without HTML autoescaping: a plain-text e-mail is not HTML, so a title
+    with “&” or quotes must arrive as typed, not as “&amp;” or “&quot;”."""
+    main = engines["django"].engine
+    return Engine(dirs=main.dirs, app_dirs=main.app_dirs, libraries=main.libraries, autoescape=False)
+
+
+def render_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template (e-mail subject or body) without HTML escaping."""
+    return _text_engine().get_template(template_name).render(Context(context, autoescape=False))
+
+
 def send_to_users(users, template: str, context: dict) -> int:
     """Send `template`_subject.txt / _body.txt to each user with an address; returns the count sent.
 
@@ -35,8 +49,8 @@ def send_to_users(users, template: str, context: dict) -> int:
             continue
         with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
             ctx = {**context, "user": user, "SITE_URL": settings.SITE_URL}
-            subject = render_to_string(f"{template}_subject.txt", ctx).strip()
-            body = render_to_string(f"{template}_body.txt", ctx)
+            subject = " ".join(render_text(f"{template}_subject.txt", ctx).split())
+            body = render_text(f"{template}_body.txt", ctx)
             footer = "\n".join(str(f(user)) for f in _footers)
             if footer:
                 body += "\n--\n" + footer + "\n"
