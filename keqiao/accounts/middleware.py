@@ -56,8 +56,8 @@ TWO_FACTOR_RECHECK_SECONDS = 300
 
 
 def remember_two_factor(request, user) -> None:
-    """Receiver of user_logged_in (and called after setup or removal): what the session knows about the
-    user's authenticator app, so that pages need no query for it."""
+    """What the session knows about the user's authenticator app, so that pages need no query for it:
+    written at sign-in and after setting one up, re-read every five minutes."""
     if request is not None and hasattr(request, "session"):
         request.session[TWO_FACTOR_STATE] = [twofactor.is_enabled(user), int(time.time())]
 
