@@ -6,6 +6,7 @@ instead be given as NAME_FILE, the path of a file holding the value (for
 secrets mounted by the orchestrator).
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,3 +60,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or CIDR ranges ("10.0.0.0/8, 2001:db8::/32"); empty when
+    unset. A value that is not an address or range stops start-up."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an IP address or CIDR range.") from exc
+    return values

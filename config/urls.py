@@ -23,7 +23,7 @@ urlpatterns = [
     path("accounts/", include("keqiao.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path(settings.KEQIAO["ADMIN_PATH"], admin.site.urls),  # KEQIAO_ADMIN_PATH
 ]
 
 if settings.DEBUG:

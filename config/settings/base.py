@@ -1,12 +1,14 @@
 """Settings shared by every environment; environments override in thin modules."""
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_required, env_str  # noqa: F401
+from config.env import env_bool, env_int, env_list, env_networks, env_required, env_str  # noqa: F401
 from config.observability import env_admins, env_log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -17,7 +19,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "keqiao.accounts.admin_config.KeqiaoAdminConfig",  # django.contrib.admin behind the platform's sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +28,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "ninja",  # the API docs' Swagger UI from the package's own static files, not a CDN
     "csp",
@@ -53,12 +58,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "keqiao.common.middleware.ChineseFirstLocaleMiddleware",
     "keqiao.common.input_guard.RejectNulMiddleware",
+    "keqiao.accounts.middleware.AdminNetworkMiddleware",
     "keqiao.common.middleware.PrivateDownloadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "keqiao.accounts.middleware.OfficialIdleTimeoutMiddleware",
+    "keqiao.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -116,12 +124,25 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 3600)
 LOGIN_REDIRECT_URL = "portal:workbench"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login rate limiting (django-axes): lock a username+IP pair after repeated failures.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in throttling (docs/operator-guide.md §6.1): django-axes records the failures and refuses locked
+# sign-ins; the rules (per address, per account from one address, per account; locks that double up to
+# a short cap) are decided in keqiao/accounts/throttling.py, which says why axes' own check is replaced.
+AXES_HANDLER = "keqiao.accounts.throttling.SignInThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "keqiao.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "keqiao.common.network.client_ip"  # X-Forwarded-For only from trusted proxies
+AXES_LOCKOUT_PARAMETERS = ["ip_address", ["username", "ip_address"], "username"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # one account from one address
+# How long failures are remembered (each lock itself lasts minutes, see KEQIAO["SIGNIN_LOCK_*"]).
+AXES_COOLOFF_TIME = timedelta(hours=env_int("KEQIAO_SIGNIN_MEMORY_HOURS", 24))
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Attempts while locked are refused without being counted: nobody can stretch a lock by hammering it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+
+# Two-factor sign-in (keqiao/accounts/twofactor.py): codes from an authenticator app (django-otp), the
+# issuer shown in the app; keys are not shown in the admin. Each wrong code doubles the wait before the
+# next try (1, 2, 4, … seconds).
+OTP_TOTP_ISSUER = "科桥 Keqiao"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -199,6 +220,22 @@ LOGGING = {
 }
 
 # Domain settings (see docs/operator-guide.md).
+_RESERVED_PATHS = (
+    "accounts",
+    "achievements",
+    "demands",
+    "matching",
+    "deals",
+    "governance",
+    "supervision",
+    "annual-reports",
+    "i18n",
+    "api",
+    "static",
+    "media",
+    "healthz",
+    "holders",
+)
 _OFFICE_CODE = env_str("KEQIAO_REGISTRATION_OFFICE_CODE", "511")
 if not (_OFFICE_CODE and len(_OFFICE_CODE) == 3 and _OFFICE_CODE.isdigit()):
     from django.core.exceptions import ImproperlyConfigured
@@ -210,6 +247,14 @@ if not (len(_CONTRACT_REGION) == 6 and _CONTRACT_REGION.isdigit()):
 
     raise ImproperlyConfigured(
         f"KEQIAO_CONTRACT_REGION_CODE={_CONTRACT_REGION!r} must be a 6-digit GB/T 2260 code."
+    )
+_ADMIN_PATH = env_str("KEQIAO_ADMIN_PATH", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", _ADMIN_PATH or "") or _ADMIN_PATH.split("/")[0] in _RESERVED_PATHS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"KEQIAO_ADMIN_PATH={_ADMIN_PATH!r} must be path segments of letters, digits, - or _, each ending "
+        f"in '/' (e.g. 'office-admin/'), and must not start with one of the site's own: {', '.join(_RESERVED_PATHS)}."
     )
 KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
@@ -242,6 +287,20 @@ KEQIAO = {
     # and the yearly technology transaction target of the action plan (yuan).
     "CONTRACT_REGION_CODE": _CONTRACT_REGION,
     "ANNUAL_TRANSACTION_TARGET": env_int("KEQIAO_ANNUAL_TRANSACTION_TARGET", 100_000_000),
+    # Officials must sign in with a code from an authenticator app (on in production, off in the demo).
+    "2FA_REQUIRED_FOR_OFFICIALS": env_bool("KEQIAO_2FA_REQUIRED_FOR_OFFICIALS", False),
+    # The admin's path, and the networks it answers to (CIDR ranges; empty: every network).
+    "ADMIN_PATH": _ADMIN_PATH,
+    "ADMIN_ALLOWED_NETWORKS": env_networks("KEQIAO_ADMIN_ALLOWED_NETWORKS"),
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges; empty: none, the
+    # client is REMOTE_ADDR). Used by sign-in throttling and the admin's network allow-list.
+    "TRUSTED_PROXIES": env_networks("KEQIAO_TRUSTED_PROXIES"),
+    # Sign-in throttling rules (keqiao/accounts/throttling.py); a limit of 0 turns its rule off.
+    "SIGNIN_ADDRESS_LIMIT": env_int("KEQIAO_SIGNIN_ADDRESS_LIMIT", 10),
+    "SIGNIN_ACCOUNT_LIMIT": env_int("KEQIAO_SIGNIN_ACCOUNT_LIMIT", 10),
+    "SIGNIN_KNOWN_ADDRESS_DAYS": env_int("KEQIAO_SIGNIN_KNOWN_ADDRESS_DAYS", 30),
+    "SIGNIN_LOCK_MINUTES": env_int("KEQIAO_SIGNIN_LOCK_MINUTES", 1),
+    "SIGNIN_LOCK_MAX_MINUTES": env_int("KEQIAO_SIGNIN_LOCK_MAX_MINUTES", 15),
 }
 
 # Content-Security-Policy (django-csp): scripts and everything else only from the platform itself; no

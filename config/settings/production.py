@@ -25,3 +25,6 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)  # opt-in: preload 
 if not SECURE_HSTS_PRELOAD:
     # Preload is a deliberate opt-in for a government domain (docs/operator-guide.md §2.5), not an oversight.
     SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "security.W021"]
+
+# Officials sign in with a code from an authenticator app (docs/operator-guide.md §6.2).
+KEQIAO = {**KEQIAO, "2FA_REQUIRED_FOR_OFFICIALS": env_bool("KEQIAO_2FA_REQUIRED_FOR_OFFICIALS", True)}

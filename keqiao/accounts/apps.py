@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in  # app registry is ready only here
 
-        from .middleware import mark_signed_in  # imports the models: only once apps are loaded
+        # imports the models: only once apps are loaded
+        from .middleware import mark_signed_in, two_factor_signed_in
 
         user_logged_in.connect(mark_signed_in, dispatch_uid="accounts.mark_signed_in")
+        user_logged_in.connect(two_factor_signed_in, dispatch_uid="accounts.two_factor_signed_in")

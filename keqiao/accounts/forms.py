@@ -158,3 +158,61 @@ class OrganizationProfileForm(forms.ModelForm):
         model = Organization
         fields = ["address", "website", "description", "contact_name", "contact_phone", "contact_email"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of signing in: the app's six digits, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (code.isdigit() and len(code) == 6) and not (code.isalnum() and len(code) == 10):
+            raise forms.ValidationError(
+                _("Type the 6 digits from your authenticator app, or a recovery code like abcde-fghjk.")
+            )
+        return code
+
+
+class TwoFactorSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("After adding Keqiao to the app, type the 6 digits it shows."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed to replace the authenticator app you use now."),
+    )
+
+    def __init__(self, *args, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if replacing:
+            self.fields["password"].required = True
+        else:
+            del self.fields["password"]
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Type the 6 digits the app shows."))
+        return code
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -1,12 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", security_views.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", security_views.security, name="security"),
+    path("security/two-factor/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("security/two-factor/disable/", security_views.two_factor_disable, name="two_factor_disable"),
+    path("security/recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
     path("register/", views.register, name="register"),
     path(
         "password/",
@@ -23,10 +28,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

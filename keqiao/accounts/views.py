@@ -1,5 +1,7 @@
 """Sign-in, organisation self-registration, members and verification by the bureau."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -7,14 +9,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.views import object_or_404
 
-from . import selectors, services
+from . import security_views, selectors, services, throttling, twofactor
 from .forms import DecisionForm, LoginForm, MemberForm, OrganizationProfileForm, OrganizationRegistrationForm
 from .models import Membership, Organization
 
@@ -35,10 +37,36 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().form_valid(form)
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also forgets the account's failed sign-ins, so
+    an official paused by someone else's guesses gets back in at once."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.clear_account(form.user.get_username())
+        return response
+
+
 class LoginView(auth_views.LoginView):
+    """The password step. A user with an authenticator app goes on to the code step before being signed
+    in; an official who must use one and has none is signed in and sent to set it up."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if twofactor.is_enabled(user):
+            return security_views.start_code_step(self.request, user, self.get_success_url())
+        response = super().form_valid(form)
+        if twofactor.required_for(user):
+            setup = reverse("accounts:two_factor_setup")
+            return redirect(f"{setup}?{urlencode({'next': self.get_success_url()})}")
+        return response
 
 
 def register(request):

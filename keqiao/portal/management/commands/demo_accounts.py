@@ -1,5 +1,6 @@
 """Print the demo accounts."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from keqiao.accounts.models import Membership
@@ -11,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-        self.stdout.write(f"  {'admin':10} platform administrator (Django admin at /admin/)")
+        admin_path = "/" + settings.KEQIAO["ADMIN_PATH"]
+        self.stdout.write(f"  {'admin':10} platform administrator (Django admin at {admin_path})")
         for username, full_name, org, *_rest in [*ORGANIZATIONS, PENDING_ORG]:
             self.stdout.write(f"  {username:10} {full_name} · {org}")
 
@@ -24,4 +26,9 @@ class Command(BaseCommand):
             .order_by("user__username")
         ):
             self.stdout.write(f"  {m.user.username:10} {m.user.full_name} · {m.organization.name}")
+        if not settings.KEQIAO.get("2FA_REQUIRED_FOR_OFFICIALS"):
+            self.stdout.write(
+                "  Two-factor sign-in is optional here: turn it on under Workbench → Account security "
+                "(KEQIAO_2FA_REQUIRED_FOR_OFFICIALS=1 requires it of officials)."
+            )
         self.stdout.write("")
