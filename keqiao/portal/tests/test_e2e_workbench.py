@@ -34,6 +34,7 @@ def test_enterprise_workbench_at_desk_and_phone(
     browser, live_server, owner, outsider, other_org, make_achievement
 ):
     achievement = make_achievement("published", title="泡菜低温杀菌保脆技术")
+    make_achievement("submitted", title="竹编机械化编织装置")
     deal = deal_services.deal_express_interest(
         by=outsider,
         organization=other_org,
@@ -83,3 +84,11 @@ def test_enterprise_workbench_at_desk_and_phone(
     screenshot(page, "demand-error-summary-phone.png", full_page=False)
     summary.locator("a[data-focus=id_title]").click()
     expect(page.locator("#id_title")).to_be_focused()
+
+    # The bureau's workbench leads with its review queue and offers no registration of achievements.
+    officer = sign_in(browser, live_server.url, "bureau", "/accounts/dashboard/")
+    expect(officer.locator("#awaiting")).to_contain_text("项成果待审核")
+    expect(officer.locator("#quick-actions")).not_to_contain_text("科技成果登记")
+    screenshot(officer, "workbench-bureau-desk.png")
+    officer.set_viewport_size({"width": 390, "height": 844})
+    screenshot(officer, "workbench-bureau-phone.png")

@@ -134,7 +134,13 @@ EXPECTED = {
     ),
     "department": (
         ["Task supervision", "Plan progress"],
-        [REGISTER_ACHIEVEMENT, PUBLISH_DEMAND, "achievements to review", "My achievements and their matches"],
+        [
+            REGISTER_ACHIEVEMENT,
+            PUBLISH_DEMAND,
+            "achievements to review",
+            "My achievements and their matches",
+            "My negotiations",
+        ],
     ),
     "county": (
         [PUBLISH_DEMAND, "My demands and their matches", "Plan progress"],
