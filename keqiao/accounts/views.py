@@ -116,10 +116,17 @@ def decide_organization(request, pk: int, decision: str):
     try:
         if decision == "verify":
             services.organization_verify(organization=organization, by=request.user, note=note)
-            messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
+            messages.success(
+                request,
+                _("%(name)s is verified: its members can now publish and negotiate, and are told.")
+                % {"name": organization.name},
+            )
         elif decision == "reject":
             services.organization_reject(organization=organization, by=request.user, note=note)
-            messages.success(request, _("%(name)s was rejected.") % {"name": organization.name})
+            messages.success(
+                request,
+                _("%(name)s was rejected; its members are told your reason.") % {"name": organization.name},
+            )
         else:
             raise Http404
     except DomainError as exc:
@@ -145,24 +152,49 @@ def organization_members(request, pk: int):
         try:
             if "add_member" in request.POST and member_form.is_valid():
                 services.member_create(organization=organization, by=request.user, **member_form.cleaned_data)
-                messages.success(request, _("The member was added."))
+                messages.success(
+                    request,
+                    _("%(name)s (%(username)s) was added to %(organization)s and can sign in now.")
+                    % {
+                        "name": member_form.cleaned_data["full_name"],
+                        "username": member_form.cleaned_data["username"],
+                        "organization": organization.name,
+                    },
+                )
                 return redirect("accounts:members", pk=pk)
             if "save_profile" in request.POST and profile_form.is_valid():
                 services.organization_update_profile(
                     organization=organization, by=request.user, data=profile_form.cleaned_data
                 )
-                messages.success(request, _("The profile was saved."))
+                messages.success(
+                    request,
+                    _("The profile of %(organization)s was saved; its public page shows it.")
+                    % {"organization": organization.name},
+                )
                 return redirect("accounts:members", pk=pk)
             if "membership" in request.POST:
                 membership = object_or_404(Membership, request.POST["membership"], organization=organization)
                 if request.POST.get("op") == "remove":
                     services.member_remove(membership=membership, by=request.user)
-                    messages.success(request, _("The member was removed."))
+                    messages.success(
+                        request,
+                        _("%(user)s was removed from %(organization)s and can no longer act for it.")
+                        % {"user": membership.user, "organization": organization.name},
+                    )
                 else:
                     services.member_set_role(
                         membership=membership, by=request.user, role=request.POST.get("role", "")
                     )
-                    messages.success(request, _("The role was changed."))
+                    membership.refresh_from_db()
+                    messages.success(
+                        request,
+                        _("%(user)s is now %(role)s of %(organization)s.")
+                        % {
+                            "user": membership.user,
+                            "role": membership.get_role_display(),
+                            "organization": organization.name,
+                        },
+                    )
                 return redirect("accounts:members", pk=pk)
         except DomainError as exc:
             if "add_member" in request.POST:

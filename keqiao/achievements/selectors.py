@@ -1,8 +1,11 @@
 """Reads of achievements, already scoped to what the user may see."""
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 
@@ -78,3 +81,18 @@ def review_queue() -> QuerySet[Achievement]:
 
 def achievement_events(achievement: Achievement) -> QuerySet[AchievementEvent]:
     return AchievementEvent.objects.filter(achievement=achievement).select_related("actor")
+
+
+def expiring_of_user(user, days: int = 30) -> QuerySet[Achievement]:
+    """The user's published achievements whose listing expires within ``days`` days, soonest first."""
+    now = timezone.now()
+    return (
+        Achievement.objects.filter(
+            organization_id__in=user_organization_ids(user),
+            status=Status.PUBLISHED,
+            expires_at__gte=now,
+            expires_at__lte=now + datetime.timedelta(days=days),
+        )
+        .only("pk", "title", "expires_at", "status", "organization_id")
+        .order_by("expires_at")
+    )

@@ -152,14 +152,14 @@ def _save_form(request, achievement=None):
     organization = next((o for o in orgs if o.pk == org_id), orgs[0])
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            if achievement is None:
+            created = achievement is None
+            if created:
                 achievement = services.achievement_create(
                     by=request.user,
                     organization=organization,
                     data=form.service_data(),
                     ip_items=ip_items_from_formset(formset),
                 )
-                messages.success(request, _("The achievement was saved as a draft."))
             else:
                 services.achievement_update(
                     achievement=achievement,
@@ -167,16 +167,32 @@ def _save_form(request, achievement=None):
                     data=form.service_data(),
                     ip_items=ip_items_from_formset(formset),
                 )
-                messages.success(request, _("Your changes were saved."))
             if "submit" in request.POST:
                 try:
                     services.achievement_submit(achievement=achievement, by=request.user)
                 except DomainError as exc:
                     # The draft is saved; say why it could not be submitted and continue from the draft,
                     # so that posting again does not create a second copy.
-                    messages.error(request, str(exc.message))
+                    messages.error(
+                        request,
+                        _("Achievement “%(title)s” was saved as a draft but not submitted: %(reason)s")
+                        % {"title": achievement.title, "reason": exc.message},
+                    )
                     return redirect(achievement.get_absolute_url())
-                messages.success(request, _("The achievement was submitted to the S&T bureau for review."))
+                messages.success(request, str(ACTIONS["submit"][1]) % {"title": achievement.title})
+            elif created:
+                messages.success(
+                    request,
+                    _(
+                        "Achievement “%(title)s” was saved as a draft; submit it for review when it is complete."
+                    )
+                    % {"title": achievement.title},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Your changes to achievement “%(title)s” were saved.") % {"title": achievement.title},
+                )
             return redirect(achievement.get_absolute_url())
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
@@ -217,39 +233,70 @@ def achievement_edit(request, pk: int):
 ACTIONS = {
     "submit": (
         lambda a, u, p: services.achievement_submit(achievement=a, by=u),
-        gettext_lazy("The achievement was submitted to the S&T bureau for review."),
+        gettext_lazy(
+            "Achievement “%(title)s” was submitted for review; the S&T bureau will tell you its decision."
+        ),
     ),
     "publish": (
         lambda a, u, p: services.achievement_publish(achievement=a, by=u),
-        gettext_lazy("The achievement is now published in the showcase."),
+        gettext_lazy(
+            "Achievement “%(title)s” is published in the showcase; followers of its field are told."
+        ),
     ),
     "withdraw": (
         lambda a, u, p: services.achievement_withdraw(achievement=a, by=u, note=p.get("note", "")),
-        gettext_lazy("The achievement was withdrawn from the showcase."),
+        gettext_lazy(
+            "Achievement “%(title)s” was withdrawn from the showcase; it no longer appears in searches."
+        ),
     ),
     "renew": (
         lambda a, u, p: services.achievement_renew(achievement=a, by=u),
-        gettext_lazy("The listing was renewed."),
+        gettext_lazy("The listing of achievement “%(title)s” was renewed and stays in the showcase."),
     ),
     "revise": (
         lambda a, u, p: services.achievement_revise(achievement=a, by=u),
-        gettext_lazy("The achievement is a draft again; edit it and submit it for review."),
+        gettext_lazy("Achievement “%(title)s” is a draft again; edit it and submit it for review."),
     ),
     "approve": (
         lambda a, u, p: services.achievement_approve(achievement=a, by=u, note=p.get("note", "")),
-        gettext_lazy("The achievement was approved and its registration number issued."),
+        gettext_lazy(
+            "Achievement “%(title)s” was approved and its registration number issued; its owner can publish it."
+        ),
     ),
     "return": (
         lambda a, u, p: services.achievement_return(achievement=a, by=u, comment=p.get("comment", "")),
-        gettext_lazy("The achievement was returned to its owner with your comments."),
+        gettext_lazy("Achievement “%(title)s” was returned to its owner with your comments."),
     ),
     "feature": (
         lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=True),
-        gettext_lazy("The achievement is now featured on the home page."),
+        gettext_lazy("Achievement “%(title)s” is now featured on the home page."),
     ),
     "unfeature": (
         lambda a, u, p: services.achievement_set_featured(achievement=a, by=u, featured=False),
-        gettext_lazy("The achievement is no longer featured."),
+        gettext_lazy("Achievement “%(title)s” is no longer featured on the home page."),
+    ),
+}
+
+# Irreversible actions: (question, what will happen, button); see keqiao.common.confirm.
+CONFIRM = {
+    "approve": (
+        gettext_lazy("Approve achievement “%(title)s”?"),
+        gettext_lazy(
+            "The registration number is issued and cannot be taken back; the owner is told and can publish it."
+        ),
+        gettext_lazy("Approve and issue number"),
+    ),
+    "return": (
+        gettext_lazy("Return achievement “%(title)s” to its owner?"),
+        gettext_lazy("The owner receives your comments and must revise and submit it again."),
+        gettext_lazy("Return to owner"),
+    ),
+    "withdraw": (
+        gettext_lazy("Withdraw achievement “%(title)s” from the showcase?"),
+        gettext_lazy(
+            "It disappears from the showcase, searches and matches; publishing it again needs a new review."
+        ),
+        gettext_lazy("Withdraw"),
     ),
 }
 
@@ -260,7 +307,12 @@ def achievement_action(request, pk: int, action: str):
     """One POST endpoint per transition; the service decides whether the user may perform it."""
     achievement = selectors.achievement_visible_to(request.user, pk)
     return perform_listing_action(
-        request, achievement, action, ACTIONS, may_act=selectors.can_see_private(request.user, achievement)
+        request,
+        achievement,
+        action,
+        ACTIONS,
+        may_act=selectors.can_see_private(request.user, achievement),
+        confirm=CONFIRM,
     )
 
 
@@ -280,7 +332,11 @@ def attachment_upload(request, pk: int):
                 kind=form.cleaned_data["kind"],
                 is_public=form.cleaned_data["is_public"],
             )
-            messages.success(request, _("The file was attached."))
+            messages.success(
+                request,
+                _("“%(file)s” was attached to achievement “%(title)s”.")
+                % {"file": form.cleaned_data["file"].name, "title": achievement.title},
+            )
         except ValidationError as exc:
             for err in exc.messages:
                 messages.error(request, err)
@@ -301,7 +357,11 @@ def attachment_delete(request, pk: int):
         raise Http404
     try:
         services.attachment_remove(attachment=attachment, by=request.user)
-        messages.success(request, _("The file was removed."))
+        messages.success(
+            request,
+            _("“%(file)s” was removed from achievement “%(title)s”.")
+            % {"file": attachment.original_name, "title": attachment.achievement.title},
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect(attachment.achievement.get_absolute_url() + "#attachments")

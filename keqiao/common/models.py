@@ -1,5 +1,6 @@
 """Reference data shared by every app: regions and national classifications."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,53 @@ class ListingEvent(models.Model):
     @property
     def action_label(self) -> str:
         return str(self.EVENT_LABELS.get(self.action, self.action))
+
+    # Labels of keys in `changes` that are not fields of the subject's model.
+    CHANGE_LABELS: dict = {}
+
+    def change_label(self, name: str) -> str:
+        """The verbose name of a changed field of the subject (its raw name if the field is gone)."""
+        if name in self.CHANGE_LABELS:
+            return str(self.CHANGE_LABELS[name])
+        model = self._meta.get_field(self.SUBJECT).related_model
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a field renamed or removed since the event was written
+            return name
+        if getattr(field, "verbose_name", None):
+            return str(field.verbose_name)
+        return str(field.related_model._meta.verbose_name_plural)  # a reverse relation (e.g. IP items)
+
+    def change_value(self, name: str, value) -> str:
+        """A changed value as the history shows it (subclasses format amounts)."""
+        if value in (None, ""):
+            return ""
+        if isinstance(value, list | tuple):
+            return "; ".join(
+                " ".join(str(part) for part in v) if isinstance(v, list | tuple) else str(v) for v in value
+            )
+        return str(value)
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field's verbose name, before, after) of each change, for the history."""
+        changes = self.changes or {}
+        if isinstance(changes, list):
+            changes = dict.fromkeys(changes, "")
+        rows = []
+        for name, pair in changes.items():
+            if isinstance(pair, list | tuple) and len(pair) == 2:
+                before, after = pair
+            else:
+                before, after = "", pair
+            rows.append(
+                (self.change_label(name), self.change_value(name, before), self.change_value(name, after))
+            )
+        return rows
+
+    @property
+    def change_labels(self) -> list[str]:
+        return [label for label, _before, _after in self.change_rows]
 
     @classmethod
     def record(

@@ -45,3 +45,10 @@ def parse_amount(value, *, field: str, required: bool = True, positive: bool = F
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError(_("Amounts are in yuan with at most 2 decimals."), field=field)
     return amount.quantize(Decimal("0.01"))
+
+
+def format_yuan(value) -> str:
+    """An amount for a text whose label states "yuan": grouped thousands and 2 decimals (150,000.00)."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(str(value)):,.2f}"

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .confirm import confirmation_page
 from .errors import DomainError
 
 
@@ -17,20 +18,34 @@ def object_or_404(queryset, pk, **filters):
     return get_object_or_404(queryset, pk=int(text), **filters)
 
 
-def perform_listing_action(request, listing, action: str, actions: dict, *, may_act: bool):
-    """Run one workflow transition from a POST: `actions` maps a name to (service call, success message).
+def perform_listing_action(request, listing, action: str, actions: dict, *, may_act: bool, confirm=None):
+    """Run one workflow transition from a POST: `actions` maps a name to (service call, success message
+    naming the listing as %(title)s and saying what happens next).
 
     The service decides whether this user may perform it; `may_act` (owner or bureau) only keeps
     everybody else from probing. Refusals come back as translated messages on the listing's page.
+    Irreversible actions are named in `confirm` (action → question, what will happen, button): they run
+    only once confirmed (keqiao.common.confirm).
     """
     if action not in actions:
         raise Http404
     if not may_act:
         return HttpResponseForbidden()
+    if confirm and action in confirm:
+        question, consequence, button = confirm[action]
+        page = confirmation_page(
+            request,
+            question=str(question) % {"title": listing.title},
+            consequence=consequence,
+            button=button,
+            cancel_url=listing.get_absolute_url(),
+        )
+        if page is not None:
+            return page
     run, success = actions[action]
     try:
         run(listing, request.user, request.POST)
-        messages.success(request, str(success))
+        messages.success(request, str(success) % {"title": listing.title})
     except DomainError as exc:
         messages.error(request, str(exc.message))
     next_url = request.POST.get("next", "")

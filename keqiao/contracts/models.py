@@ -191,19 +191,6 @@ class ContractEvent(ListingEvent):
     SUBJECT = "contract"
     EVENT_LABELS = choices.CONTRACT_EVENT_LABELS
 
-    @property
-    def change_rows(self) -> list[tuple[str, str, str]]:
-        """(field's verbose name, before, after) for the history."""
-        rows = []
-        for name, pair in (self.changes or {}).items():
-            try:
-                label = str(Contract._meta.get_field(name).verbose_name)
-            except Exception:  # a field renamed since the event was written
-                label = name
-            before, after = (list(pair) + ["", ""])[:2] if isinstance(pair, list | tuple) else ("", pair)
-            rows.append((label, before, after))
-        return rows
-
     contract = models.ForeignKey(
         Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events"
     )

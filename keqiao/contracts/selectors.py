@@ -4,6 +4,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keqiao.accounts.selectors import user_is_contract_office, user_organization_ids
+from keqiao.negotiations.choices import DealStatus
+from keqiao.negotiations.models import Deal
 
 from . import choices
 from .models import Contract
@@ -53,3 +55,18 @@ def contracts_for_office(status: str = "") -> QuerySet[Contract]:
     if status in choices.ContractStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-submitted_at", "-id")
+
+
+def contracts_to_revise(user) -> QuerySet[Contract]:
+    """Contracts the user's organisations filed and the registration office returned for revision."""
+    return _contracts().filter(
+        organization_id__in=user_organization_ids(user), status=choices.ContractStatus.RETURNED
+    )
+
+
+def agreed_deals_without_contract(user) -> QuerySet[Deal]:
+    """Deals of the user's organisations that reached agreement and have no contract filed yet."""
+    orgs = user_organization_ids(user)
+    return Deal.objects.filter(
+        Q(initiator_id__in=orgs) | Q(counterpart_id__in=orgs), status=DealStatus.AGREED, contract__isnull=True
+    )

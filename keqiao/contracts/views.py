@@ -23,6 +23,7 @@ from keqiao.accounts.selectors import (
     user_organization_ids,
     user_sees_statistics,
 )
+from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import XLSX, attachment_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
@@ -108,7 +109,11 @@ def contract_new(request):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("The contract was saved as a draft. Check it, then submit it."))
+            messages.success(
+                request,
+                _("Contract “%(name)s” was saved as a draft. Check it, then submit it for registration.")
+                % {"name": contract.project_name},
+            )
             return redirect(contract)
     return render(
         request,
@@ -141,7 +146,10 @@ def contract_edit(request, pk: int):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("Your changes to contract “%(name)s” were saved.") % {"name": contract.project_name},
+            )
             return redirect(contract)
     return render(
         request, "contracts/contract_form.html", {"form": form, "contract": contract, "deal": contract.deal}
@@ -167,7 +175,11 @@ def contract_correct(request, pk: int):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("The correction was recorded."))
+            messages.success(
+                request,
+                _("The correction of registered contract “%(name)s” was recorded in its history.")
+                % {"name": contract.project_name},
+            )
             return redirect(contract)
     return render(
         request, "contracts/contract_form.html", {"form": form, "contract": contract, "correcting": True}
@@ -210,9 +222,55 @@ def contract_detail(request, pk: int):
     )
 
 
+# What each contract action did and what happens next; %(name)s is the contract's project name.
+DONE = {
+    "submit": _(
+        "Contract “%(name)s” was submitted for registration; the registration office will tell you its decision."
+    ),
+    "approve": _(
+        "Contract “%(name)s” was recognised and registered; it now counts in the transaction statistics."
+    ),
+    "return": _("Contract “%(name)s” was returned to the filing organisation with your comments."),
+    "milestone": _("The milestone of contract “%(name)s” was recorded."),
+    "payment": _("The payment of contract “%(name)s” was recorded."),
+}
+
+# Irreversible decisions of the registration office: (question, what will happen, button).
+CONFIRM = {
+    "approve": (
+        _("Recognise and register contract “%(name)s”?"),
+        _(
+            "Its registration number is issued, the parties are told, and it counts in the transaction "
+            "statistics; later changes are recorded as corrections."
+        ),
+        _("Recognise and register"),
+    ),
+    "return": (
+        _("Return contract “%(name)s” to the filing organisation?"),
+        _("The organisation receives your comments and must revise and submit it again."),
+        _("Return for revision"),
+    ),
+}
+
+
+def _confirmation(request, contract, action: str):
+    if action not in CONFIRM:
+        return None
+    question, consequence, button = CONFIRM[action]
+    return confirmation_page(
+        request,
+        question=str(question) % {"name": contract.project_name},
+        consequence=consequence,
+        button=button,
+        cancel_url=contract.get_absolute_url(),
+    )
+
+
 def _contract_post(request, contract, bound: dict):
     action = request.POST.get("action", "")
     user = request.user
+    if action == "approve" and (page := _confirmation(request, contract, action)):
+        return page
     form_classes = {
         "return": forms.CommentForm,
         "milestone": forms.MilestoneForm,
@@ -228,6 +286,8 @@ def _contract_post(request, contract, bound: dict):
             if not form.is_valid():
                 bound[action] = form
                 return None
+            if page := _confirmation(request, contract, action):
+                return page
             data = form.cleaned_data
             try:
                 if action == "return":
@@ -247,7 +307,7 @@ def _contract_post(request, contract, bound: dict):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(contract)
-    messages.success(request, _("Done."))
+    messages.success(request, str(DONE[action]) % {"name": contract.project_name})
     return redirect(contract)
 
 

@@ -1,7 +1,10 @@
 """Reads of demands, scoped to what the user may see."""
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 
@@ -54,3 +57,18 @@ def review_queue() -> QuerySet[Demand]:
 
 def demand_events(demand: Demand) -> QuerySet[DemandEvent]:
     return DemandEvent.objects.filter(demand=demand).select_related("actor")
+
+
+def expiring_of_user(user, days: int = 30) -> QuerySet[Demand]:
+    """The user's published demands whose listing expires within ``days`` days, soonest first."""
+    now = timezone.now()
+    return (
+        Demand.objects.filter(
+            organization_id__in=user_organization_ids(user),
+            status=Status.PUBLISHED,
+            expires_at__gte=now,
+            expires_at__lte=now + datetime.timedelta(days=days),
+        )
+        .only("pk", "title", "expires_at", "status", "organization_id")
+        .order_by("expires_at")
+    )

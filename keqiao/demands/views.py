@@ -93,21 +93,34 @@ def _save_form(request, demand=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            if demand is None:
+            created = demand is None
+            if created:
                 demand = services.demand_create(
                     by=request.user, organization=organization, data=form.service_data()
                 )
-                messages.success(request, _("The demand was saved as a draft."))
             else:
                 services.demand_update(demand=demand, by=request.user, data=form.service_data())
-                messages.success(request, _("Your changes were saved."))
             if "submit" in request.POST:
                 try:
                     services.demand_submit(demand=demand, by=request.user)
                 except DomainError as exc:
-                    messages.error(request, str(exc.message))
+                    messages.error(
+                        request,
+                        _("Demand “%(title)s” was saved as a draft but not submitted: %(reason)s")
+                        % {"title": demand.title, "reason": exc.message},
+                    )
                     return redirect(demand.get_absolute_url())
-                messages.success(request, _("The demand was submitted to the S&T bureau for review."))
+                messages.success(request, str(ACTIONS["submit"][1]) % {"title": demand.title})
+            elif created:
+                messages.success(
+                    request,
+                    _("Demand “%(title)s” was saved as a draft; submit it for review when it is complete.")
+                    % {"title": demand.title},
+                )
+            else:
+                messages.success(
+                    request, _("Your changes to demand “%(title)s” were saved.") % {"title": demand.title}
+                )
             return redirect(demand.get_absolute_url())
         except ValidationError as exc:
             for field, errs in exc.message_dict.items():
@@ -142,31 +155,56 @@ def demand_edit(request, pk: int):
 ACTIONS = {
     "submit": (
         lambda d, u, p: services.demand_submit(demand=d, by=u),
-        gettext_lazy("The demand was submitted to the S&T bureau for review."),
+        gettext_lazy(
+            "Demand “%(title)s” was submitted for review; the S&T bureau will tell you its decision."
+        ),
     ),
     "approve": (
         lambda d, u, p: services.demand_approve(demand=d, by=u, note=p.get("note", "")),
-        gettext_lazy("The demand was approved and published."),
+        gettext_lazy("Demand “%(title)s” was approved and published; the platform now matches it."),
     ),
     "return": (
         lambda d, u, p: services.demand_return(demand=d, by=u, comment=p.get("comment", "")),
-        gettext_lazy("The demand was returned to its owner with your comments."),
+        gettext_lazy("Demand “%(title)s” was returned to its owner with your comments."),
     ),
     "close": (
         lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", "")),
-        gettext_lazy("The demand was closed."),
+        gettext_lazy("Demand “%(title)s” was closed; it no longer appears in searches and matches."),
     ),
     "solve": (
         lambda d, u, p: services.demand_close(demand=d, by=u, note=p.get("note", ""), solved=True),
-        gettext_lazy("The demand is marked as solved."),
+        gettext_lazy("Demand “%(title)s” is marked as solved and no longer listed."),
     ),
     "renew": (
         lambda d, u, p: services.demand_renew(demand=d, by=u),
-        gettext_lazy("The listing was renewed."),
+        gettext_lazy("The listing of demand “%(title)s” was renewed and stays published."),
     ),
     "revise": (
         lambda d, u, p: services.demand_revise(demand=d, by=u),
-        gettext_lazy("The demand is a draft again; edit it and submit it for review."),
+        gettext_lazy("Demand “%(title)s” is a draft again; edit it and submit it for review."),
+    ),
+}
+
+# Irreversible actions: (question, what will happen, button); see keqiao.common.confirm.
+CONFIRM = {
+    "approve": (
+        gettext_lazy("Approve and publish demand “%(title)s”?"),
+        gettext_lazy(
+            "It is published at once, matched with achievements, and the followers of its field are told."
+        ),
+        gettext_lazy("Approve and publish"),
+    ),
+    "return": (
+        gettext_lazy("Return demand “%(title)s” to its owner?"),
+        gettext_lazy("The owner receives your comments and must revise and submit it again."),
+        gettext_lazy("Return to owner"),
+    ),
+    "close": (
+        gettext_lazy("Close demand “%(title)s”?"),
+        gettext_lazy(
+            "It disappears from the list, searches and matches; publishing it again needs a new review."
+        ),
+        gettext_lazy("Close"),
     ),
 }
 
@@ -176,7 +214,12 @@ ACTIONS = {
 def demand_action(request, pk: int, action: str):
     demand = selectors.demand_visible_to(request.user, pk)
     return perform_listing_action(
-        request, demand, action, ACTIONS, may_act=selectors.can_see_private(request.user, demand)
+        request,
+        demand,
+        action,
+        ACTIONS,
+        may_act=selectors.can_see_private(request.user, demand),
+        confirm=CONFIRM,
     )
 
 

@@ -109,7 +109,11 @@ def indicator(request, pk: int):
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
             else:
-                messages.success(request, _("The value was recorded."))
+                messages.success(
+                    request,
+                    _("The %(year)s value of “%(indicator)s” was recorded; the dashboard shows it now.")
+                    % {"year": form.cleaned_data["year"], "indicator": ind.name},
+                )
                 return redirect(f"{request.path}?year={form.cleaned_data['year']}")
     progress = indicators.progress(ind, today)
     # The contracts behind a number leave the statistics only for the registration office (as the
@@ -177,7 +181,11 @@ def plan_import(request):
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, _("The plan was imported."))
+            messages.success(
+                request,
+                _("Plan “%(title)s” was imported; its dashboard measures each indicator from now on.")
+                % {"title": plan.title},
+            )
             return redirect(plan)
     return render(
         request,
@@ -255,7 +263,11 @@ def plan_create(request):
         except services.RowErrors as exc:
             row_errors = exc.rows
         else:
-            messages.success(request, _("The plan was created."))
+            messages.success(
+                request,
+                _("Plan “%(title)s” was created; its dashboard measures each indicator from now on.")
+                % {"title": plan.title},
+            )
             return redirect(plan)
     return render(
         request,

@@ -347,6 +347,28 @@ def matches_for(kind: str, record, k: int = 10) -> list[MatchRow]:
     return [MatchRow(records[m.id], m) for m in matches if m.id in records]
 
 
+def match_counts(kind: str, ids) -> dict[int, int]:
+    """{record id: how many good matches it has} for a few published records of ``kind`` (the workbench's
+    "my listings and their matches"): one refresh and two queries for all of them."""
+    ids = list(ids)
+    index = get_match_index()
+    index.refresh()
+    if index.empty or not ids:
+        return dict.fromkeys(ids, 0)
+    records = list(KINDS[kind][0]().filter(pk__in=ids))
+    target = "achievement" if kind == "demand" else "demand"
+    found = {
+        r.pk: index.matcher.match(KINDS[kind][1](r), target, k=10, exclude_organization=r.organization_id)
+        for r in records
+    }
+    live = set(
+        KINDS[target][0]()
+        .filter(pk__in={m.id for ms in found.values() for m in ms})
+        .values_list("pk", flat=True)
+    )
+    return {pk: sum(1 for m in ms if m.id in live) for pk, ms in found.items()}
+
+
 def active_organizations(kind: str, record, k: int = 5):
     index = get_match_index()
     index.refresh()

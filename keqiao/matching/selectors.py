@@ -65,3 +65,13 @@ def recommendation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], li
 def classification_codes(pks) -> dict[int, str]:
     """{classification id: its code} for the suggested classifications."""
     return {c.pk: c.code for c in Classification.objects.filter(pk__in=pks)}
+
+
+def recommendations_to_answer(user) -> QuerySet[Recommendation]:
+    """Recommendations sent to the user's listings that nobody has answered yet, newest first."""
+    return recommendations_received(user).filter(status=Recommendation.Status.SENT).order_by("-created_at")
+
+
+def recommendations_unanswered(user) -> QuerySet[Recommendation]:
+    """The broker's recommendations that their recipients have not answered yet."""
+    return recommendations_sent(user).filter(status=Recommendation.Status.SENT)

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from keqiao.accounts.selectors import user_is_broker, user_organization_ids
@@ -95,6 +96,9 @@ def _next(request, default: str) -> str:
     return url if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}) else default
 
 
+_FOLLOWING = gettext_lazy("You follow “%(label)s” now: new matches will reach you.")
+
+
 @login_required
 @require_POST
 def follow(request):
@@ -102,15 +106,19 @@ def follow(request):
     try:
         if request.POST.get("unfollow"):
             services.subscription_unfollow(user=request.user, kind=kind, value=value)
-            messages.success(request, _("You no longer follow this."))
+            messages.success(
+                request,
+                _("You no longer follow “%(label)s”; it sends you nothing more.")
+                % {"label": services.subscription_label(kind, value)},
+            )
         else:
-            services.subscription_create(
+            subscription = services.subscription_create(
                 user=request.user,
                 kind=kind,
                 value=value,
                 frequency=request.POST.get("frequency", Frequency.DAILY),
             )
-            messages.success(request, _("You follow this now: new matches will reach you."))
+            messages.success(request, _FOLLOWING % {"label": subscription.label})
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect(_next(request, reverse("matching:subscriptions")))
@@ -122,28 +130,37 @@ def subscriptions(request):
         try:
             if "email_again" in request.POST:
                 email_resume(user=request.user)
-                messages.success(request, _("You will receive e-mail again."))
+                messages.success(request, _("You will receive e-mail about what you follow again."))
                 return redirect("matching:subscriptions")
             if "delete" in request.POST:
-                services.subscription_delete(user=request.user, subscription_id=int(request.POST["delete"]))
-                messages.success(request, _("Subscription removed."))
+                removed = object_or_404(selectors.subscriptions_of(request.user), request.POST["delete"])
+                services.subscription_delete(user=request.user, subscription_id=removed.pk)
+                messages.success(
+                    request,
+                    _("You no longer follow “%(label)s”; it sends you nothing more.")
+                    % {"label": removed.label},
+                )
             elif "update" in request.POST:
                 sub = object_or_404(selectors.subscriptions_of(request.user), request.POST["update"])
-                services.subscription_create(
+                sub = services.subscription_create(
                     user=request.user,
                     kind=sub.kind,
                     value=sub.value,
                     frequency=request.POST.get("frequency", sub.frequency),
                 )
-                messages.success(request, _("Subscription updated."))
+                messages.success(
+                    request,
+                    _("How news of “%(label)s” reaches you was changed to: %(frequency)s.")
+                    % {"label": sub.label, "frequency": sub.get_frequency_display()},
+                )
             else:
-                services.subscription_create(
+                subscription = services.subscription_create(
                     user=request.user,
                     kind=request.POST.get("kind", ""),
                     value=request.POST.get("value", ""),
                     frequency=request.POST.get("frequency", Frequency.DAILY),
                 )
-                messages.success(request, _("You follow this now: new matches will reach you."))
+                messages.success(request, _FOLLOWING % {"label": subscription.label})
             return redirect("matching:subscriptions")
         except (DomainError, ValueError) as exc:
             messages.error(request, str(getattr(exc, "message", _("Invalid request."))))
@@ -173,7 +190,14 @@ def recommendations(request):
                 acted=request.POST.get("answer") == "act",
                 note=request.POST.get("note", ""),
             )
-            messages.success(request, _("Your answer was sent to the broker."))
+            messages.success(
+                request,
+                _("Your answer on “%(title)s” was sent to the broker %(broker)s.")
+                % {
+                    "title": (rec.demand if rec.direction == "demand" else rec.achievement).title,
+                    "broker": rec.broker,
+                },
+            )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         return redirect("matching:recommendations")
@@ -198,7 +222,13 @@ def push(request):
                 direction=request.POST.get("direction", "demand"),
                 note=request.POST.get("note", ""),
             )
-            messages.success(request, _("The recommendation was sent."))
+            messages.success(
+                request,
+                _(
+                    "Your recommendation of “%(achievement)s” for “%(demand)s” was sent; you will see its answer here."
+                )
+                % {"achievement": achievement.title, "demand": demand.title},
+            )
             return redirect("matching:recommendations")
         except DomainError as exc:
             messages.error(request, str(exc.message))

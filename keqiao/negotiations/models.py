@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.models import ListingEvent
-from keqiao.common.money import MAX_AMOUNT, money_field  # noqa: F401 (MAX_AMOUNT: the limit offers share)
+from keqiao.common.money import MAX_AMOUNT, format_yuan, money_field  # noqa: F401 (MAX_AMOUNT: the limit offers share)
 
 from . import choices
 
@@ -139,9 +139,21 @@ class DealEvent(ListingEvent):
     EVENT_LABELS = choices.DEAL_EVENT_LABELS
     STATUS_LABELS = dict(choices.DealStatus.choices)
 
+    # The keys of an offer's changes name the offer's fields, not the deal's.
+    CHANGE_LABELS = {"price": _("price (yuan)"), "mode": _("mode"), "payment": _("payment terms")}
+
     @property
     def from_label(self) -> str:
         return str(self.STATUS_LABELS.get(self.from_status, self.from_status))
+
+    def change_value(self, name: str, value) -> str:
+        if name == "price" and value not in (None, ""):
+            return format_yuan(value)
+        if name == "mode":
+            return str(dict(choices.DealMode.choices).get(value, value))
+        if name == "payment":
+            return str(dict(choices.PaymentMethod.choices).get(value, value))
+        return super().change_value(name, value)
 
     @property
     def to_label(self) -> str:

@@ -1,16 +1,19 @@
 """Reads for deals and contracts, and who may see what. Anyone else gets a 404, never a hint."""
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from keqiao.accounts.models import Organization
+from keqiao.accounts.models import Membership, Organization
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 from keqiao.achievements.models import Achievement
 from keqiao.demands.models import Demand
 
 from . import choices
-from .models import Deal, DealInvitation, MessageAttachment
+from .models import Deal, DealInvitation, Meeting, Message, MessageAttachment, Offer
 
 
 def _deals() -> QuerySet[Deal]:
@@ -161,3 +164,71 @@ def negotiation_marks(pairs, viewer_org_ids=None) -> dict[tuple[int, int], list[
             if label not in labels:
                 labels.append(label)
     return out
+
+
+# --- the workbench ----------------------------------------------------------------------------------
+
+
+def open_deals_of_user(user, limit: int = 5) -> list[Deal]:
+    """The user's deals still going (interest to contract), most recently active first."""
+    return list(
+        deals_of_user(user)
+        .filter(status__in=choices.OPEN_STATUSES)
+        .order_by("-last_activity_at", "-id")[:limit]
+    )
+
+
+def awaiting_answer(user) -> dict[str, int]:
+    """What the other side of the user's open deals waits for: interest to accept or decline, offers to
+    answer, meetings to confirm, and rooms whose last message was written by someone else (4 queries,
+    none without an organisation)."""
+    orgs = user_organization_ids(user)
+    if not orgs:
+        return {"interests": 0, "offers": 0, "meetings": 0, "messages": 0}
+    mine = Q(deal__initiator_id__in=orgs) | Q(deal__counterpart_id__in=orgs)
+    last_author = (
+        Message.objects.filter(deal=OuterRef("pk")).order_by("-created_at", "-id").values("author_id")[:1]
+    )
+    return {
+        "interests": Deal.objects.filter(status=choices.DealStatus.INTEREST, counterpart_id__in=orgs).count(),
+        "offers": Offer.objects.filter(
+            mine, status=choices.OfferStatus.OPEN, deal__status__in=choices.ROOM_STATUSES
+        )
+        .exclude(side_id__in=orgs)
+        .count(),
+        "meetings": Meeting.objects.filter(
+            mine,
+            status=choices.MeetingStatus.PROPOSED,
+            starts_at__gte=timezone.now(),
+            deal__status__in=choices.ROOM_STATUSES,
+        )
+        .exclude(proposer_org_id__in=orgs)
+        .count(),
+        "messages": Deal.objects.filter(
+            Q(initiator_id__in=orgs) | Q(counterpart_id__in=orgs), status__in=choices.ROOM_STATUSES
+        )
+        .annotate(last_author=Subquery(last_author))
+        .filter(last_author__isnull=False)
+        .exclude(last_author__in=Membership.objects.filter(organization_id__in=orgs).values("user_id"))
+        .count(),
+    }
+
+
+def upcoming_meetings(user, days: int = 14, limit: int = 5) -> list[Meeting]:
+    """Meetings of the user's deals (parties and invited brokers) in the next ``days`` days, not declined."""
+    now = timezone.now()
+    return list(
+        Meeting.objects.filter(
+            deal__in=deals_of_user(user).filter(status__in=choices.ROOM_STATUSES).values("pk"),
+            starts_at__gte=now,
+            starts_at__lte=now + datetime.timedelta(days=days),
+        )
+        .exclude(status=choices.MeetingStatus.DECLINED)
+        .select_related("deal__initiator", "deal__achievement", "deal__demand")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def broker_invitations(user) -> int:
+    """Open rooms the user was invited to as a broker."""
+    return DealInvitation.objects.filter(user=user, deal__status__in=choices.OPEN_STATUSES).count()

@@ -22,7 +22,7 @@ from keqiao.accounts.selectors import (
 )
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
-from keqiao.common.money import parse_amount
+from keqiao.common.money import format_yuan, parse_amount
 from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
 from keqiao.notifications.services import notify
@@ -503,7 +503,7 @@ def offer_accept(*, offer: Offer, by: User) -> Deal:
         deal,
         "agree",
         by=by,
-        note=str(_("On the terms of the offer of %(price)s yuan") % {"price": offer.price}),
+        note=str(_("On the terms of the offer of %(price)s yuan") % {"price": format_yuan(offer.price)}),
     )
     _tell(
         deal,

@@ -12,6 +12,7 @@ from keqiao.accounts.selectors import (
     user_is_bureau,
     user_organization_ids,
 )
+from keqiao.common.confirm import confirmation_page
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 
@@ -48,7 +49,13 @@ def interest(request, kind: str, pk: int):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Your interest was sent. You will be notified of the answer."))
+            messages.success(
+                request,
+                _(
+                    "Your interest in “%(title)s” was sent to %(organization)s; you will be told of their answer."
+                )
+                % {"title": listing.title, "organization": listing.organization.name},
+            )
             return redirect(deal)
     return render(
         request,
@@ -162,6 +169,71 @@ ROOM_FORMS = {
 }
 
 
+# What each room action did and what happens next; %(title)s is the listing negotiated on.
+DONE = {
+    "accept": _("You accepted the interest in “%(title)s”: the negotiation room is open to both sides."),
+    "withdraw": _("Your interest in “%(title)s” was withdrawn; the negotiation is closed."),
+    "complete": _("The deal on “%(title)s” is marked as completed."),
+    "offer_accept": _(
+        "You accepted the offer on “%(title)s”: the deal is agreed. Next, file the technology contract "
+        "for registration."
+    ),
+    "offer_reject": _("You rejected the offer on “%(title)s”; you may make a counter-offer."),
+    "meeting_confirm": _("The meeting on “%(title)s” is confirmed; both sides are told."),
+    "meeting_decline": _("You declined the meeting on “%(title)s”; you may propose another time."),
+    "message": _("Your message on “%(title)s” was sent to the other side."),
+    "meeting": _("Your meeting proposal on “%(title)s” was sent; the other side confirms or declines it."),
+    "offer": _("Your offer on “%(title)s” was sent; the other side accepts, rejects or counters it."),
+    "decline": _("You declined the interest in “%(title)s”; the other side is told your reason."),
+    "terminate": _("The negotiation on “%(title)s” was ended without agreement; both sides are told."),
+    "invite": _("The broker was invited to the negotiation on “%(title)s” and is told."),
+}
+
+# Irreversible room actions: (question, what will happen, button); see keqiao.common.confirm.
+CONFIRM = {
+    "offer_accept": (
+        _("Accept this offer on “%(title)s”?"),
+        _(
+            "The deal is agreed on the offer's terms and cannot be negotiated further; the next step is "
+            "filing the technology contract."
+        ),
+        _("Accept the offer"),
+    ),
+    "withdraw": (
+        _("Withdraw your interest in “%(title)s”?"),
+        _("The negotiation is closed for both sides and cannot be reopened."),
+        _("Withdraw my interest"),
+    ),
+    "decline": (
+        _("Decline the interest in “%(title)s”?"),
+        _("The other side is told your reason; this negotiation cannot be reopened."),
+        _("Decline"),
+    ),
+    "terminate": (
+        _("End the negotiation on “%(title)s” without agreement?"),
+        _("The room is closed for both sides and cannot be reopened; offers still open lapse."),
+        _("End the negotiation"),
+    ),
+}
+
+
+def _confirmation(request, deal, action: str):
+    if action not in CONFIRM:
+        return None
+    question, consequence, button = CONFIRM[action]
+    return confirmation_page(
+        request,
+        question=str(question) % {"title": deal.listing.title},
+        consequence=consequence,
+        button=button,
+        cancel_url=deal.get_absolute_url(),
+    )
+
+
+def _done(request, deal, action: str) -> None:
+    messages.success(request, str(DONE[action]) % {"title": deal.listing.title})
+
+
 @login_required
 def room(request, pk: int):
     """The negotiation room: timeline, contacts once accepted, messages, meetings, offers, brokers."""
@@ -254,6 +326,13 @@ def _room_post(request, deal, side, bound: dict):
             meeting=deal.meetings.get(pk=mid), by=user, confirm=False
         ),
     }
+    if action in on_object:  # an unknown offer or meeting is a 404 before any confirmation is asked
+        related = deal.offers if action.startswith("offer") else deal.meetings
+        object_id = request.POST.get("object_id", "")
+        if not object_id.isdigit() or not related.filter(pk=int(object_id)).exists():
+            raise Http404
+    if (action in simple or action in on_object) and (page := _confirmation(request, deal, action)):
+        return page
     try:
         if action in simple:
             simple[action]()
@@ -270,7 +349,7 @@ def _room_post(request, deal, side, bound: dict):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(deal)
-    messages.success(request, _("Done."))
+    _done(request, deal, action)
     return redirect(deal)
 
 
@@ -283,6 +362,8 @@ def _room_form_post(request, deal, action: str, bound: dict):
     else:
         form = ROOM_FORMS[action](request.POST, prefix=action)
     if form.is_valid():
+        if page := _confirmation(request, deal, action):
+            return page
         data = form.cleaned_data
         try:
             if action == "message":
@@ -302,7 +383,7 @@ def _room_form_post(request, deal, action: str, bound: dict):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Done."))
+            _done(request, deal, action)
             return redirect(f"{deal.get_absolute_url()}#{action}")
     bound[action] = form
     return None

@@ -4,22 +4,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from keqiao.accounts.models import Organization
-from keqiao.accounts.selectors import (
-    organizations_pending_verification,
-    public_organizations,
-    user_admin_organization_ids,
-    user_holder_organizations,
-    user_is_broker,
-    user_is_bureau,
-    user_is_supervisor,
-)
+from keqiao.accounts.selectors import public_organizations
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
 from keqiao.matching.selectors import is_following
 from keqiao.search.index import search_achievements
+
+from .workbench import context_for as workbench_context
 
 
 def home(request):
@@ -59,19 +52,5 @@ def holder_detail(request, pk: int):
 
 @login_required
 def workbench(request):
-    """The signed-in user's workbench: their organisations, records and the work waiting for them."""
-    is_bureau = user_is_bureau(request.user)
-    context = {
-        "organizations": user_holder_organizations(request.user),
-        "recent": achievement_selectors.achievements_of_user(request.user)[:8],
-        "is_bureau": is_bureau,
-        "admin_org_ids": user_admin_organization_ids(request.user),
-        "is_broker": user_is_broker(request.user),
-    }
-    if is_bureau:
-        context["review_count"] = achievement_selectors.review_queue().count()
-        context["pending_orgs"] = organizations_pending_verification().count()
-    kinds = {o.kind for o in context["organizations"]}
-    context["files_annual_report"] = bool(kinds & {Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE})
-    context["supervises_tasks"] = user_is_supervisor(request.user)
-    return render(request, "portal/workbench.html", context)
+    """The signed-in user's workbench: the work waiting for them first, by role (see portal.workbench)."""
+    return render(request, "portal/workbench.html", workbench_context(request.user))

@@ -149,6 +149,8 @@ def test_register_review_publish_and_find(browser, live_server, owner, bureau, m
     sign_out(page)
     sign_in(page, "bureau", detail_url)
     page.locator("#approve").click()
+    expect(page.locator("#confirm-dialog")).to_contain_text(re.compile("登记号|registration number"))
+    page.locator("#confirm-dialog-ok").click()
     expect(page.locator("#registration-number")).to_have_text(re.compile(r"^\d{12}$"))
     expect(page.locator("#status")).to_have_class(re.compile(r"\bapproved\b"))
     registration_number = page.locator("#registration-number").inner_text()

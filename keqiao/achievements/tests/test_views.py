@@ -76,7 +76,8 @@ def test_action_permission_matrix(client, personas, make_achievement, action, st
     a = make_achievement(state)
     events = a.events.count()
     response = client_for(client, personas[persona]).post(
-        reverse("achievements:action", args=[a.pk, action]), {"comment": "请补充材料", "note": ""}
+        reverse("achievements:action", args=[a.pk, action]),
+        {"comment": "请补充材料", "note": "", "confirmed": "1"},
     )
     a.refresh_from_db()
     if persona == "anonymous":

@@ -118,7 +118,7 @@ def test_review_queue_and_actions(client, bureau, outsider, owner, make_demand):
     assert client.post(reverse("demands:action", args=[d.pk, "approve"])).status_code == 404
     client.force_login(bureau)
     assert d.title in client.get(reverse("demands:review_queue")).content.decode()
-    client.post(reverse("demands:action", args=[d.pk, "approve"]))
+    client.post(reverse("demands:action", args=[d.pk, "approve"]), {"confirmed": "1"})
     d.refresh_from_db()
     assert d.status == "published"
     client.force_login(outsider)

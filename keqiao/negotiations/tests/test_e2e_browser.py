@@ -86,6 +86,9 @@ def test_interest_to_registered_contract_raises_the_transaction_amount(
     expect(enterprise.locator("#contacts")).to_contain_text("028-38000000")
     offer = deal.offers.get()
     enterprise.locator(f"#accept-offer-{offer.pk}").click()
+    # Accepting is irreversible: a dialog says what will happen and asks first.
+    expect(enterprise.locator("#confirm-dialog")).to_be_visible()
+    enterprise.locator("#confirm-dialog-ok").click()
     expect(enterprise.locator("#deal-status")).to_have_text(re.compile("已达成一致|Agreed"))
 
     # The enterprise registers the contract, pre-filled from the agreement, and submits it.
@@ -110,6 +113,7 @@ def test_interest_to_registered_contract_raises_the_transaction_amount(
     # The bureau (registration office) recognises and registers it.
     officer.goto(f"/deals/contracts/{contract.pk}/")
     officer.locator("#approve-contract").click()
+    officer.locator("#confirm-dialog-ok").click()
     expect(officer.locator("#registration-number")).to_have_text(re.compile(r"^\d{16}$"))
     contract.refresh_from_db()
     assert contract.status == "approved"

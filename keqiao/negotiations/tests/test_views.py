@@ -196,7 +196,12 @@ def test_room_flow_through_pages(client, make_deal, owner, outsider):
     client.logout()
     login(client, outsider)
     offer = deal.offers.get()
-    assert client.post(url, {"action": "offer_accept", "object_id": offer.pk}).status_code == 302
+    asked = client.post(url, {"action": "offer_accept", "object_id": offer.pk})
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in asked.content.decode()
+    deal.refresh_from_db()
+    assert deal.status == "negotiating"  # nothing happens before the confirmation
+    response = client.post(url, {"action": "offer_accept", "object_id": offer.pk, "confirmed": "1"})
+    assert response.status_code == 302
     deal.refresh_from_db()
     assert deal.status == "agreed"
     form = client.get(reverse("contracts:contract_new") + f"?deal={deal.pk}")
@@ -270,7 +275,7 @@ def test_contract_register_and_approve_through_pages(client, owner, bureau):
     login(client, bureau)
     queue = client.get(reverse("contracts:contracts")).content.decode()
     assert c.project_name in queue
-    client.post(c.get_absolute_url(), {"action": "approve"})
+    client.post(c.get_absolute_url(), {"action": "approve", "confirmed": "1"})
     c.refresh_from_db()
     assert c.status == "approved" and c.registration_number
     assert client.get(reverse("contracts:contract_correct", args=[c.pk])).status_code == 200
