@@ -74,3 +74,15 @@ document.addEventListener("htmx:afterSwap", function (event) {
   live.textContent = "";
   window.setTimeout(function () { live.textContent = parts.join("，"); }, 50);
 });
+
+// A table wider than the screen scrolls sideways in place; it takes keyboard focus then, so that it can
+// be scrolled without a mouse (and screen readers announce it as one region).
+function markScrollableTables() {
+  document.querySelectorAll("table.list").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+    else table.removeAttribute("tabindex");
+  });
+}
+markScrollableTables();
+window.addEventListener("resize", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);
