@@ -1,6 +1,7 @@
 """The numbered pager shared by every paginated list: the window of pages, its links and its labels."""
 
 import pytest
+from django.core.paginator import Paginator
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -45,8 +46,6 @@ def test_search_pager_links_first_last_and_the_window_through_htmx():
 
 
 def test_django_pages_use_the_same_pager_without_htmx():
-    from django.core.paginator import Paginator  # only this test builds a Django page
-
     page_obj = Paginator(range(100), 10).get_page(2)
     html = render_pager("/deals/?page=2", page_obj=page_obj)
     assert 'aria-current="page"' in html and "hx-get" not in html

@@ -34,7 +34,9 @@ def test_the_favicon_is_served_at_the_root(client):
 
 
 def test_the_demo_can_show_the_platforms_own_error_pages(monkeypatch):
-    import importlib  # the settings module is re-read under each environment
+    # Imported here, not at collection: the development settings are read afresh under each value of
+    # KEQIAO_DEBUG, and no other test should see them loaded.
+    import importlib
 
     import config.settings.dev as dev
 
