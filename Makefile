@@ -29,7 +29,8 @@ demo: venv translations
 	$(PY) manage.py rebuild_search_index
 	@$(PY) manage.py demo_accounts
 	@echo "== Starting the server: it loads the indexes first, then answers at http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "   (the platform's own error pages; KEQIAO_DEBUG=1 make demo shows Django's debug pages instead)"
+	KEQIAO_DEBUG=$${KEQIAO_DEBUG:-0} $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -1,7 +1,16 @@
-"""Local development and `make demo`: debug on, a fixed non-secret key."""
+"""Local development and `make demo`: a fixed non-secret key, static files served by WhiteNoise.
+
+DEBUG follows KEQIAO_DEBUG (on unless set to 0). `make demo` sets KEQIAO_DEBUG=0 so that the demo shows
+the platform as visitors see it, with its own 404 and 500 pages instead of Django's debug pages;
+``make demo KEQIAO_DEBUG=1`` or ``make serve`` keep the debug pages for developers. Static files are
+served by WhiteNoise either way."""
 
 from .base import *
 
-DEBUG = True
+DEBUG = env_bool("KEQIAO_DEBUG", True)
 SECRET_KEY = env_str("SECRET_KEY") or "demo-only-insecure-key-do-not-use-in-production"  # noqa: S105
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# No collectstatic before a demo: WhiteNoise finds the files in static/ and the apps, as runserver would.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])

@@ -160,3 +160,47 @@ def sign_in(browser, base_url: str, username: str, next_url: str, *, password: s
     page.locator("main button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(next_url) + "$"))
     return page
+
+
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+SERIOUS_IMPACTS = ("serious", "critical")
+
+
+def phone_page(browser, base_url: str, username: str | None = None, *, password: str = TEST_PASSWORD):
+    """A page in a fresh phone-sized context (390 × 844, touch), signed in as `username` when given."""
+    context = browser.new_context(
+        base_url=base_url, locale="zh-CN", viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    if username:
+        page.goto("/accounts/login/")
+        page.locator("main input[name=username]").fill(username)
+        page.locator("main input[name=password]").fill(password)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
+    return page
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 when nothing overflows sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def serious_accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the current page, one readable line each.
+
+    axe-core comes from the pinned axe-playwright-python package (requirements-dev.lock), which bundles
+    axe.min.js; it is evaluated through the DevTools protocol, so the page's Content-Security-Policy
+    stays as strict as in production."""
+    # development dependency: only the accessibility checks of the browser tests use axe-core
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    lines = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") not in SERIOUS_IMPACTS:
+            continue
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:5]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return lines

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from keqiao.common.money import format_yuan
+from keqiao.common.pagination import page_window
 
 register = template.Library()
 
@@ -36,6 +37,25 @@ def with_param(context, name: str, value) -> str:
     if name != "page":
         params.pop("page", None)
     return "?" + params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_links(context, number, num_pages) -> list[dict]:
+    """The numbered links of a pager: ``{"number", "url", "current"}`` for each page shown, and
+    ``{"gap": True}`` where pages are left out (see :func:`keqiao.common.pagination.page_window`)."""
+    try:
+        number, num_pages = int(number), int(num_pages)
+    except (TypeError, ValueError):
+        return []
+    links = []
+    for page in page_window(number, num_pages):
+        if page is None:
+            links.append({"gap": True})
+        else:
+            links.append(
+                {"number": page, "url": with_param(context, "page", page), "current": page == number}
+            )
+    return links
 
 
 @register.filter
