@@ -45,3 +45,17 @@ def parse_amount(value, *, field: str, required: bool = True, positive: bool = F
     if amount != amount.quantize(Decimal("0.01")):
         raise DomainError(_("Amounts are in yuan with at most 2 decimals."), field=field)
     return amount.quantize(Decimal("0.01"))
+
+
+def format_yuan(value) -> str:
+    """An amount written in yuan, for a place whose label already says "（元）": "8,650,000.00", never
+    converted to 万元 (see the `yuan` template filter for amounts shown with their unit)."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    return f"{amount.quantize(Decimal('0.01')):,.2f}"

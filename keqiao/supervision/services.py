@@ -167,7 +167,7 @@ def _tell(departments, *, task: Task, period: str, title, key: str, exclude=None
 
 
 def _task_label(task: Task) -> str:
-    return f"{task.number}. {task.title or task.work_area}"
+    return f"{task.number}. {task.name}"
 
 
 # --- progress reports ------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from keqiao.common.money import format_yuan
+
 register = template.Library()
 
 
@@ -34,6 +36,12 @@ def with_param(context, name: str, value) -> str:
     if name != "page":
         params.pop("page", None)
     return "?" + params.urlencode()
+
+
+@register.filter
+def yuan_amount(value) -> str:
+    """The amount in yuan, as a number only, where the label states the unit "（元）"."""
+    return format_yuan(value)
 
 
 @register.filter
