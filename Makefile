@@ -26,7 +26,7 @@ demo: venv translations
 	@echo "== 1/4 Preparing the database (applying migrations)..."
 	@$(PY) manage.py migrate --noinput -v 0
 	@echo "== 2/4 Loading the demo organisations, users, achievements, demands, deals, plans and reports"
-	@echo "       (first run: a minute or two; then it says the data is already loaded)..."
+	@echo "       (first run: several minutes on a small machine; later runs say it is already loaded)..."
 	@$(PY) manage.py load_demo_data
 	@echo "== 3/4 Building the search indexes and the matcher, saving their snapshots..."
 	@$(PY) manage.py rebuild_search_index
