@@ -18,6 +18,7 @@ from .models import (
     DUE_AFTER_DAYS,
     ProgressStatus,
     is_overdue,
+    last_plan_period,
     parse_period,
     period_due,
     period_of,
@@ -69,8 +70,10 @@ def home(request):
     overdue = is_overdue(period, today)
     rows = []
     for a in assignments:
-        if a.task.plan.starts_on > today or period_of(a.task.plan.starts_on) > period:
-            continue
+        if a.task.plan.starts_on > today or not (
+            period_of(a.task.plan.starts_on) <= period <= last_plan_period(a.task.plan, today)
+        ):
+            continue  # the plan had not started, or had ended, by this period
         report_id, status = reports.get((a.task_id, a.department_id), (None, ""))
         state = selectors.cell_state(
             is_lead=a.position == 0,

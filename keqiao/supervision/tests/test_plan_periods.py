@@ -118,3 +118,12 @@ def test_report_form_names_the_plan_and_the_message_names_task_and_period(client
     )
     messages = [str(m) for m in response.context["messages"]]
     assert any(sv.overdue_period in m and sv.task.name in m and "市经济和信息化委" in m for m in messages)
+
+
+def test_an_ended_plan_is_neither_reminded_nor_listed_after_its_end(client, sv):
+    ActionPlan.objects.filter(pk=sv.plan.pk).update(ends_on=datetime.date(2020, 12, 31))
+    assert not [a for a in services.overdue_assignments(sv.overdue_period) if a.task.plan_id == sv.plan.pk]
+    assert [a for a in services.overdue_assignments("2020-Q4") if a.task.plan_id == sv.plan.pk]
+    client.force_login(sv.co)
+    page = client.get(reverse("supervision:home"), {"period": sv.overdue_period}).content.decode()
+    assert f'id="task-{sv.task.pk}-{sv.co_dept.pk}"' not in page
