@@ -18,19 +18,23 @@ $(VENV)/.installed: requirements-dev.lock
 venv: $(VENV)/.installed
 
 translations: venv
-	$(PY) manage.py compile_translations
+	@$(PY) manage.py compile_translations
 
 demo: venv translations
-	@echo "== Preparing the database (migrations)"
-	$(PY) manage.py migrate --noinput
-	@echo "== Loading the demo data (first time: about a minute)"
-	$(PY) manage.py load_demo_data
-	@echo "== Building the search indexes and the matcher, saving their snapshots"
-	$(PY) manage.py rebuild_search_index
+	@echo "== Keqiao demo. The first run takes a few minutes (database, demo data, search indexes);"
+	@echo "   later runs reuse them and start in seconds."
+	@echo "== 1/4 Preparing the database (applying migrations)..."
+	@$(PY) manage.py migrate --noinput -v 0
+	@echo "== 2/4 Loading the demo organisations, users, achievements, demands, deals, plans and reports"
+	@echo "       (first run: several minutes on a small machine; later runs say it is already loaded)..."
+	@$(PY) manage.py load_demo_data
+	@echo "== 3/4 Building the search indexes and the matcher, saving their snapshots..."
+	@$(PY) manage.py rebuild_search_index
+	@echo "== 4/4 Demo accounts:"
 	@$(PY) manage.py demo_accounts
 	@echo "== Starting the server: it loads the indexes first, then answers at http://$(HOST):$(PORT)/"
 	@echo "   (the platform's own error pages; KEQIAO_DEBUG=1 make demo shows Django's debug pages instead)"
-	KEQIAO_DEBUG=$${KEQIAO_DEBUG:-0} $(PY) manage.py runserver $(HOST):$(PORT)
+	@KEQIAO_DEBUG=$${KEQIAO_DEBUG:-0} $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -143,6 +143,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # next try (1, 2, 4, … seconds).
 OTP_TOTP_ISSUER = "科桥 Keqiao"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_VERBOSE = False  # no "AXES: BEGIN version …" banner on every management command
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -176,7 +177,9 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if CELERY_TASK_ALWAYS_EAGER:
-    CELERY_BROKER_URL = "memory://"  # tasks run inline; never try to reach a broker
+    # Tasks run inline; never try to reach a broker. The host is named so that kombu does not warn
+    # "No hostname was supplied. Reverting to default 'localhost'" whenever a task is sent.
+    CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -42,8 +42,9 @@ def reports_visible_to(user) -> QuerySet[AnnualReport]:
         return AnnualReport.objects.none()
     orgs = user_organization_ids(user)
     own = Q(organization_id__in=orgs)
-    # A draft is the institution's own until it is submitted: reviewers see it from then on.
-    filed = ~Q(status=choices.ReportStatus.DRAFT)
+    # A draft is the institution's own until it is submitted: reviewers see it from then on, also when
+    # it is reopened for correction (a draft again, read-only for them).
+    filed = ~Q(status=choices.ReportStatus.DRAFT) | Q(submitted_at__isnull=False)
     if user_is_bureau(user):
         return _reports().filter(own | filed)
     return _reports().filter(own | (Q(organization__supervisor_id__in=orgs) & filed))
@@ -67,12 +68,17 @@ def role_of(user, report: AnnualReport) -> set[str]:
     return roles
 
 
+def was_filed(report: AnnualReport) -> bool:
+    """Whether the report has reached its reviewers: submitted once, even if reopened since."""
+    return report.status != choices.ReportStatus.DRAFT or report.submitted_at is not None
+
+
 def report_visible_to(user, pk: int) -> AnnualReport:
     report = _reports().filter(pk=pk).first()
     if report is None:
         raise Http404
     roles = role_of(user, report)
-    if not roles or (report.status == choices.ReportStatus.DRAFT and "institution" not in roles):
+    if not roles or (not was_filed(report) and "institution" not in roles):
         raise Http404
     return report
 

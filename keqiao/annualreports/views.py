@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -70,7 +71,7 @@ def index(request):
         context["to_review"] = list(
             selectors.reports_visible_to(user)
             .filter(organization_id__in=supervised)
-            .exclude(status=choices.ReportStatus.DRAFT)
+            .exclude(status=choices.ReportStatus.DRAFT, submitted_at__isnull=True)
             .order_by("-reporting_year__year", "status", "organization__name")
         )
     return render(request, "annualreports/index.html", context)
@@ -149,7 +150,7 @@ def _detail_post(request, report, bound: dict):
     try:
         if action == "submit":
             services.report_submit(report=report, by=user)
-            messages.success(request, _("The report was submitted to the supervising department."))
+            messages.success(request, _submitted_message(report))
             return redirect(report)
         if action not in ACTION_FORMS:
             raise Http404
@@ -176,8 +177,36 @@ def _detail_post(request, report, bound: dict):
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect(report)
-    messages.success(request, _("Done."))
+    names = {"org": report.organization.name, "year": report.year}
+    if action in ("return", "reopen"):
+        # The report is the institution's to correct now; the reviewer goes back to the review list
+        # (the report stays readable there, without actions).
+        messages.success(request, DONE_MESSAGES[action] % names)
+        return redirect(f"{reverse('annualreports:index')}?year={report.year}")
+    messages.success(request, DONE_MESSAGES[action] % names)
     return redirect(report)
+
+
+DONE_MESSAGES = {
+    "return": _(
+        "The annual report %(year)s of %(org)s was returned for revision; the institution was told what to "
+        "correct. It stays readable here until it is submitted again."
+    ),
+    "reopen": _(
+        "The annual report %(year)s of %(org)s was reopened for correction; the institution was told why. "
+        "It stays readable here until it is submitted again."
+    ),
+    "approve": _("The annual report %(year)s of %(org)s was approved and forwarded to the S&T bureau."),
+    "receive": _("The annual report %(year)s of %(org)s was recorded as received."),
+}
+
+
+def _submitted_message(report) -> str:
+    supervisor = report.organization.supervisor
+    return _("The annual report %(year)s was submitted to %(supervisor)s for review.") % {
+        "year": report.year,
+        "supervisor": supervisor.name if supervisor else _("the S&T bureau"),
+    }
 
 
 @login_required
@@ -203,9 +232,13 @@ def edit(request, pk: int):
             add_to_form(form, exc)
         else:
             if action == "save_submit":
-                messages.success(request, _("The report was submitted to the supervising department."))
+                messages.success(request, _submitted_message(report))
                 return redirect(report)
-            messages.success(request, _("Saved."))
+            messages.success(
+                request,
+                _("The draft of the annual report %(year)s was saved; submit it when it is complete.")
+                % {"year": report.year},
+            )
             return redirect("annualreports:edit", report.pk)
     elif action == "project" and project_form.is_valid():
         try:
@@ -215,7 +248,11 @@ def edit(request, pk: int):
         except DomainError as exc:
             add_to_form(project_form, exc)
         else:
-            messages.success(request, _("The project was added."))
+            messages.success(
+                request,
+                _("The project “%(name)s” was added to the report.")
+                % {"name": project_form.cleaned_data["name"]},
+            )
             return redirect("annualreports:edit", report.pk)
     elif action == "remove_project":
         try:
@@ -335,7 +372,12 @@ def project(request, pk: int):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, _("Saved."))
+                messages.success(
+                    request,
+                    _("Project %(number)s: the technology report date was recorded.") % {"number": p.number}
+                    if action == "mark"
+                    else _("Project %(number)s: the linked achievements were saved.") % {"number": p.number},
+                )
                 return redirect(p)
         status = 400
     return render(

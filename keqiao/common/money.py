@@ -48,7 +48,14 @@ def parse_amount(value, *, field: str, required: bool = True, positive: bool = F
 
 
 def format_yuan(value) -> str:
-    """An amount for a text whose label states "yuan": grouped thousands and 2 decimals (150,000.00)."""
-    if value in (None, ""):
+    """An amount written in yuan, for a place whose label already says "（元）": "8,650,000.00", never
+    converted to 万元 (see the `yuan` template filter for amounts shown with their unit)."""
+    if value is None or value == "":
         return ""
-    return f"{Decimal(str(value)):,.2f}"
+    try:
+        amount = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return str(value)
+    if not amount.is_finite():
+        return str(value)
+    return f"{amount.quantize(Decimal('0.01')):,.2f}"

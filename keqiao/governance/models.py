@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .naming import clean_task_name
+
 
 class Department(models.Model):
     """A responsible department of the annex table (市科技局, 各县(区)政府, 市级园区管委会 …).
@@ -167,7 +169,12 @@ class Task(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_plan_number_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The task's name; a row of the table without one is named by its key work area."""
+        return self.title or clean_task_name(self.work_area)
 
     @property
     def lead(self) -> Department | None:

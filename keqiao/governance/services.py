@@ -15,6 +15,7 @@ from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError, NotPermitted
 
 from .models import ActionPlan, Department, Indicator, IndicatorReport, Task, TaskAssignment
+from .naming import clean_task_name
 from .selectors import user_departments
 
 QUERY_KEYS = ("transaction_amount", "transformation_projects", "carriers", "service_agencies")
@@ -170,7 +171,7 @@ def validate_plan(data: dict, *, sheets: tuple[str, str, str] | None = None) -> 
                 {
                     "number": number,
                     "work_area": area[:200],
-                    "title": str(row.get("title") or "").strip()[:200],
+                    "title": clean_task_name(str(row.get("title") or ""))[:200],
                     "content": content[:4000],
                     "schedule": str(row.get("schedule") or "").strip()[:100] or "持续推进",
                     "departments": [departments[n] for n in names],

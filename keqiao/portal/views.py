@@ -9,6 +9,7 @@ from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
 from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
+from keqiao.demands import selectors as demand_selectors
 from keqiao.matching.selectors import is_following
 from keqiao.search.index import search_achievements
 
@@ -30,9 +31,25 @@ def home(request):
     return render(request, "portal/home.html", context)
 
 
+# Government bodies review, supervise and sometimes publish demands; they hold no achievements of their own.
+GOVERNMENT_KINDS = (
+    Organization.Kind.CITY_BUREAU,
+    Organization.Kind.COUNTY_BUREAU,
+    Organization.Kind.DEPARTMENT,
+)
+
+
 def holder_detail(request, pk: int):
     organization = get_object_or_404(public_organizations(), pk=pk)
     achievements = achievement_selectors.achievements_public().filter(organization=organization)
+    if (
+        organization.kind in GOVERNMENT_KINDS
+        and not achievements.exists()
+        and not demand_selectors.demands_public().filter(organization=organization).exists()
+    ):
+        # No listings, no holder page: the page says what the body is, without an empty list of
+        # achievements or a follow button.
+        return render(request, "portal/holder_government.html", {"org": organization})
     labels = dict(TechField.choices)
     stats = [
         (labels.get(row["tech_field"], row["tech_field"]), row["n"])

@@ -52,6 +52,7 @@ class ReportOut(Schema):
     attachments: list[AttachmentOut]
     filed_by: str
     filed_at: datetime.datetime
+    late: bool = Field(..., alias="is_late", description="Filed after the period's due date")
     updated_at: datetime.datetime
 
     @staticmethod
@@ -90,6 +91,7 @@ class AssignmentOut(Schema):
     department: DepartmentRef
     lead: bool
     state: str
+    late: bool = False
 
 
 class TaskOut(Schema):
@@ -128,8 +130,7 @@ def _period_for(plan, period: str) -> str:
         return parse_period(period)
     if not periods:  # a plan that has not started yet has no reporting period
         raise Http404
-    default = selectors.default_period(today)
-    return default if default in periods else periods[0]
+    return selectors.plan_default_period(plan, today)
 
 
 @router.get("/supervision/tasks", response=list[TaskOut], summary="Tasks my departments are responsible for")
@@ -153,7 +154,10 @@ def task_detail(request, task_id: int, period: str = ""):
         "due": period_due(period),
         "my_departments": access.departments,
         "is_lead": access.is_lead,
-        "states": [{"department": c["department"], "lead": c["is_lead"], "state": c["state"]} for c in cells],
+        "states": [
+            {"department": c["department"], "lead": c["is_lead"], "state": c["state"], "late": c["late"]}
+            for c in cells
+        ],
         "reports": selectors.reports_for(access, period),
         "consolidation": selectors.consolidation_of(access.task, period),
     }
@@ -258,6 +262,7 @@ class CellOut(Schema):
     lead: bool = Field(..., alias="is_lead")
     status: str
     report_id: int | None
+    late: bool = Field(False, description="The report was filed after the period's due date")
 
 
 class MatrixRowOut(Schema):
@@ -277,7 +282,7 @@ class MatrixRowOut(Schema):
 
     @staticmethod
     def resolve_title(obj) -> str:
-        return obj.task.title or obj.task.work_area
+        return obj.task.name
 
 
 class MatrixOut(Schema):
@@ -294,9 +299,7 @@ def matrix(request, plan: int | None = None, period: str = ""):
     if not user_is_bureau(request.user):
         raise Http404
     plan_obj = (
-        ActionPlan.objects.filter(pk=plan).first()
-        if plan
-        else ActionPlan.objects.order_by("-starts_on").first()
+        ActionPlan.objects.filter(pk=plan).first() if plan else selectors.current_plan(selectors.plans())
     )
     if plan_obj is None:
         raise Http404

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.models import ListingEvent
@@ -88,14 +89,21 @@ def last_due_period(today: datetime.date) -> str:
     return period
 
 
+def last_plan_period(plan, today: datetime.date) -> str:
+    """The last period that can be reported on for `plan`: the current one, or the plan's last when it ended."""
+    current = period_of(today)
+    if plan.ends_on is None:
+        return current
+    return min(current, period_of(plan.ends_on))
+
+
 def plan_periods(plan, today: datetime.date) -> list[str]:
     """The periods of a plan that can be reported on, newest first.
 
-    They run from the period containing the plan's start up to the current period, regardless of the
-    plan's end date: the tasks of a plan are typically "持续推进" (ongoing), so supervision continues
-    after the plan's nominal period (the Meishan 2017–2020 plan is still supervised today).
+    They run from the period containing the plan's start to the period containing its end (or to the
+    current period while the plan runs): a plan that ended in 2020 asks for no report on 2026.
     """
-    first, period = period_of(plan.starts_on), period_of(today)
+    first, period = period_of(plan.starts_on), last_plan_period(plan, today)
     periods = []
     while period >= first and len(periods) < 400:
         periods.append(period)
@@ -104,8 +112,17 @@ def plan_periods(plan, today: datetime.date) -> list[str]:
 
 
 def period_allowed(plan, period: str, today: datetime.date) -> bool:
-    """See plan_periods: from the plan's start up to the current period, whatever the plan's end."""
-    return parse_period(period) == period and period_of(plan.starts_on) <= period <= period_of(today)
+    """See plan_periods: from the plan's start to its end, and never after the current period."""
+    return parse_period(period) == period and period_of(plan.starts_on) <= period <= last_plan_period(
+        plan, today
+    )
+
+
+def filed_late(period: str, filed_at: datetime.datetime | None) -> bool:
+    """Whether a report on `period` first filed at `filed_at` came in after its due date."""
+    if filed_at is None:
+        return False
+    return timezone.localdate(filed_at) > period_due(period)
 
 
 # --- records ---------------------------------------------------------------------------------------
@@ -166,6 +183,11 @@ class ProgressReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("supervision:report", args=[self.pk])
+
+    @property
+    def is_late(self) -> bool:
+        """Filed after the period's due date (逾期报送)."""
+        return filed_late(self.period, self.filed_at)
 
 
 class ReportFigure(models.Model):

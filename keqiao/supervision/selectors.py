@@ -21,6 +21,7 @@ from .models import (
     ProgressStatus,
     ReportAttachment,
     SupervisionEvent,
+    filed_late,
     is_overdue,
     period_of,
     plan_periods,
@@ -221,6 +222,27 @@ def plans() -> list[ActionPlan]:
     return list(ActionPlan.objects.only("pk", "title", "starts_on", "ends_on").order_by("-starts_on", "-id"))
 
 
+def current_plan(candidates: list[ActionPlan], today: datetime.date | None = None) -> ActionPlan | None:
+    """The plan supervised by default: the one running today (the latest started when several run),
+    else the latest that has started, else the first one to start."""
+    today = today or timezone.localdate()
+    by_start = sorted(candidates, key=lambda p: (p.starts_on, p.pk), reverse=True)
+    running = [p for p in by_start if p.starts_on <= today <= p.ends_on]
+    started = [p for p in by_start if p.starts_on <= today]
+    return (running or started or by_start[::-1] or [None])[0]
+
+
+def plan_default_period(plan: ActionPlan, today: datetime.date | None = None) -> str | None:
+    """The period a plan opens on: the last one due (see default_period) while the plan runs, the plan's
+    last period once it has ended; None before the plan starts."""
+    today = today or timezone.localdate()
+    periods = plan_periods(plan, today)
+    default = default_period(today)
+    if default in periods:
+        return default
+    return periods[0] if periods else None
+
+
 @dataclasses.dataclass
 class Cell:
     state: str
@@ -228,6 +250,7 @@ class Cell:
     is_lead: bool = False
     status: str = ""  # self-assessed (report) or overall (consolidation) status
     report_id: int | None = None
+    late: bool = False  # the report came in after the due date
 
     @property
     def status_label(self) -> str:
@@ -258,10 +281,10 @@ def matrix(plan: ActionPlan, period: str, today: datetime.date | None = None) ->
         )
     )
     reports = {
-        (task_id, dept_id): (pk, status)
-        for pk, task_id, dept_id, status in ProgressReport.objects.filter(
+        (task_id, dept_id): (pk, status, filed_late(period, filed_at))
+        for pk, task_id, dept_id, status, filed_at in ProgressReport.objects.filter(
             task__plan=plan, period=period
-        ).values_list("pk", "task_id", "department_id", "status")
+        ).values_list("pk", "task_id", "department_id", "status", "filed_at")
     }
     consolidations = dict(
         Consolidation.objects.filter(task__plan=plan, period=period).values_list("task_id", "status")
@@ -277,7 +300,7 @@ def matrix(plan: ActionPlan, period: str, today: datetime.date | None = None) ->
             departments.setdefault(a.department_id, a.department)
     columns = sorted(departments.values(), key=lambda d: (d.sort_order, d.name))
     rows = []
-    counts = {REPORTED: 0, CONSOLIDATED: 0, MARKED_MISSING: 0, OVERDUE: 0, PENDING: 0}
+    counts = {REPORTED: 0, CONSOLIDATED: 0, MARKED_MISSING: 0, OVERDUE: 0, PENDING: 0, "late": 0}
     for task in tasks:
         positions = {a.department_id: a.position for a in task.assignments.all()}
         cells = []
@@ -286,7 +309,7 @@ def matrix(plan: ActionPlan, period: str, today: datetime.date | None = None) ->
                 cells.append(Cell(state=NOT_RESPONSIBLE, department_id=dept.pk))
                 continue
             is_lead = positions[dept.pk] == 0
-            report_id, report_status = reports.get((task.pk, dept.pk), (None, ""))
+            report_id, report_status, late = reports.get((task.pk, dept.pk), (None, "", False))
             state = cell_state(
                 is_lead=is_lead,
                 report_status=report_status,
@@ -295,9 +318,18 @@ def matrix(plan: ActionPlan, period: str, today: datetime.date | None = None) ->
                 overdue=overdue,
             )
             status = consolidations.get(task.pk, "") if state == CONSOLIDATED else report_status
+            late = late and state == REPORTED
             counts[state] += 1
+            counts["late"] += late
             cells.append(
-                Cell(state=state, department_id=dept.pk, is_lead=is_lead, status=status, report_id=report_id)
+                Cell(
+                    state=state,
+                    department_id=dept.pk,
+                    is_lead=is_lead,
+                    status=status,
+                    report_id=report_id,
+                    late=late,
+                )
             )
         rows.append(Row(task=task, cells=cells, consolidation_status=consolidations.get(task.pk, "")))
     return {
@@ -313,24 +345,30 @@ def task_cells(access: TaskAccess, period: str, today: datetime.date | None = No
     """The state of every responsible department on one task for a period (for the task page)."""
     today = today or timezone.localdate()
     task = access.task
-    reports = dict(
-        ProgressReport.objects.filter(task=task, period=period).values_list("department_id", "status")
-    )
+    filed = {
+        dept_id: (status, filed_late(period, filed_at))
+        for dept_id, status, filed_at in ProgressReport.objects.filter(task=task, period=period).values_list(
+            "department_id", "status", "filed_at"
+        )
+    }
+    reports = {dept_id: status for dept_id, (status, _late) in filed.items()}
     consolidation = consolidation_of(task, period)
     marked = {d.pk for d in consolidation.missing_departments.all()} if consolidation else set()
     cells = []
     for a in sorted(task.assignments.all(), key=lambda a: a.position):
+        state = cell_state(
+            is_lead=a.position == 0,
+            report_status=reports.get(a.department_id),
+            consolidated=consolidation is not None,
+            marked_missing=a.department_id in marked,
+            overdue=is_overdue(period, today),
+        )
         cells.append(
             {
                 "department": a.department,
                 "is_lead": a.position == 0,
-                "state": cell_state(
-                    is_lead=a.position == 0,
-                    report_status=reports.get(a.department_id),
-                    consolidated=consolidation is not None,
-                    marked_missing=a.department_id in marked,
-                    overdue=is_overdue(period, today),
-                ),
+                "state": state,
+                "late": state == REPORTED and filed.get(a.department_id, ("", False))[1],
                 "status": reports.get(a.department_id, ""),
                 "status_label": str(dict(ProgressStatus.choices).get(reports.get(a.department_id, ""), "")),
             }

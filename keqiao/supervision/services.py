@@ -35,6 +35,7 @@ from .models import (
     period_allowed,
     period_due,
     period_end,
+    period_start,
 )
 
 MAX_FIGURES = 5
@@ -167,7 +168,7 @@ def _tell(departments, *, task: Task, period: str, title, key: str, exclude=None
 
 
 def _task_label(task: Task) -> str:
-    return f"{task.number}. {task.title or task.work_area}"
+    return f"{task.number}. {task.name}"
 
 
 # --- progress reports ------------------------------------------------------------------------------
@@ -383,9 +384,10 @@ def overdue_assignments(period: str) -> list[TaskAssignment]:
     """Responsible departments whose report for `period` is missing on a task not yet consolidated.
 
     The lead department's cell is satisfied by its own report or by the consolidation (see
-    selectors.cell_state). Tasks of plans that start after the period are not concerned.
+    selectors.cell_state). Tasks of plans that start after the period, or ended before it, are not
+    concerned: a plan's reporting periods end with the plan.
     """
-    plans = ActionPlan.objects.filter(starts_on__lte=period_end(period))
+    plans = ActionPlan.objects.filter(starts_on__lte=period_end(period), ends_on__gte=period_start(period))
     reported = ProgressReport.objects.filter(period=period).values_list("task_id", "department_id")
     reported = set(reported)
     consolidated = set(Consolidation.objects.filter(period=period).values_list("task_id", flat=True))

@@ -18,6 +18,7 @@ from .models import (
     DUE_AFTER_DAYS,
     ProgressStatus,
     is_overdue,
+    last_plan_period,
     parse_period,
     period_due,
     period_of,
@@ -33,8 +34,9 @@ def _period(request, plan, default: str | None = None) -> str:
     asked = parse_period(request.GET.get("period") or request.POST.get("period") or "")
     if asked in periods:
         return asked
-    default = default or selectors.default_period(today)
-    return default if default in periods else (periods[0] if periods else period_of(today))
+    if default in periods:
+        return default
+    return selectors.plan_default_period(plan, today) or period_of(today)
 
 
 def _task_url(task, period: str) -> str:
@@ -42,6 +44,11 @@ def _task_url(task, period: str) -> str:
 
 
 STATUS_LABELS = dict(ProgressStatus.choices)
+
+
+def task_label(task) -> str:
+    """“3. 培育科技创新型企业” — the task's number and name, as the pages show it."""
+    return f"{task.number}. {task.name}"
 
 
 @login_required
@@ -63,8 +70,10 @@ def home(request):
     overdue = is_overdue(period, today)
     rows = []
     for a in assignments:
-        if a.task.plan.starts_on > today or period_of(a.task.plan.starts_on) > period:
-            continue
+        if a.task.plan.starts_on > today or not (
+            period_of(a.task.plan.starts_on) <= period <= last_plan_period(a.task.plan, today)
+        ):
+            continue  # the plan had not started, or had ended, by this period
         report_id, status = reports.get((a.task_id, a.department_id), (None, ""))
         state = selectors.cell_state(
             is_lead=a.position == 0,
@@ -111,7 +120,7 @@ def matrix(request):
     if not plans:
         raise Http404
     plan_id = request.GET.get("plan", "")
-    plan = next((p for p in plans if str(p.pk) == plan_id), plans[0])
+    plan = next((p for p in plans if str(p.pk) == plan_id), None) or selectors.current_plan(plans)
     period = _period(request, plan)
     data = selectors.matrix(plan, period)
     return render(
@@ -190,7 +199,11 @@ def consolidate(request, pk: int):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("The period is consolidated; the co-departments were told."))
+            messages.success(
+                request,
+                _("Task %(task)s: %(period)s is consolidated; the co-departments were told.")
+                % {"task": task_label(access.task), "period": period},
+            )
             return redirect(_task_url(access.task, period))
     context = _task_context(request, access, period)
     context["consolidation_form"] = form
@@ -236,7 +249,17 @@ def report_edit(request, pk: int):
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
-                messages.success(request, _("Your progress report was saved."))
+                messages.success(
+                    request,
+                    _("The %(period)s progress report of %(department)s on task %(task)s was saved.")
+                    % {"period": period, "department": department.name, "task": task_label(task)},
+                )
+                if report.is_late:
+                    messages.warning(
+                        request,
+                        _("It came in after the due date (%(due)s) and is shown as filed late.")
+                        % {"due": period_due(period).isoformat()},
+                    )
                 return redirect(report)
         status = 400
     return render(

@@ -28,3 +28,11 @@ def test_demo_loads_once_with_reports_in_several_states():
     overdue = set(plan_projects_annotated().filter(overdue_q()).values_list("number", flat=True))
     assert "MSKJ-2023-014" in overdue and "MSKJ-2025-007" not in overdue
     assert PlanProject.objects.count() == 4
+    # the history reads in time order (ids and times agree), and the two submissions are days apart
+    for report in AnnualReport.objects.all():
+        events = list(report.events.order_by("id"))
+        times = [e.created_at for e in events]
+        assert times == sorted(times) and len(set(times)) == len(times), report
+    submits = list(univ.events.filter(action="submit").order_by("created_at"))
+    assert len(submits) == 2 and (submits[1].created_at - submits[0].created_at).days >= 1
+    assert univ.submitted_at == submits[1].created_at

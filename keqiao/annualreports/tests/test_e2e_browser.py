@@ -80,9 +80,12 @@ def test_institute_files_department_returns_then_approves_bureau_sees_it(browser
 
     # The supervising department returns it once.
     dept = sign_in(browser, base, "department", f"/annual-reports/{report.pk}/")
+    dept.on("dialog", lambda dialog: dialog.accept())  # review decisions ask for confirmation
     expect(dept.locator("#figure-licence_amount")).to_contain_text(re.compile("20 ?万元|200,000"))
     dept.locator("#id_return-comment").fill("请补充技术经纪人人数的说明及项目清单。")
     dept.locator("#return-report").click()
+    expect(dept).to_have_url(re.compile(r"/annual-reports/\?year="))  # back on the review list
+    dept.goto(f"/annual-reports/{report.pk}/")
     expect(dept.locator("#report-status")).to_have_text(re.compile("退回|Returned"))
 
     # The institute sees the comments, adds a project and resubmits.

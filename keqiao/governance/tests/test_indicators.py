@@ -491,5 +491,7 @@ def test_supervision_of_a_plan_not_started_yet_is_404_not_500(client, bureau):
         },
     )
     client.force_login(bureau)
-    assert client.get("/api/v1/supervision/matrix").status_code == 404
+    assert client.get(f"/api/v1/supervision/matrix?plan={future.pk}").status_code == 404
     assert client.get(f"/api/v1/supervision/tasks/{future.tasks.get().pk}").status_code == 404
+    # without a plan asked for, the matrix opens on a plan that has started, never on the future one
+    assert client.get("/api/v1/supervision/matrix").json()["plan_id"] != future.pk

@@ -35,16 +35,35 @@ def _credit_code(region_code: str) -> str:
             return code
 
 
-def _backdate(report: AnnualReport, when: dict[str, datetime.datetime]) -> None:
-    """Give the demo's workflow plausible dates within the filing window."""
-    AnnualReport.objects.filter(pk=report.pk).update(**{f"{k}_at": v for k, v in when.items()})
-    for action, at in when.items():
-        key = {"submitted": "submit", "approved": "approve", "received": "receive"}[action]
-        AnnualReportEvent.objects.filter(report=report, action=key).update(created_at=at)
+def _backdate(report: AnnualReport, times: dict[str, list[datetime.datetime]]) -> None:
+    """Give the demo's workflow plausible dates within the filing window, in the order it happened.
+
+    `times` holds, per action, the moments of its occurrences in order (two submissions get two
+    moments). The report's events get them in the order they were recorded; an event without a moment
+    of its own comes a few minutes after the one before, so the history reads in time order.
+    """
+    pending = {action: list(moments) for action, moments in times.items()}
+    previous = None
+    for event in AnnualReportEvent.objects.filter(report=report).order_by("id"):
+        queue = pending.get(event.action)
+        at = queue.pop(0) if queue else None
+        if at is None or (previous is not None and at <= previous):
+            at = (previous or _at(timezone.localdate())) + datetime.timedelta(minutes=7)
+        AnnualReportEvent.objects.filter(pk=event.pk).update(created_at=at)
+        previous = at
+    fields = {"created_at": times["created"][0]} if times.get("created") else {}
+    for action, field in (("submit", "submitted_at"), ("approve", "approved_at"), ("receive", "received_at")):
+        if times.get(action):
+            fields[field] = times[action][-1]
+    AnnualReport.objects.filter(pk=report.pk).update(**fields)
 
 
 def _at(date: datetime.date, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime.combine(date, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+    """A moment on `date`, with minutes that differ from day to day as real clicks do."""
+    minute = (date.toordinal() * 17 + hour * 7) % 60
+    return datetime.datetime.combine(
+        date, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
+    )
 
 
 @transaction.atomic
@@ -138,9 +157,13 @@ def load_annual_reports() -> dict:
     _backdate(
         report,
         {
-            "submitted": _at(datetime.date(this_year, 3, 12)),
-            "approved": _at(datetime.date(this_year, 3, 20)),
-            "received": _at(datetime.date(this_year, 3, 25)),
+            "created": [_at(datetime.date(this_year, 2, 26), 9)],
+            "edited": [_at(datetime.date(this_year, 3, 3), 15)],
+            "project_add": [_at(datetime.date(this_year, 3, 3), 16)],
+            "submit": [_at(datetime.date(this_year, 3, 5), 11), _at(datetime.date(this_year, 3, 12), 10)],
+            "return": [_at(datetime.date(this_year, 3, 9), 14)],
+            "approve": [_at(datetime.date(this_year, 3, 20), 10)],
+            "receive": [_at(datetime.date(this_year, 3, 25), 9)],
         },
     )
     counts["reports"] += 1
@@ -159,11 +182,19 @@ def load_annual_reports() -> dict:
         policy_text="本院落实科技人员兼职兼薪和离岗创业政策，成果转化收益的50%奖励研发团队。",
     )
     report = services.report_submit(report=report, by=users["agri"])
-    _backdate(report, {"submitted": _at(datetime.date(this_year, 3, 28))})
+    _backdate(
+        report,
+        {
+            "created": [_at(datetime.date(this_year, 3, 16), 10)],
+            "edited": [_at(datetime.date(this_year, 3, 24), 16)],
+            "submit": [_at(datetime.date(this_year, 3, 28), 10)],
+        },
+    )
     counts["reports"] += 1
 
     # the materials institute: still a draft, past the deadline (late)
-    services.report_create(by=users["materials"], organization=materials, year=last.year)
+    report = services.report_create(by=users["materials"], organization=materials, year=last.year)
+    _backdate(report, {"created": [_at(datetime.date(this_year, 3, 30), 17)]})
     counts["reports"] += 1
 
     # funded plan projects: one in order, one whose technology report is overdue, one whose achievement

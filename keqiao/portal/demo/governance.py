@@ -6,28 +6,44 @@ from pathlib import Path
 
 from django.db import transaction
 
-import keqiao.governance as governance_app
 from keqiao.accounts.models import User
 from keqiao.common.models import Region
 from keqiao.governance import services
-from keqiao.governance.models import ActionPlan, Department
+from keqiao.governance.models import ActionPlan, Department, Task
 
 DEMO_TITLE = "眉山市促进科技成果转移转化三年行动计划（2024—2026年）（演示）"
+# The plan's task table: the 2017–2020 plan's tasks with this plan's own years and targets.
+TASKS = Path(__file__).resolve().parent / "plan_2024_2026.json"
+
+
+def demo_tasks() -> list[dict]:
+    return json.loads(TASKS.read_text(encoding="utf-8"))["tasks"]
+
+
+def _refresh_texts(plan: ActionPlan) -> int:
+    """Bring the task texts of a demo plan loaded by an older version up to date (e.g. "到2020年")."""
+    changed = 0
+    for row in demo_tasks():
+        changed += (
+            Task.objects.filter(plan=plan, number=row["number"])
+            .exclude(content=row["content"], schedule=row["schedule"], title=row["title"])
+            .update(content=row["content"], schedule=row["schedule"], title=row["title"])
+        )
+    return changed
 
 
 @transaction.atomic
 def load_governance() -> dict:
-    if ActionPlan.objects.filter(title=DEMO_TITLE).exists():
-        return {}
+    existing = ActionPlan.objects.filter(title=DEMO_TITLE).first()
+    if existing is not None:
+        changed = _refresh_texts(existing)
+        return {"plan_tasks_updated": changed} if changed else {}
     bureau = User.objects.filter(username="bureau").first()
     if bureau is None:
         return {}
     org = bureau.memberships.select_related("organization").first().organization
     Department.objects.filter(name="市科技局").update(organization=org)
-    shipped = json.loads(
-        (Path(governance_app.__file__).parent / "data" / "meishan_2017_2020.json").read_text(encoding="utf-8")
-    )
-    tasks = [{**t, "number": i} for i, t in enumerate(shipped["tasks"][:8], start=1)]
+    tasks = demo_tasks()
     plan = services.plan_create(
         by=bureau,
         data={

@@ -20,12 +20,17 @@ def _department_org(name: str, department: str) -> Organization:
 
 @pytest.fixture
 def sv(db, bureau, outsider):
+    today = timezone.localdate()
+    # The shipped plan ended in 2020; its reporting periods end with it. The personas work on its tasks
+    # as if it were still running, so that the current periods can be reported on.
+    ActionPlan.objects.filter(document_number="眉府办发〔2017〕36号").update(
+        ends_on=today.replace(year=today.year + 1, month=12, day=31)
+    )
     plan = ActionPlan.objects.get(document_number="眉府办发〔2017〕36号")
     task = plan.tasks.get(number=8)
     lead_org = _department_org("眉山市财政局（测试）", "市财政局")
     co_org = _department_org("眉山市经济和信息化委（测试）", "市经济和信息化委")
     other_org = _department_org("眉山市人才办（测试）", "市人才办")
-    today = timezone.localdate()
     return types.SimpleNamespace(
         plan=plan,
         task=task,

@@ -65,14 +65,15 @@ def test_quarters_and_their_due_dates():
         assert parse_period(bad) is None
 
 
-def test_periods_run_from_the_plan_start_to_now_regardless_of_the_plan_end(sv):
+def test_periods_run_from_the_plan_start_to_its_end_and_never_past_today(sv):
     today = datetime.date(2026, 11, 27)
-    periods = plan_periods(sv.plan, today)
-    assert periods[0] == "2026-Q4" and periods[-1] == "2017-Q2"  # the plan started on 2017-06-05
-    assert sv.plan.ends_on.year == 2020
-    assert period_allowed(sv.plan, "2024-Q3", today)  # after the plan's nominal end: ongoing tasks
+    running = plan_periods(sv.plan, today)  # the personas' plan runs to the end of next year
+    assert running[0] == "2026-Q4" and running[-1] == "2017-Q2"  # the plan started on 2017-06-05
     assert not period_allowed(sv.plan, "2017-Q1", today)  # before the plan
     assert not period_allowed(sv.plan, "2027-Q1", today)  # future
+    sv.plan.ends_on = datetime.date(2020, 12, 31)  # as published: the plan ended in 2020
+    assert plan_periods(sv.plan, today)[0] == "2020-Q4"
+    assert period_allowed(sv.plan, "2020-Q4", today) and not period_allowed(sv.plan, "2024-Q3", today)
 
 
 def test_reporting_for_a_future_period_or_before_the_plan_is_refused(sv):

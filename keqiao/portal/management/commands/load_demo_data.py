@@ -31,8 +31,9 @@ class Command(BaseCommand):
 
                 result["counts"].update(load_governance())
 
-                result["counts"].update(load_supervision())
+                # The annual reports create the education department, which also reports on plan tasks.
                 result["counts"].update(load_annual_reports())
+                result["counts"].update(load_supervision())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:

@@ -1,0 +1,17 @@
+"""A government body without listings has no holder page with an empty list: the page says what it is."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_bureau_without_listings_is_described_not_listed(client, bureau_org):
+    body = client.get(reverse("portal:holder", args=[bureau_org.pk])).content.decode()
+    assert 'id="government-note"' in body and bureau_org.name in body
+    assert "项成果" not in body and "published achievement" not in body and "follow" not in body.lower()
+
+
+def test_a_holder_keeps_its_page(client, holder_org):
+    body = client.get(reverse("portal:holder", args=[holder_org.pk])).content.decode()
+    assert 'id="government-note"' not in body
