@@ -16,6 +16,12 @@ elif [ "$CI" = "true" ]; then
   apt-get update -qq >/dev/null && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   browser_ok=true
 fi
+# PDFs embed a TrueType CJK font of the system (keqiao/common/pdf.py); CI tests that they do.
+if [ "$CI" = "true" ] && [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+  echo "CI: installing the CJK font PDFs embed (fonts-wqy-microhei)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq fonts-wqy-microhei >/dev/null
+fi
 if [ "$browser_ok" = "true" ]; then
   export KEQIAO_BROWSER_TESTS=required
 else

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from keqiao.accounts.selectors import (
 )
 from keqiao.common import panels
 from keqiao.common.choices import TRL_LABELS
+from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
@@ -101,14 +102,12 @@ def attachment_download(request, pk: int):
     )
     if not allowed:
         raise Http404
-    response = FileResponse(
+    return file_response(
         attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
-        filename=attachment.original_name,
+        attachment.original_name,
+        attachment.content_type,
+        inline=attachment.content_type != "application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # --- owners -----------------------------------------------------------------------------------------

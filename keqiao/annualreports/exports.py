@@ -1,6 +1,6 @@
-"""Exports of annual reports: .xlsx (openpyxl) and PDF (reportlab with the built-in CID font STSong-Light,
-so Chinese is typeset without font files; paragraphs wrap by CJK rules). Labels are Chinese whatever the
-user's language, like the national form."""
+"""Exports of annual reports: .xlsx (openpyxl) and PDF (reportlab through keqiao.common.pdf: an embedded
+CJK font, numbered pages; paragraphs wrap by CJK rules). Labels are Chinese whatever the user's language,
+like the national form."""
 
 import io
 from decimal import Decimal
@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from keqiao.common import pdf
 from keqiao.common.spreadsheets import safe_text, workbook_bytes
 
 from . import choices
@@ -138,17 +139,6 @@ def overview_xlsx(overview: dict) -> bytes:
 
 # --- PDF ---------------------------------------------------------------------------------------------
 
-FONT = "STSong-Light"
-
-
-def _register_font() -> None:
-    # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # reportlab: PDF only
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-
 
 def _fmt(figure: choices.Figure, value) -> str:
     if value in (None, ""):
@@ -167,8 +157,8 @@ def report_pdf(report: AnnualReport) -> bytes:
     from reportlab.lib.units import mm  # reportlab: PDF only
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
-    _register_font()
-    base = ParagraphStyle("cjk", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
+    font = pdf.cjk_font()
+    base = ParagraphStyle("cjk", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
     small = ParagraphStyle("cjk-small", parent=base, fontSize=8.5, leading=12)
     title = ParagraphStyle("cjk-title", parent=base, fontSize=16, leading=24, alignment=TA_CENTER)
     heading = ParagraphStyle("cjk-h", parent=base, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
@@ -259,8 +249,9 @@ def report_pdf(report: AnnualReport) -> bytes:
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        bottomMargin=18 * mm,
         title=f"{report.organization.name} {report.year}年度{TITLE}",
     )
-    doc.build(story)
+    with translation.override("zh-hans"):  # the national form's language, page numbers included
+        doc.build(story, canvasmaker=pdf.numbered_canvas(font))
     return out.getvalue()

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import (
@@ -30,6 +29,7 @@ from keqiao.common.money import parse_amount
 from keqiao.common.workflow import clean_text
 from keqiao.contracts.models import Contract
 from keqiao.notifications.services import notify
+from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from . import choices, selectors
 from .models import (
@@ -83,9 +83,7 @@ def _notify(user_ids, *, title, reason, url: str, key: str, exclude=None) -> Non
     ids = set(user_ids)
     if exclude is not None:
         ids.discard(exclude.pk)
-    notify(
-        {uid: (str(reason), None) for uid in ids}, verb=NOTIFICATION_VERB, title=str(title), url=url, key=key
-    )
+    notify({uid: (reason, None) for uid in ids}, verb=NOTIFICATION_VERB, title=title, url=url, key=key)
 
 
 def _tell(report: AnnualReport, *, user_ids, title, key: str, exclude=None) -> None:

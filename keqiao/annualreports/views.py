@@ -272,28 +272,26 @@ def edit(request, pk: int):
     )
 
 
-def _filename(report: AnnualReport, ext: str) -> str:
-    return f"annual-report-{report.year}-{report.organization_id}.{ext}"
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    return attachment_response(content, filename, content_type)
+def _download(report: AnnualReport, content: bytes, content_type: str, ext: str) -> HttpResponse:
+    """The report's file: named in Chinese after the year and organisation, in ASCII for old clients."""
+    return attachment_response(
+        content,
+        f"年度技术转移报告-{report.year}-{report.organization.name}.{ext}",
+        content_type,
+        ascii_name=f"annual-report-{report.year}-{report.organization_id}.{ext}",
+    )
 
 
 @login_required
 def export_xlsx(request, pk: int):
     report = selectors.report_visible_to(request.user, pk)
-    return _download(
-        exports.report_xlsx(report),
-        XLSX,
-        _filename(report, "xlsx"),
-    )
+    return _download(report, exports.report_xlsx(report), XLSX, "xlsx")
 
 
 @login_required
 def export_pdf(request, pk: int):
     report = selectors.report_visible_to(request.user, pk)
-    return _download(exports.report_pdf(report), PDF, _filename(report, "pdf"))
+    return _download(report, exports.report_pdf(report), PDF, "pdf")
 
 
 @login_required
@@ -303,10 +301,11 @@ def aggregate_xlsx(request):
     ry = selectors.reporting_year(request.GET.get("year"))
     if ry is None:
         raise Http404
-    return _download(
+    return attachment_response(
         exports.overview_xlsx(selectors.overview(ry)),
+        f"年度技术转移报告汇总-{ry.year}.xlsx",
         XLSX,
-        f"annual-reports-{ry.year}.xlsx",
+        ascii_name=f"annual-reports-{ry.year}.xlsx",
     )
 
 

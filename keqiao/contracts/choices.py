@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keqiao.negotiations.choices import DealMode, DealStatus, PaymentMethod  # noqa: F401 (contracts read them)
 
@@ -59,9 +60,9 @@ class TransferObject(models.TextChoices):
 
 
 class LicenceKind(models.TextChoices):
-    EXCLUSIVE = "exclusive", _("Exclusive (独占)")
-    SOLE = "sole", _("Sole (排他)")
-    ORDINARY = "ordinary", _("Ordinary (普通)")
+    EXCLUSIVE = "exclusive", pgettext_lazy("licence kind", "Exclusive")
+    SOLE = "sole", pgettext_lazy("licence kind", "Sole")
+    ORDINARY = "ordinary", pgettext_lazy("licence kind", "Ordinary")
 
 
 class PartyNature(models.TextChoices):

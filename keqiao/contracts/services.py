@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import (
@@ -30,6 +29,7 @@ from keqiao.common.workflow import clean_text
 from keqiao.negotiations.models import Deal
 from keqiao.negotiations.services import deal_contract_performing, deal_contract_registered, lock_deal
 from keqiao.notifications.services import notify
+from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from . import choices
 from .models import Contract, ContractEvent, Milestone, Payment, RegistrationCounter
@@ -310,11 +310,11 @@ def _contract_transition(contract: Contract, action: str, *, by, note: str = "")
 def _tell_contract(contract: Contract, *, user_ids, title, key: str) -> None:
     notify(
         {
-            uid: (str(_("Technology contract “%(name)s”") % {"name": contract.project_name}), None)
+            uid: (_("Technology contract “%(name)s”") % {"name": contract.project_name}, None)
             for uid in user_ids
         },
         verb=CONTRACT,
-        title=str(title),
+        title=title,
         url=contract.get_absolute_url(),
         key=key,
     )

@@ -1,40 +1,97 @@
 """Plans to and from Excel (one shape for export and import), and the printable PDF progress report.
 
-The PDF uses reportlab's built-in CID font STSong-Light, so Chinese needs no font files, and CJK line
-breaking (wordWrap="CJK").
+Sheet names, column headers and coded values (data source, platform statistic, annual or cumulative)
+are written in the reader's language; the import accepts them in any of the site's languages, so a
+workbook exported in English imports as well as one in Chinese. The PDF (keqiao.common.pdf) embeds a CJK
+font, numbers its pages and draws the dashboard's charts from the same figures the page shows.
 """
 
 import io
 from decimal import Decimal
 from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
+from keqiao.common import pdf
+from keqiao.common.units import unit_label
+
+from .indicators import QUERY_LABELS
 from .models import ActionPlan
 
-PLAN_SHEET, INDICATOR_SHEET, TASK_SHEET = "方案", "指标", "任务"
+SHEETS = {
+    "plan": pgettext_lazy("plan workbook sheet", "Plan"),
+    "indicators": pgettext_lazy("plan workbook sheet", "Indicators"),
+    "tasks": pgettext_lazy("plan workbook sheet", "Tasks"),
+}
 PLAN_FIELDS = [
-    ("title", "方案名称"),
-    ("document_number", "文号"),
-    ("issuing_body", "印发机关"),
-    ("starts_on", "起始日期"),
-    ("ends_on", "截止日期"),
+    ("title", pgettext_lazy("plan workbook field", "Plan title")),
+    ("document_number", pgettext_lazy("plan workbook field", "Document number")),
+    ("issuing_body", pgettext_lazy("plan workbook field", "Issued by")),
+    ("starts_on", pgettext_lazy("plan workbook field", "Start date")),
+    ("ends_on", pgettext_lazy("plan workbook field", "End date")),
 ]
 INDICATOR_COLUMNS = [
-    "序号",
-    "指标名称",
-    "目标值",
-    "单位",
-    "截止日期",
-    "数据来源",
-    "统计口径",
-    "填报部门",
-    "累计或年度",
+    ("number", pgettext_lazy("plan workbook column", "No.")),
+    ("name", pgettext_lazy("plan workbook column", "Indicator")),
+    ("target", pgettext_lazy("plan workbook column", "Target value")),
+    ("unit", pgettext_lazy("plan workbook column", "Unit")),
+    ("deadline", pgettext_lazy("plan workbook column", "Deadline")),
+    ("source", pgettext_lazy("plan workbook column", "Data source")),
+    ("query", pgettext_lazy("plan workbook column", "Statistical definition")),
+    ("department", pgettext_lazy("plan workbook column", "Reporting department")),
+    ("cumulative", pgettext_lazy("plan workbook column", "Cumulative or annual")),
 ]
-TASK_COLUMNS = ["序号", "重点工作", "重点任务", "工作内容", "责任部门（排第一位为牵头部门）", "时间安排"]
-PROGRESS_COLUMNS = ["实际值", "完成比例（%）", "时间进度（%）", "进度评价"]
+TASK_COLUMNS = [
+    ("number", pgettext_lazy("plan workbook column", "No.")),
+    ("work_area", pgettext_lazy("plan workbook column", "Key work area")),
+    ("title", pgettext_lazy("plan workbook column", "Key task")),
+    ("content", pgettext_lazy("plan workbook column", "Task content")),
+    ("departments", pgettext_lazy("plan workbook column", "Responsible departments (lead department first)")),
+    ("schedule", pgettext_lazy("plan workbook column", "Time schedule")),
+]
+PROGRESS_COLUMNS = [
+    pgettext_lazy("plan workbook column", "Actual value"),
+    pgettext_lazy("plan workbook column", "Share reached (%)"),
+    pgettext_lazy("plan workbook column", "Time elapsed (%)"),
+    pgettext_lazy("plan workbook column", "Assessment"),
+]
+SOURCE_LABELS = {
+    "query": pgettext_lazy("indicator source", "Platform statistic"),
+    "reported": pgettext_lazy("indicator source", "Reported by a department"),
+}
+CUMULATIVE_LABELS = {
+    True: pgettext_lazy("indicator period", "Cumulative"),
+    False: pgettext_lazy("indicator period", "Annual"),
+}
+
+
+def _languages(label) -> set[str]:
+    """`label` in every language of the site (and its message id): what an import accepts."""
+    names = {str(label).strip()}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(label).strip())
+    return names
+
+
+def sheet_names() -> tuple[str, str, str]:
+    """The three sheets' names in the active language (plan, indicators, tasks)."""
+    return tuple(str(SHEETS[k]) for k in ("plan", "indicators", "tasks"))
+
+
+def _decode(value, labels: dict):
+    """A coded cell back to its code: a label in any language, or the code itself."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for code, label in labels.items():
+        if text in _languages(label):
+            return code
+    return text
 
 
 def _safe(value):
@@ -53,17 +110,19 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
 
     from keqiao.common.spreadsheets import workbook_bytes  # loads openpyxl: workbook export only
 
+    plan_sheet, indicator_sheet, task_sheet = sheet_names()
     wb = Workbook()
     ws = wb.active
-    ws.title = PLAN_SHEET
+    ws.title = plan_sheet
     for label_row, (key, label) in enumerate(PLAN_FIELDS, start=1):
-        ws.cell(row=label_row, column=1, value=label).font = Font(bold=True)
+        ws.cell(row=label_row, column=1, value=str(label)).font = Font(bold=True)
         ws.cell(row=label_row, column=2, value=_safe(getattr(plan, key)) if plan else None)
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 14, 60
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 16, 60
 
-    wi = wb.create_sheet(INDICATOR_SHEET)
+    wi = wb.create_sheet(indicator_sheet)
     by_indicator = {p.indicator.pk: p for p in progress_rows or []}
-    wi.append(INDICATOR_COLUMNS + (PROGRESS_COLUMNS if progress_rows else []))
+    headers = [label for _key, label in INDICATOR_COLUMNS] + (PROGRESS_COLUMNS if progress_rows else [])
+    wi.append([str(h) for h in headers])
     for ind in plan.indicators.select_related("department") if plan else []:
         row = [
             ind.number,
@@ -71,23 +130,23 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
             ind.target_value,
             _safe(ind.unit),
             ind.deadline,
-            "平台统计" if ind.source == "query" else "部门填报",
-            ind.query,
+            str(SOURCE_LABELS.get(ind.source, ind.source)),
+            str(QUERY_LABELS.get(ind.query, ind.query)) if ind.query else "",
             ind.department.name if ind.department else "",
-            "累计" if ind.cumulative else "年度",
+            str(CUMULATIVE_LABELS[bool(ind.cumulative)]),
         ]
         p = by_indicator.get(ind.pk)
         if p is not None:
             row += [p.actual, p.reached, p.elapsed, p.status_label]
         wi.append(row)
-    for col, width in zip("ABCDEFGHIJKLM", [6, 40, 12, 8, 12, 10, 24, 18, 10, 12, 12, 12, 14], strict=False):
+    for col, width in zip("ABCDEFGHIJKLM", [6, 40, 12, 8, 12, 14, 40, 18, 12, 12, 12, 12, 14], strict=False):
         wi.column_dimensions[col].width = width
     for cells in wi.iter_rows(min_row=2):
         cells[2].number_format = "#,##0.00"
         cells[4].number_format = "yyyy-mm-dd"
 
-    wt = wb.create_sheet(TASK_SHEET)
-    wt.append(TASK_COLUMNS)
+    wt = wb.create_sheet(task_sheet)
+    wt.append([str(label) for _key, label in TASK_COLUMNS])
     tasks = plan.tasks.prefetch_related("assignments__department") if plan else []
     for task in tasks:
         wt.append(
@@ -109,8 +168,14 @@ def plan_xlsx(plan: ActionPlan | None, progress_rows) -> bytes:
     return workbook_bytes(wb)
 
 
+def _sheet(wb, key: str):
+    names = _languages(SHEETS[key])
+    return next((wb[name] for name in wb.sheetnames if name.strip() in names), None)
+
+
 def read_plan_xlsx(uploaded) -> dict:
-    """Read a workbook in the export's shape into plan data; refuse missing sheets or columns."""
+    """Read a workbook in the export's shape (in any of the site's languages) into plan data; refuse
+    missing sheets or columns. Coded cells come back as codes."""
     # heavy (~250 ms to import): openpyxl is loaded only when a workbook is uploaded
     from openpyxl import load_workbook
 
@@ -118,54 +183,40 @@ def read_plan_xlsx(uploaded) -> dict:
         wb = load_workbook(uploaded, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for files that are not workbooks
         raise ValidationError(_("This file is not an Excel workbook (.xlsx).")) from exc
-    missing = [name for name in (PLAN_SHEET, INDICATOR_SHEET, TASK_SHEET) if name not in wb.sheetnames]
+    sheets = {key: _sheet(wb, key) for key in SHEETS}
+    missing = [str(SHEETS[key]) for key, sheet in sheets.items() if sheet is None]
     if missing:
         raise ValidationError(_("The workbook lacks the sheets: %(names)s.") % {"names": "、".join(missing)})
-    labels = {label: key for key, label in PLAN_FIELDS}
+    labels = {name: key for key, label in PLAN_FIELDS for name in _languages(label)}
     data: dict = {}
-    for row in wb[PLAN_SHEET].iter_rows(values_only=True):
-        if row and row[0] in labels:
-            data[labels[row[0]]] = row[1] if len(row) > 1 else None
-    data["indicators"] = _rows(
-        wb[INDICATOR_SHEET],
-        INDICATOR_COLUMNS,
-        {
-            "序号": "number",
-            "指标名称": "name",
-            "目标值": "target",
-            "单位": "unit",
-            "截止日期": "deadline",
-            "数据来源": "source",
-            "统计口径": "query",
-            "填报部门": "department",
-            "累计或年度": "cumulative",
-        },
-    )
-    data["tasks"] = _rows(
-        wb[TASK_SHEET],
-        TASK_COLUMNS,
-        {
-            "序号": "number",
-            "重点工作": "work_area",
-            "重点任务": "title",
-            "工作内容": "content",
-            "责任部门（排第一位为牵头部门）": "departments",
-            "时间安排": "schedule",
-        },
-    )
+    for row in sheets["plan"].iter_rows(values_only=True):
+        if row and isinstance(row[0], str) and row[0].strip() in labels:
+            data[labels[row[0].strip()]] = row[1] if len(row) > 1 else None
+    data["indicators"] = _rows(sheets["indicators"], INDICATOR_COLUMNS)
+    for item in data["indicators"]:
+        item["source"] = _decode(item.get("source"), SOURCE_LABELS)
+        item["query"] = _decode(item.get("query"), QUERY_LABELS)
+        if "cumulative" in item:
+            item["cumulative"] = _decode(item["cumulative"], CUMULATIVE_LABELS)
+    data["tasks"] = _rows(sheets["tasks"], TASK_COLUMNS)
     return data
 
 
-def _rows(sheet, columns: list[str], keys: dict[str, str]) -> list[dict]:
+def _rows(sheet, columns: list) -> list[dict]:
     rows = sheet.iter_rows(values_only=True)
     header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
-    missing = [c for c in columns if c not in header]
+    index, missing = {}, []
+    for key, label in columns:
+        position = next((i for i, h in enumerate(header) if h in _languages(label)), None)
+        if position is None:
+            missing.append(str(label))
+        else:
+            index[key] = position
     if missing:
         raise ValidationError(
             _("Sheet %(sheet)s lacks the columns: %(names)s.")
             % {"sheet": sheet.title, "names": "、".join(missing)}
         )
-    index = {keys[c]: header.index(c) for c in columns}
     out = []
     for number, row in enumerate(rows, start=2):
         if not row or all(v in (None, "") for v in row):
@@ -186,19 +237,34 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _charts(progress_rows, font: str, width: float) -> list:
+    """The dashboard's charts: each indicator's value by year against its target."""
+    drawings = []
+    for row in progress_rows:
+        ind = row.indicator
+        drawings.append(
+            pdf.bar_chart(
+                title=f"{ind.number}. {ind.name} ({unit_label(ind.unit)})",
+                categories=[y for y, _v in row.trend],
+                values=[v for _y, v in row.trend],
+                target=ind.target_value,
+                target_label=_("Target"),
+                font=font,
+                width=width,
+            )
+        )
+    return drawings
+
+
 def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
     # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4  # reportlab: PDF only
     from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
     from reportlab.lib.units import mm  # reportlab: PDF only
-    from reportlab.pdfbase import pdfmetrics  # reportlab: PDF only
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # reportlab: PDF only
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = pdf.cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=11)
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1, spaceAfter=4 * mm)
@@ -214,7 +280,7 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
         leftMargin=15 * mm,
         rightMargin=15 * mm,
         topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        bottomMargin=18 * mm,
         title=plan.title,
         author="科桥 Keqiao",
     )
@@ -230,22 +296,31 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
         ),
         p(_("Indicators"), h2),
     ]
-    grid = [
-        [p(h, small) for h in ("序号", "指标", "目标", "实际", "完成比例", "时间进度", "评价", "数据来源")]
-    ]
+    headers = (
+        pgettext_lazy("plan workbook column", "No."),
+        _("Indicator"),
+        _("Target"),
+        _("Actual"),
+        _("Reached"),
+        _("Time elapsed"),
+        _("Assessment"),
+        _("Data source"),
+    )
+    grid = [[p(h, small) for h in headers]]
     for row in progress_rows:
         ind = row.indicator
+        unit = unit_label(ind.unit)
         source = (
-            "平台统计"
+            str(SOURCE_LABELS["query"])
             if ind.source == "query"
-            else f"部门填报：{ind.department.name if ind.department else ''}"
+            else f"{SOURCE_LABELS['reported']}: {ind.department.name if ind.department else ''}"
         )
         grid.append(
             [
                 p(ind.number, small),
                 p(ind.name, small),
-                p(f"{_fmt(ind.target_value)} {ind.unit}", small),
-                p(f"{_fmt(row.actual)} {ind.unit}" if row.actual is not None else "—", small),
+                p(f"{_fmt(ind.target_value)} {unit}", small),
+                p(f"{_fmt(row.actual)} {unit}" if row.actual is not None else "—", small),
                 p(f"{row.reached}%" if row.reached is not None else "—", small),
                 p(f"{row.elapsed}%", small),
                 p(row.status_label, small),
@@ -262,8 +337,14 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
         ]
     )
     table.setStyle(style)
-    story += [table, p(_("Tasks and responsible departments (lead department first)"), h2)]
-    grid = [[p(h, small) for h in ("序号", "重点工作", "重点任务", "工作内容", "责任部门", "时间安排")]]
+    story.append(table)
+    charts = _charts(progress_rows, font, 88 * mm)
+    if charts:
+        story.append(p(_("Indicators by year"), h2))
+        pairs = [charts[i : i + 2] + [""] * (2 - len(charts[i : i + 2])) for i in range(0, len(charts), 2)]
+        story.append(Table(pairs, colWidths=[90 * mm, 90 * mm], hAlign="LEFT"))
+    story.append(p(_("Tasks and responsible departments (lead department first)"), h2))
+    grid = [[p(label, small) for _key, label in TASK_COLUMNS]]
     for task in tasks:
         grid.append(
             [
@@ -281,5 +362,5 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
     table.setStyle(style)
     story.append(table)
     story.append(Spacer(1, 4 * mm))
-    doc.build(story)
+    doc.build(story, canvasmaker=pdf.numbered_canvas(font))
     return buffer.getvalue()

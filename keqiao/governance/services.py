@@ -125,7 +125,7 @@ def validate_plan(data: dict, *, sheets: tuple[str, str, str] | None = None) -> 
                 query = ""
             else:
                 raise ValueError(
-                    str(_("The source must be “平台统计” (platform statistic) or “部门填报” (reported)."))
+                    str(_("The data source must be “Platform statistic” or “Reported by a department”."))
                 )
             cumulative = row.get("cumulative", True)
             if isinstance(cumulative, str):

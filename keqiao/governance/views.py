@@ -14,6 +14,7 @@ from keqiao.accounts.selectors import user_is_bureau, user_is_contract_office, u
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
+from keqiao.common.units import unit_label
 
 from . import exports, indicators, selectors, services
 from .models import Indicator
@@ -44,7 +45,7 @@ def plan(request, pk: int):
         {
             "id": p.indicator.pk,
             "name": p.indicator.name,
-            "unit": p.indicator.unit,
+            "unit": unit_label(p.indicator.unit),
             "target": str(p.indicator.target_value),
             "years": [y for y, _v in p.trend],
             "values": [None if v is None else str(v) for _y, v in p.trend],
@@ -146,7 +147,7 @@ def plan_export_xlsx(request, pk: int):
     _require_viewer(request)
     plan = selectors.plan_or_404(pk)
     content = exports.plan_xlsx(plan, indicators.plan_progress(plan))
-    return attachment_response(content, f"{plan.title}.xlsx", XLSX)
+    return attachment_response(content, f"{plan.title}.xlsx", XLSX, ascii_name=f"action-plan-{plan.pk}.xlsx")
 
 
 @login_required
@@ -154,7 +155,7 @@ def plan_export_pdf(request, pk: int):
     _require_viewer(request)
     plan = selectors.plan_or_404(pk)
     content = exports.plan_pdf(plan, indicators.plan_progress(plan), list(selectors.plan_tasks(plan)))
-    return attachment_response(content, f"{plan.title}.pdf", PDF)
+    return attachment_response(content, f"{plan.title}.pdf", PDF, ascii_name=f"action-plan-{plan.pk}.pdf")
 
 
 class ImportForm(forms.Form):
@@ -174,7 +175,7 @@ def plan_import(request):
             plan = services.plan_create(
                 data=data,
                 by=request.user,
-                sheets=(exports.PLAN_SHEET, exports.INDICATOR_SHEET, exports.TASK_SHEET),
+                sheets=exports.sheet_names(),
             )
         except services.RowErrors as exc:
             row_errors = exc.rows
@@ -200,7 +201,12 @@ def plan_template(request):
     """An empty workbook in the import shape, pre-filled with the shipped plan's rows as an example."""
     _require_viewer(request)
     example = selectors.example_plan()
-    return attachment_response(exports.plan_xlsx(example, None), "action-plan-template.xlsx", XLSX)
+    return attachment_response(
+        exports.plan_xlsx(example, None),
+        "行动方案导入模板.xlsx",
+        XLSX,
+        ascii_name="action-plan-template.xlsx",
+    )
 
 
 class PlanForm(forms.Form):

@@ -3,7 +3,6 @@
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import require_active_organization, user_is_broker, user_organization_ids
@@ -13,6 +12,7 @@ from keqiao.common.choices import TechField
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.demands.models import Demand
 from keqiao.notifications.services import notify
+from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from .index import matches_for
 from .models import Frequency, Recommendation, Subscription
@@ -101,7 +101,7 @@ def alert_new_listing(kind: str, record) -> int:
         if not sub.user.is_active:
             continue
         recipients.setdefault(
-            sub.user_id, (str(_("You follow %(what)s") % {"what": sub.label or sub.value}), sub.frequency)
+            sub.user_id, (_("You follow %(what)s") % {"what": sub.label or sub.value}, sub.frequency)
         )
     recipients.pop(getattr(record, "created_by_id", None), None)
     total += len(
@@ -122,12 +122,12 @@ def alert_new_listing(kind: str, record) -> int:
         other_kind = "demand" if kind == "achievement" else "achievement"
         followers = {
             s.user_id: (
-                str(_("It matches “%(title)s”, which you follow") % {"title": other.title}),
+                _("It matches “%(title)s”, which you follow") % {"title": other.title},
                 s.frequency,
             )
             for s in Subscription.objects.filter(kind=other_kind, value=str(other.pk)).select_related("user")
         }
-        title = str(_("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title})
+        title = _("New match for “%(title)s”: %(match)s") % {"title": other.title, "match": record.title}
         total += len(
             notify(
                 followers,
@@ -168,13 +168,13 @@ def recommendation_push(*, broker: User, achievement, demand, direction: str, no
     target_org = demand.organization_id if direction == "demand" else achievement.organization_id
     pushed = achievement if direction == "demand" else demand
     recipients = {
-        u.pk: (str(_("Recommended by %(broker)s") % {"broker": broker}), None)
+        u.pk: (_("Recommended by %(broker)s") % {"broker": str(broker)}, None)
         for u in User.objects.filter(memberships__organization_id=target_org, is_active=True)
     }
     notify(
         recipients,
         verb=RECOMMENDATION,
-        title=str(_("Recommendation: %(title)s") % {"title": pushed.title}),
+        title=_("Recommendation: %(title)s") % {"title": pushed.title},
         url=f"/matching/recommendations/#rec-{rec.pk}",
         key=f"rec:{rec.pk}",
     )
@@ -204,7 +204,7 @@ def recommendation_respond(
     notify(
         {rec.broker_id: ("", None)},
         verb=RECOMMENDATION_OUTCOME,
-        title=str(_("Your recommendation was %(outcome)s") % {"outcome": rec.get_status_display()}),
+        title=_("Your recommendation was %(outcome)s") % {"outcome": Recommendation.Status(rec.status).label},
         url=f"/matching/recommendations/#rec-{rec.pk}",
         key=f"rec-outcome:{rec.pk}",
     )

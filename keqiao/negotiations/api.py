@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from keqiao.accounts.models import User
 from keqiao.accounts.selectors import user_holder_organizations
+from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import MAX_OFFSET
 
@@ -234,10 +235,7 @@ def attachment_download(request, deal_id: int, attachment_id: int):
     deal = att.message.deal
     if selectors.side_of(request.user, deal) is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
-    response["Content-Type"] = att.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(att.file.open("rb"), att.original_name, att.content_type)
 
 
 class OfferIn(Schema):

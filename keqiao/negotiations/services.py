@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import (
@@ -26,6 +25,7 @@ from keqiao.common.money import format_yuan, parse_amount
 from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
 from keqiao.notifications.services import notify
+from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from . import choices
 from .models import (
@@ -82,11 +82,11 @@ def _tell(deal: Deal, *, org_ids, title, key: str, exclude=None, brokers: bool =
         user_ids |= set(deal.invitations.values_list("user_id", flat=True))
     if exclude is not None:
         user_ids.discard(exclude.pk)
-    reason = str(_("Negotiation on “%(title)s”") % {"title": deal.listing.title})
+    reason = _("Negotiation on “%(title)s”") % {"title": deal.listing.title}
     notify(
         {uid: (reason, None) for uid in user_ids},
         verb=DEAL,
-        title=str(title),
+        title=title,
         url=deal.get_absolute_url(),
         key=key,
     )
@@ -550,9 +550,9 @@ def broker_invite(*, deal: Deal, by: User, broker: User) -> DealInvitation:
     _event(deal, by=by, action="invite", note=broker.get_full_name() or broker.username)
     _touch(deal)
     notify(
-        {broker.pk: (str(_("Invited by %(org)s") % {"org": side_of(by, deal)}), None)},
+        {broker.pk: (_("Invited by %(org)s") % {"org": str(side_of(by, deal))}, None)},
         verb=DEAL,
-        title=str(_("You are invited to the negotiation on “%(title)s”") % {"title": deal.listing.title}),
+        title=_("You are invited to the negotiation on “%(title)s”") % {"title": deal.listing.title},
         url=deal.get_absolute_url(),
         key=f"deal:{deal.pk}:invite:{broker.pk}",
     )

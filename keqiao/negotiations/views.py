@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from keqiao.accounts.selectors import (
     user_organization_ids,
 )
 from keqiao.common.confirm import confirmation_page
+from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 
@@ -395,7 +396,4 @@ def attachment(request, pk: int, attachment_pk: int):
     deal = att.message.deal
     if selectors.side_of(request.user, deal) is None and not selectors.is_invited(request.user, deal):
         services.bureau_viewed(deal=deal, by=request.user)
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
-    response["Content-Type"] = att.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(att.file.open("rb"), att.original_name, att.content_type)

@@ -24,6 +24,14 @@ class NotificationOut(Schema):
         return obj.created_at.isoformat()
 
     @staticmethod
+    def resolve_title(obj):
+        return obj.display_title  # in the language of the request
+
+    @staticmethod
+    def resolve_reason(obj):
+        return obj.display_reason
+
+    @staticmethod
     def resolve_read(obj):
         return obj.read_at is not None
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import kinds
+from . import kinds, text
 
 
 class Frequency(models.TextChoices):
@@ -30,6 +30,10 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # How the title and reason were made: {"title": {"m": msgid, "p": params}, "reason": …} (see
+    # keqiao.notifications.text), to show them in the reader's language. Empty for notifications made
+    # before texts were kept: those show `title` and `reason` as stored (in the site's language).
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
     frequency = models.CharField(
         _("e-mail frequency"), max_length=10, choices=Frequency.choices, default=Frequency.INSTANT
     )
@@ -48,6 +52,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the reader's)."""
+        return text.render(self.texts.get("title"), self.title)
+
+    @property
+    def display_reason(self) -> str:
+        return text.render(self.texts.get("reason"), self.reason)
+
+    @property
+    def display_title_html(self):
+        """The title for a page: in the reader's language, with its user data marked."""
+        return text.render_html(self.texts.get("title"), self.title)
+
+    @property
+    def display_reason_html(self):
+        return text.render_html(self.texts.get("reason"), self.reason)
 
     def get_verb_display(self):
         """The kind's label, from the registry (the field has no choices)."""

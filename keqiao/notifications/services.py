@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ from keqiao.accounts.models import User
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError
 
-from . import kinds, links
+from . import kinds, links, text
 from .models import Frequency, Notification
 from .signals import email_stopped
 
@@ -62,27 +62,39 @@ def email_resume(*, user: User) -> None:
 # --- notifications --------------------------------------------------------------------------------
 
 
+def _stored(value) -> str:
+    """The text kept in the plain field: in the site's language, whoever triggered the notification."""
+    if isinstance(value, text.Text):
+        with translation.override(settings.LANGUAGE_CODE):
+            return text.render(value.as_data(), str(value))
+    return str(value)
+
+
 def notify(
     user_ids_reasons: dict[int, tuple[str, str | None]], *, verb: str, title: str, url: str, key: str
 ) -> list[Notification]:
     """Notify each user once per event `key`: {user_id: (reason, e-mail frequency)}, a frequency of
     None meaning at once. Instant ones are e-mailed after commit, the others by the digests.
 
-    `verb` must be a kind registered in keqiao.notifications.kinds."""
+    `verb` must be a kind registered in keqiao.notifications.kinds. A title or reason made with
+    keqiao.notifications.text (a Text) is shown in each reader's language; plain text as given."""
     if not kinds.is_registered(verb):
         raise kinds.UnknownKind(f"No app registered the notification verb {verb!r}")
     verb = str(verb)
     created = []
+    stored_title, title_data = _stored(title), text.data_of(title)
     for user_id, (reason, frequency) in user_ids_reasons.items():
+        texts = {"title": title_data, "reason": text.data_of(reason)}
         try:
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
                         user_id=user_id,
                         verb=verb,
-                        title=title[:300],
+                        title=stored_title[:300],
+                        texts={k: v for k, v in texts.items() if v},
                         url=url,
-                        reason=reason[:300],
+                        reason=_stored(reason)[:300],
                         frequency=frequency or Frequency.INSTANT,
                         key=key[:120],
                     )

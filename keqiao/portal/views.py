@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from keqiao.accounts.models import Organization
 from keqiao.accounts.selectors import public_organizations
 from keqiao.achievements import selectors as achievement_selectors
 from keqiao.achievements.facets import facet_groups
@@ -32,11 +33,7 @@ def home(request):
 
 
 # Government bodies review, supervise and sometimes publish demands; they hold no achievements of their own.
-GOVERNMENT_KINDS = (
-    Organization.Kind.CITY_BUREAU,
-    Organization.Kind.COUNTY_BUREAU,
-    Organization.Kind.DEPARTMENT,
-)
+GOVERNMENT_KINDS = Organization.GOVERNMENT_KINDS
 
 
 def holder_detail(request, pk: int):

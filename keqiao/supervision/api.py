@@ -6,13 +6,14 @@ Mounted at the API's root: the paths start with /supervision.
 import datetime
 from decimal import Decimal
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.downloads import file_response
 from keqiao.common.pagination import MAX_OFFSET
 from keqiao.governance.models import ActionPlan
 
@@ -232,10 +233,7 @@ def report_attach(request, report_id: int, files: File[list[UploadedFile]]):
 @router.get("/supervision/reports/{report_id}/attachments/{attachment_id}", summary="Download an attachment")
 def attachment_download(request, report_id: int, attachment_id: int):
     att = selectors.attachment_visible_to(request.user, report_id, attachment_id)
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
-    response["Content-Type"] = att.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(att.file.open("rb"), att.original_name, att.content_type)
 
 
 class ConsolidationIn(Schema):

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import User
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
@@ -21,6 +20,7 @@ from keqiao.common.workflow import clean_text
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
 from keqiao.governance.selectors import user_departments
 from keqiao.notifications.services import notify
+from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from .models import (
     Consolidation,
@@ -156,11 +156,11 @@ def _tell(departments, *, task: Task, period: str, title, key: str, exclude=None
     user_ids = set(_department_users(departments))
     if exclude is not None:
         user_ids.discard(exclude.pk)
-    reason = str(_("Supervision of task %(n)d of “%(plan)s”") % {"n": task.number, "plan": task.plan.title})
+    reason = _("Supervision of task %(n)d of “%(plan)s”") % {"n": task.number, "plan": task.plan.title}
     notify(
         {uid: (reason, None) for uid in user_ids},
         verb=NOTIFICATION_VERB,
-        title=str(title),
+        title=title,
         url=f"{reverse('supervision:task', args=[task.pk])}?period={period}",
         key=key,
     )

@@ -3,13 +3,14 @@ and the bureau's task × department matrix."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.selectors import user_is_bureau
+from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.governance.selectors import user_departments
 
@@ -299,7 +300,4 @@ def report(request, pk: int):
 @login_required
 def attachment(request, pk: int, attachment_pk: int):
     att = selectors.attachment_visible_to(request.user, pk, attachment_pk)
-    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.original_name)
-    response["Content-Type"] = att.content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(att.file.open("rb"), att.original_name, att.content_type)

@@ -3,6 +3,7 @@ query counts of the bureau's overview, and the exported files."""
 
 import io
 import json
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,8 @@ from openpyxl import load_workbook
 from keqiao.accounts.models import Membership, Organization
 from keqiao.annualreports import services
 from keqiao.annualreports.models import AnnualReport
+from keqiao.common.pdf import font_file as pdf_font_file
+from keqiao.testing import pdf as pdf_reader
 from keqiao.testing.factories import OrganizationFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -299,7 +302,21 @@ def test_exports_are_well_formed(client, make_report, owner, supervisor, bureau,
     assert "《科技成果转化管理办法》" in policy[1]
     pdf = client.get(reverse("annualreports:export_pdf", args=[report.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert b"STSong-Light" in pdf.content
+    text = pdf_reader.text(pdf.content)
+    assert (
+        "第 1 页 / 共" in text and report.organization.name in text
+    )  # numbered, in the national form's language
+    if pdf_font_file() is not None:  # a TrueType CJK font is installed (always in CI): it is embedded
+        fonts = pdf_reader.fonts(pdf.content)
+        assert all(fonts[name]["embedded"] for name in pdf_reader.used_fonts(pdf.content))
+    ascii_name = f"annual-report-{report.year}-{report.organization_id}"
+    for response, ext in ((xlsx, "xlsx"), (pdf, "pdf")):
+        disposition = response["Content-Disposition"]
+        assert f'filename="{ascii_name}.{ext}"' in disposition
+        assert (
+            "filename*=UTF-8''" + quote(f"年度技术转移报告-{report.year}-{report.organization.name}.{ext}")
+            in disposition
+        )
 
 
 def test_aggregate_export_is_for_the_bureau_only(client, make_report, supervisor, bureau, reporting_year):
@@ -310,6 +327,7 @@ def test_aggregate_export_is_for_the_bureau_only(client, make_report, supervisor
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["报送情况", "汇总"]
+    assert f'filename="annual-reports-{reporting_year.year}.xlsx"' in response["Content-Disposition"]
 
 
 def test_overview_api(client, make_report, bureau, supervisor, reporting_year):

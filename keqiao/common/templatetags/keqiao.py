@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from keqiao.common.money import format_yuan
 from keqiao.common.pagination import page_window
+from keqiao.common.units import unit_label
 
 register = template.Library()
 
@@ -76,6 +77,12 @@ def yuan(value) -> str:
         wan = (amount / 10000).quantize(Decimal("0.01")).normalize()
         return _("%(amount)s ten-thousand yuan") % {"amount": f"{wan:f}"}
     return _("%(amount)s yuan") % {"amount": f"{amount.quantize(Decimal('0.01')):f}"}
+
+
+@register.filter
+def unit(value) -> str:
+    """A unit of measure (万元, 项, 家) in the active language."""
+    return unit_label(value)
 
 
 @functools.lru_cache(maxsize=512)
