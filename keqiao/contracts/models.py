@@ -205,7 +205,7 @@ class ContractEvent(ListingEvent):
         return rows
 
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events"
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):

@@ -15,7 +15,8 @@ from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
 from keqiao.achievements.models import Achievement
 from keqiao.annualreports import services
-from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanProject
+from keqiao.annualreports.models import AnnualReport, PlanProject
+from keqiao.common import audit
 from keqiao.common.models import Region
 from keqiao.portal.demo.achievements import make_credit_code
 
@@ -36,11 +37,9 @@ def _credit_code(region_code: str) -> str:
 
 
 def _backdate(report: AnnualReport, when: dict[str, datetime.datetime]) -> None:
-    """Give the demo's workflow plausible dates within the filing window."""
+    """Give the demo's report plausible dates within the filing window (its events were recorded at those
+    dates: audit rows are never changed afterwards)."""
     AnnualReport.objects.filter(pk=report.pk).update(**{f"{k}_at": v for k, v in when.items()})
-    for action, at in when.items():
-        key = {"submitted": "submit", "approved": "approve", "received": "receive"}[action]
-        AnnualReportEvent.objects.filter(report=report, action=key).update(created_at=at)
 
 
 def _at(date: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -128,21 +127,24 @@ def load_annual_reports() -> dict:
             "date": datetime.date(last.year, 9, 18),
         },
     )
-    report = services.report_submit(report=report, by=users["univ"])
-    report = services.report_return(
-        report=report, by=education, comment="请补充作价投资项目的评估报告文号，并核对奖励人数。"
-    )
-    report = services.report_submit(report=report, by=users["univ"])
-    report = services.report_approve(report=report, by=education, note="同意报送。")
-    report = services.report_receive(report=report, by=users["bureau"])
-    _backdate(
-        report,
-        {
-            "submitted": _at(datetime.date(this_year, 3, 12)),
-            "approved": _at(datetime.date(this_year, 3, 20)),
-            "received": _at(datetime.date(this_year, 3, 25)),
-        },
-    )
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 12), hour=9)):
+        report = services.report_submit(report=report, by=users["univ"])
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 12), hour=15)):
+        report = services.report_return(
+            report=report, by=education, comment="请补充作价投资项目的评估报告文号，并核对奖励人数。"
+        )
+    when = {
+        "submitted": _at(datetime.date(this_year, 3, 16)),
+        "approved": _at(datetime.date(this_year, 3, 20)),
+        "received": _at(datetime.date(this_year, 3, 25)),
+    }
+    with audit.recorded_at(when["submitted"]):
+        report = services.report_submit(report=report, by=users["univ"])
+    with audit.recorded_at(when["approved"]):
+        report = services.report_approve(report=report, by=education, note="同意报送。")
+    with audit.recorded_at(when["received"]):
+        report = services.report_receive(report=report, by=users["bureau"])
+    _backdate(report, when)
     counts["reports"] += 1
 
     # the agricultural institute: submitted, awaiting the bureau (its supervising body)
@@ -158,7 +160,8 @@ def load_annual_reports() -> dict:
         },
         policy_text="本院落实科技人员兼职兼薪和离岗创业政策，成果转化收益的50%奖励研发团队。",
     )
-    report = services.report_submit(report=report, by=users["agri"])
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 28))):
+        report = services.report_submit(report=report, by=users["agri"])
     _backdate(report, {"submitted": _at(datetime.date(this_year, 3, 28))})
     counts["reports"] += 1
 
