@@ -3,10 +3,10 @@
 Every audit table (the `ListingEvent` subclasses, `OrganizationEvent`) stands on `common.models.AuditRow`.
 Each row carries `prev_hash`, the `row_hash` of the row before it in the same table (by id; the first row
 has ""), and `row_hash`, the SHA-256 of its canonical form: its own content fields and `prev_hash`, as
-JSON with sorted keys, no spaces, UTF-8, times in UTC with microseconds, foreign keys as ids, decimals as
-strings, and fields that are NULL left out (so that a nullable field added to a table later does not
-change the hashes of the rows written before it). The row's own id is not hashed: its place is fixed by
-the link to its predecessor.
+JSON with sorted keys, no spaces, UTF-8, times in UTC with microseconds (ISO 8601, `+00:00`), foreign
+keys as ids, decimals as strings, and fields that are NULL left out (so that a nullable field added to a
+table later does not change the hashes of the rows written before it). The row's own id is not hashed:
+its place is fixed by the link to its predecessor.
 
 One chain per table keeps an append cheap: the writer takes a per-table lock for the rest of its
 transaction and reads the last row's hash in one query (`keqiao_audit_head()` on PostgreSQL, a function
@@ -93,11 +93,18 @@ def hashed_fields(model) -> list[models.Field]:
     return sorted(fields, key=lambda f: f.attname)
 
 
+_PLAIN = frozenset({str, int, bool, float, dict, list})
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def _canonical(value):
-    if isinstance(value, datetime.datetime):
-        if timezone.is_naive(value):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is datetime.datetime:
+        if value.tzinfo is None:
             raise ValueError("audit rows hold aware times")
-        return value.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(_UTC).isoformat(timespec="microseconds")
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -109,8 +116,7 @@ def digest(values: dict, prev_hash: str) -> str:
     """The row hash of content `values` (column name → value as read from the database) after `prev_hash`."""
     payload = {name: _canonical(v) for name, v in values.items() if v is not None}
     payload["prev_hash"] = prev_hash
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 
 def _as_stored(f: models.Field, value):

@@ -126,7 +126,16 @@ def _assignments(task: Task) -> list[TaskAssignment]:
 
 
 def _event(
-    task: Task, *, by, action: str, period: str, department=None, status: str = "", from_status="", note=""
+    task: Task,
+    *,
+    by,
+    action: str,
+    period: str,
+    department=None,
+    status: str = "",
+    from_status="",
+    note="",
+    changes=None,
 ):
     return SupervisionEvent.record(
         task,
@@ -135,6 +144,7 @@ def _event(
         from_status=from_status,
         to_status=status,
         note=note,
+        changes=changes,
         period=period,
         department=department,
     )
@@ -248,7 +258,7 @@ def report_save(
             changes["status"] = [from_status, status]
         report.text, report.status, report.updated_by = body, status, by
         report.save(update_fields=["text", "status", "updated_by", "updated_at"])
-        event = _event(
+        _event(
             task,
             by=by,
             action="report_edited",
@@ -256,9 +266,8 @@ def report_save(
             department=department,
             status=status,
             from_status=from_status,
+            changes=changes,
         )
-        event.changes = changes
-        event.save(update_fields=["changes"])
         created = False
     report.figures.all().delete()
     ReportFigure.objects.bulk_create(

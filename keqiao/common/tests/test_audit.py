@@ -3,6 +3,7 @@ typed by hand does to them (an edit, a deleted or moved row, a recomputed chain,
 `verify_audit`, at the row where it happened."""
 
 import datetime
+import hashlib
 import io
 import json
 
@@ -68,6 +69,25 @@ def test_the_hash_is_over_the_stored_values(chain):
     event = OrganizationEvent.objects.get(pk=chain[2].pk)
     values = {f.attname: getattr(event, f.attname) for f in audit.hashed_fields(OrganizationEvent)}
     assert audit.digest(values, event.prev_hash) == event.row_hash
+
+
+def test_the_canonical_form_is_fixed():
+    """Changing it would break every chain already written: this is the format of ADR 0008."""
+    beijing = datetime.timezone(datetime.timedelta(hours=8))
+    values = {
+        "action": "verified",
+        "actor_id": 7,
+        "changes": {"b": [1, None, 0.5], "a": "x"},
+        "created_at": datetime.datetime(2026, 3, 12, 10, 0, 0, 123456, tzinfo=beijing),
+        "note": "核验通过",
+        "organization_id": 3,
+        "period": None,  # NULL: left out
+    }
+    text = (
+        '{"action":"verified","actor_id":7,"changes":{"a":"x","b":[1,null,0.5]},'
+        '"created_at":"2026-03-12T02:00:00.123456+00:00","note":"核验通过","organization_id":3,"prev_hash":"abc"}'
+    )
+    assert audit.digest(values, "abc") == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_an_edited_note_is_found_at_its_row(chain):
