@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.common import audit
+from keqiao.common.models import AuditRow
 from keqiao.common.validators import validate_credit_code
 
 
@@ -132,20 +134,23 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization} ({self.get_role_display()})"
 
 
-class OrganizationEvent(models.Model):
-    """Audit record of an organisation's registration and verification."""
+class OrganizationEvent(AuditRow):
+    """Audit record of an organisation's registration and verification (append-only, chained by hash)."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="events"
+        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="events"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,  # someone who acted is deactivated, not deleted
     )
     action = models.CharField(_("action"), max_length=30)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("at"), default=audit.recorded_now, editable=False)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         verbose_name = _("organisation event")
         verbose_name_plural = _("organisation events")
         ordering = ["-created_at", "-id"]

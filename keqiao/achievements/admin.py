@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from keqiao.common.admin_readonly import ReadOnlyAdmin
+from keqiao.common.admin_readonly import AuditInline, ReadOnlyAdmin
 
 from .models import Achievement, AchievementEvent, Attachment, IPItem, RegistrationCounter
 
@@ -17,14 +17,10 @@ class AttachmentInline(admin.TabularInline):
     fields = ["kind", "original_name", "content_type", "size", "is_public", "uploaded_by", "created_at"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(AuditInline):
     model = AchievementEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "note", "changes", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["action", "from_status", "to_status", "actor", "note", "changes", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Achievement)

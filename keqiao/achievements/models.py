@@ -238,7 +238,7 @@ class AchievementEvent(ListingEvent):
     EVENT_LABELS = choices.EVENT_LABELS
 
     achievement = models.ForeignKey(
-        Achievement, verbose_name=_("achievement"), on_delete=models.CASCADE, related_name="events"
+        Achievement, verbose_name=_("achievement"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from keqiao.common.admin_readonly import AuditInline
+
 from .models import (
     AnnualReport,
     AnnualReportEvent,
@@ -20,14 +22,10 @@ class ReportProjectInline(admin.TabularInline):
     extra = 0
 
 
-class AnnualReportEventInline(admin.TabularInline):
+class AnnualReportEventInline(AuditInline):
     model = AnnualReportEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("actor", "action", "from_status", "to_status", "note", "changes", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("actor", "action", "from_status", "to_status", "note", "changes", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(AnnualReport)
@@ -46,14 +44,10 @@ class AnnualReportAdmin(admin.ModelAdmin):
         return False
 
 
-class PlanProjectEventInline(admin.TabularInline):
+class PlanProjectEventInline(AuditInline):
     model = PlanProjectEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("actor", "action", "note", "changes", "created_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ("actor", "action", "note", "changes", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(PlanProject)

@@ -155,7 +155,7 @@ class AnnualReportEvent(ListingEvent):
     STATUS_LABELS = dict(choices.ReportStatus.choices)
 
     report = models.ForeignKey(
-        AnnualReport, verbose_name=_("annual report"), on_delete=models.CASCADE, related_name="events"
+        AnnualReport, verbose_name=_("annual report"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):
@@ -273,7 +273,7 @@ class PlanProjectEvent(ListingEvent):
     EVENT_LABELS = choices.PLAN_PROJECT_EVENT_LABELS
 
     project = models.ForeignKey(
-        PlanProject, verbose_name=_("funded plan project"), on_delete=models.CASCADE, related_name="events"
+        PlanProject, verbose_name=_("funded plan project"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):

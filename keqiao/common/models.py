@@ -1,9 +1,11 @@
-"""Reference data shared by every app: regions and national classifications."""
+"""Reference data shared by every app: regions and national classifications; the base of audit rows."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, router, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from . import audit
 
 
 class Region(models.Model):
@@ -70,7 +72,44 @@ class Classification(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ListingEvent(models.Model):
+class AuditRow(models.Model):
+    """Base of every audit table: a row is appended, never changed or deleted, and is chained to the row
+    before it by hash (`keqiao.common.audit`, checked by `manage.py verify_audit`).
+
+    A subclass's foreign keys use `on_delete=PROTECT`: what an audit row points to is never deleted. A
+    field added to an audit table later must be nullable, so that the rows before it keep their hashes.
+    """
+
+    prev_hash = models.CharField(_("hash of the previous row"), max_length=64, editable=False)
+    row_hash = models.CharField(_("row hash"), max_length=64, editable=False)
+
+    objects = audit.AuditManager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            # One successor per row and one first row: the chain cannot fork, even past the lock.
+            models.UniqueConstraint(fields=["prev_hash"], name="%(app_label)s_%(class)s_prev_hash_uniq"),
+            models.UniqueConstraint(fields=["row_hash"], name="%(app_label)s_%(class)s_row_hash_uniq"),
+        ]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or self.pk is not None:
+            raise audit.AppendOnlyError("Audit rows are append-only: saving an existing row is refused.")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            audit.seal(self, audit.head_for_append(type(self), using))
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        raise audit.AppendOnlyError("Audit rows are append-only: deleting one is refused.")
+
+    delete.alters_data = True
+
+
+class ListingEvent(AuditRow):
     """Base of the audit rows of every kind of listing: who changed what, when, from which state to which.
 
     Subclasses add the foreign key to their listing, name it in `SUBJECT`, and give `EVENT_LABELS` for the
@@ -85,7 +124,7 @@ class ListingEvent(models.Model):
         verbose_name=_("by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # someone who acted is deactivated, not deleted
         related_name="+",
     )
     action = models.CharField(_("action"), max_length=30)
@@ -93,9 +132,9 @@ class ListingEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     note = models.TextField(_("note"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("at"), default=audit.recorded_now, editable=False)
 
-    class Meta:
+    class Meta(AuditRow.Meta):
         abstract = True
         ordering = ["created_at", "id"]
 

@@ -192,7 +192,7 @@ class ContractEvent(ListingEvent):
     EVENT_LABELS = choices.CONTRACT_EVENT_LABELS
 
     contract = models.ForeignKey(
-        Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="events"
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):

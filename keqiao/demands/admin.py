@@ -1,16 +1,14 @@
 from django.contrib import admin
 
+from keqiao.common.admin_readonly import AuditInline
+
 from .models import Demand, DemandEvent
 
 
-class EventInline(admin.TabularInline):
+class EventInline(AuditInline):
     model = DemandEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "note", "changes", "created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    fields = ["action", "from_status", "to_status", "actor", "note", "changes", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Demand)

@@ -154,7 +154,7 @@ class DemandEvent(ListingEvent):
     EVENT_LABELS = choices.EVENT_LABELS
 
     demand = models.ForeignKey(
-        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="events"
+        Demand, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="events"
     )
 
     class Meta(ListingEvent.Meta):

@@ -159,7 +159,7 @@ class DealEvent(ListingEvent):
     def to_label(self) -> str:
         return str(self.STATUS_LABELS.get(self.to_status, self.to_status))
 
-    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, related_name="events")
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.PROTECT, related_name="events")
 
     class Meta(ListingEvent.Meta):
         verbose_name = _("deal event")

@@ -296,7 +296,7 @@ class SupervisionEvent(ListingEvent):
     EVENT_LABELS = EVENT_LABELS
 
     task = models.ForeignKey(
-        "governance.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="supervision_events"
+        "governance.Task", verbose_name=_("task"), on_delete=models.PROTECT, related_name="supervision_events"
     )
     department = models.ForeignKey(
         "governance.Department",

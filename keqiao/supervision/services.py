@@ -127,7 +127,16 @@ def _assignments(task: Task) -> list[TaskAssignment]:
 
 
 def _event(
-    task: Task, *, by, action: str, period: str, department=None, status: str = "", from_status="", note=""
+    task: Task,
+    *,
+    by,
+    action: str,
+    period: str,
+    department=None,
+    status: str = "",
+    from_status="",
+    note="",
+    changes=None,
 ):
     return SupervisionEvent.record(
         task,
@@ -136,6 +145,7 @@ def _event(
         from_status=from_status,
         to_status=status,
         note=note,
+        changes=changes,
         period=period,
         department=department,
     )
@@ -249,7 +259,7 @@ def report_save(
             changes["status"] = [from_status, status]
         report.text, report.status, report.updated_by = body, status, by
         report.save(update_fields=["text", "status", "updated_by", "updated_at"])
-        event = _event(
+        _event(
             task,
             by=by,
             action="report_edited",
@@ -257,9 +267,8 @@ def report_save(
             department=department,
             status=status,
             from_status=from_status,
+            changes=changes,
         )
-        event.changes = changes
-        event.save(update_fields=["changes"])
         created = False
     report.figures.all().delete()
     ReportFigure.objects.bulk_create(

@@ -36,11 +36,10 @@ MOVED = [
 ]
 
 
-def _rows(model) -> list[dict]:
-    return [
-        {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
-        for obj in model.objects.order_by("pk")
-    ]
+def _rows(model, names=None) -> list[dict]:
+    """Every row as {column: value}; only the columns `names` if given (later migrations add columns)."""
+    fields = [f for f in model._meta.concrete_fields if names is None or f.attname in names]
+    return [{f.attname: getattr(obj, f.attname) for f in fields} for obj in model.objects.order_by("pk")]
 
 
 def _fill(apps) -> None:
@@ -180,5 +179,5 @@ def test_split_keeps_every_row_and_field():
         new_model = new_apps.get_model(app, model)
         assert new_model._meta.db_table == f"{app}_{model}"
         assert f"{app}_{model}" in tables and f"deals_{old}" not in tables
-        assert _rows(new_model) == before[old], f"{old} → {app}.{model}"
+        assert _rows(new_model, names=set(before[old][0])) == before[old], f"{old} → {app}.{model}"
         assert not ContentType.objects.filter(app_label="deals", model=old).exists()

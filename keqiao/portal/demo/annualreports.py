@@ -15,7 +15,8 @@ from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
 from keqiao.achievements.models import Achievement
 from keqiao.annualreports import services
-from keqiao.annualreports.models import AnnualReport, AnnualReportEvent, PlanProject
+from keqiao.annualreports.models import AnnualReport, PlanProject
+from keqiao.common import audit
 from keqiao.common.models import Region
 from keqiao.portal.demo.achievements import make_credit_code
 
@@ -35,35 +36,14 @@ def _credit_code(region_code: str) -> str:
             return code
 
 
-def _backdate(report: AnnualReport, times: dict[str, list[datetime.datetime]]) -> None:
-    """Give the demo's workflow plausible dates within the filing window, in the order it happened.
-
-    `times` holds, per action, the moments of its occurrences in order (two submissions get two
-    moments). The report's events get them in the order they were recorded; an event without a moment
-    of its own comes a few minutes after the one before, so the history reads in time order.
-    """
-    pending = {action: list(moments) for action, moments in times.items()}
-    previous = None
-    for event in AnnualReportEvent.objects.filter(report=report).order_by("id"):
-        queue = pending.get(event.action)
-        at = queue.pop(0) if queue else None
-        if at is None or (previous is not None and at <= previous):
-            at = (previous or _at(timezone.localdate())) + datetime.timedelta(minutes=7)
-        AnnualReportEvent.objects.filter(pk=event.pk).update(created_at=at)
-        previous = at
-    fields = {"created_at": times["created"][0]} if times.get("created") else {}
-    for action, field in (("submit", "submitted_at"), ("approve", "approved_at"), ("receive", "received_at")):
-        if times.get(action):
-            fields[field] = times[action][-1]
-    AnnualReport.objects.filter(pk=report.pk).update(**fields)
+def _backdate(report: AnnualReport, when: dict[str, datetime.datetime]) -> None:
+    """Give the demo's report plausible dates within the filing window (its events were recorded at those
+    dates: audit rows are never changed afterwards)."""
+    AnnualReport.objects.filter(pk=report.pk).update(**{f"{k}_at": v for k, v in when.items()})
 
 
 def _at(date: datetime.date, hour: int = 10) -> datetime.datetime:
-    """A moment on `date`, with minutes that differ from day to day as real clicks do."""
-    minute = (date.toordinal() * 17 + hour * 7) % 60
-    return datetime.datetime.combine(
-        date, datetime.time(hour, minute), tzinfo=timezone.get_current_timezone()
-    )
+    return datetime.datetime.combine(date, datetime.time(hour), tzinfo=timezone.get_current_timezone())
 
 
 @transaction.atomic
@@ -112,89 +92,89 @@ def load_annual_reports() -> dict:
     counts = {"reporting_years": 2, "reports": 0, "plan_projects": 0}
 
     # the university: filed, approved by its department and received by the bureau
-    report = services.report_create(by=users["univ"], organization=univ, year=last.year)
+    with audit.recorded_at(_at(datetime.date(this_year, 2, 26), 9)):
+        report = services.report_create(by=users["univ"], organization=univ, year=last.year)
     known = report.prefilled
     corrected_count = int(known.get("consulting_count", 0)) + 1
-    services.report_update(
-        report=report,
-        by=users["univ"],
-        figures={
-            "consulting_count": corrected_count,
-            "equity_count": 1,
-            "equity_amount": "3000000.00",
-            "income_total": "8650000.00",
-            "rewards_rd_amount": "5190000.00",
-            "rewards_leaders_amount": "120000.00",
-            "people_rewarded": 46,
-            "transfer_bodies": 1,
-            "fulltime_staff": 6,
-            "brokers": 4,
-        },
-        explanations={"consulting_count": "另有1项技术咨询合同在成都市技术市场登记，未在本平台登记。"},
-        policy_text=(
-            "学校修订了《科技成果转化管理办法》，明确科技成果转化净收入的70%奖励完成人及团队；"
-            "设立技术转移中心，配备专职人员6名；对作价投资形成的股权实行单列管理。"
-        ),
-    )
-    services.report_project_add(
-        report=report,
-        by=users["univ"],
-        data={
-            "name": "竹基复合材料制备技术作价投资",
-            "project_type": "equity",
-            "counterpart": "眉山竹语新材料有限公司",
-            "amount": "3000000.00",
-            "date": datetime.date(last.year, 9, 18),
-        },
-    )
-    report = services.report_submit(report=report, by=users["univ"])
-    report = services.report_return(
-        report=report, by=education, comment="请补充作价投资项目的评估报告文号，并核对奖励人数。"
-    )
-    report = services.report_submit(report=report, by=users["univ"])
-    report = services.report_approve(report=report, by=education, note="同意报送。")
-    report = services.report_receive(report=report, by=users["bureau"])
-    _backdate(
-        report,
-        {
-            "created": [_at(datetime.date(this_year, 2, 26), 9)],
-            "edited": [_at(datetime.date(this_year, 3, 3), 15)],
-            "project_add": [_at(datetime.date(this_year, 3, 3), 16)],
-            "submit": [_at(datetime.date(this_year, 3, 5), 11), _at(datetime.date(this_year, 3, 12), 10)],
-            "return": [_at(datetime.date(this_year, 3, 9), 14)],
-            "approve": [_at(datetime.date(this_year, 3, 20), 10)],
-            "receive": [_at(datetime.date(this_year, 3, 25), 9)],
-        },
-    )
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 3), 15)):
+        services.report_update(
+            report=report,
+            by=users["univ"],
+            figures={
+                "consulting_count": corrected_count,
+                "equity_count": 1,
+                "equity_amount": "3000000.00",
+                "income_total": "8650000.00",
+                "rewards_rd_amount": "5190000.00",
+                "rewards_leaders_amount": "120000.00",
+                "people_rewarded": 46,
+                "transfer_bodies": 1,
+                "fulltime_staff": 6,
+                "brokers": 4,
+            },
+            explanations={"consulting_count": "另有1项技术咨询合同在成都市技术市场登记，未在本平台登记。"},
+            policy_text=(
+                "学校修订了《科技成果转化管理办法》，明确科技成果转化净收入的70%奖励完成人及团队；"
+                "设立技术转移中心，配备专职人员6名；对作价投资形成的股权实行单列管理。"
+            ),
+        )
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 3), 16)):
+        services.report_project_add(
+            report=report,
+            by=users["univ"],
+            data={
+                "name": "竹基复合材料制备技术作价投资",
+                "project_type": "equity",
+                "counterpart": "眉山竹语新材料有限公司",
+                "amount": "3000000.00",
+                "date": datetime.date(last.year, 9, 18),
+            },
+        )
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 5), hour=11)):
+        report = services.report_submit(report=report, by=users["univ"])
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 9), hour=14)):
+        report = services.report_return(
+            report=report, by=education, comment="请补充作价投资项目的评估报告文号，并核对奖励人数。"
+        )
+    when = {
+        "submitted": _at(datetime.date(this_year, 3, 12)),
+        "approved": _at(datetime.date(this_year, 3, 20)),
+        "received": _at(datetime.date(this_year, 3, 25)),
+    }
+    with audit.recorded_at(when["submitted"]):
+        report = services.report_submit(report=report, by=users["univ"])
+    with audit.recorded_at(when["approved"]):
+        report = services.report_approve(report=report, by=education, note="同意报送。")
+    with audit.recorded_at(when["received"]):
+        report = services.report_receive(report=report, by=users["bureau"])
+    _backdate(report, {**when, "created": _at(datetime.date(this_year, 2, 26), 9)})
     counts["reports"] += 1
 
     # the agricultural institute: submitted, awaiting the bureau (its supervising body)
-    report = services.report_create(by=users["agri"], organization=agri, year=last.year)
-    services.report_update(
-        report=report,
-        by=users["agri"],
-        figures={
-            "income_total": "1260000.00",
-            "rewards_rd_amount": "630000.00",
-            "people_rewarded": 12,
-            "brokers": 2,
-        },
-        policy_text="本院落实科技人员兼职兼薪和离岗创业政策，成果转化收益的50%奖励研发团队。",
-    )
-    report = services.report_submit(report=report, by=users["agri"])
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 16))):
+        report = services.report_create(by=users["agri"], organization=agri, year=last.year)
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 24), 16)):
+        services.report_update(
+            report=report,
+            by=users["agri"],
+            figures={
+                "income_total": "1260000.00",
+                "rewards_rd_amount": "630000.00",
+                "people_rewarded": 12,
+                "brokers": 2,
+            },
+            policy_text="本院落实科技人员兼职兼薪和离岗创业政策，成果转化收益的50%奖励研发团队。",
+        )
+    with audit.recorded_at(_at(datetime.date(this_year, 3, 28))):
+        report = services.report_submit(report=report, by=users["agri"])
     _backdate(
         report,
-        {
-            "created": [_at(datetime.date(this_year, 3, 16), 10)],
-            "edited": [_at(datetime.date(this_year, 3, 24), 16)],
-            "submit": [_at(datetime.date(this_year, 3, 28), 10)],
-        },
+        {"created": _at(datetime.date(this_year, 3, 16)), "submitted": _at(datetime.date(this_year, 3, 28))},
     )
     counts["reports"] += 1
 
     # the materials institute: still a draft, past the deadline (late)
-    report = services.report_create(by=users["materials"], organization=materials, year=last.year)
-    _backdate(report, {"created": [_at(datetime.date(this_year, 3, 30), 17)]})
+    services.report_create(by=users["materials"], organization=materials, year=last.year)
     counts["reports"] += 1
 
     # funded plan projects: one in order, one whose technology report is overdue, one whose achievement

@@ -13,7 +13,8 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
+from django.db.utils import load_backend
 
 from keqiao.common.models import ListingEvent
 from keqiao.contracts.models import Contract
@@ -57,6 +58,20 @@ def _snapshot(settings_dict) -> dict:
     return {"counts": counts, "digests": digests}
 
 
+def _verify_audit(settings_dict) -> dict:
+    """`verify_audit` run against another database (the restored one), through a temporary alias."""
+    connections["restored"] = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(
+        dict(settings_dict), "restored"
+    )
+    out = io.StringIO()
+    try:
+        call_command("verify_audit", "--database", "restored", stdout=out)
+    finally:
+        connections["restored"].close()
+        del connections["restored"]
+    return json.loads(out.getvalue().strip().splitlines()[-1])
+
+
 @pytest.fixture
 def scratch_database(tmp_path):
     """A settings dict for a new, empty database, dropped afterwards (a file on SQLite)."""
@@ -94,7 +109,7 @@ def test_a_restored_backup_has_every_row(
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["row_counts"] == before["counts"]
     assert set(manifest["files"]) == {manifest["database"]["file"], "media.tar.gz"}
-    assert "contracts.0002_tables_renamed" in manifest["migrations"]["leaf_nodes"]
+    assert "contracts.0003_contractevent_chain" in manifest["migrations"]["leaf_nodes"]
     assert manifest["media"]["files"] == 1
 
     media = tmp_path / "restored-media"
@@ -102,6 +117,10 @@ def test_a_restored_backup_has_every_row(
     assert summary["pending_migrations"] == [] and summary["files"] == 1
     assert _snapshot(scratch_database) == before
     assert (media / "achievements/1/report.pdf").read_bytes() == b"%PDF-1.4 test"
+    # the audit trail's chains hold in the restored database, with the heads of the original
+    restored, here = _verify_audit(scratch_database), _verify_audit(connection.settings_dict)
+    assert restored["ok"] and restored["tables"] == here["tables"]
+    assert restored["tables"]["contracts_contractevent"]["rows"] >= 4
 
     # Into a database that now has tables: refused unless forced, and forced it is the same again.
     with pytest.raises(backup.BackupError, match="is not empty"):

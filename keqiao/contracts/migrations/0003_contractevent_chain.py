@@ -1,0 +1,66 @@
+"""Audit rows become append-only and chained by hash (ContractEvent).
+
+The two hash columns are added empty, the chain of the rows already there is computed in id order
+(`keqiao.common.audit.chain_existing_rows`), then the hashes are made unique. The foreign keys protect
+what the rows point to, and `created_at` takes its default from the audit clock (no change of column).
+Reversible: going back drops the two columns.
+"""
+
+import django.db.models.deletion
+import keqiao.common.audit
+from keqiao.common.audit import chain_existing_rows
+from django.conf import settings
+from django.db import migrations, models
+
+
+def chain(apps, schema_editor):
+    for name in ("ContractEvent",):
+        chain_existing_rows(apps.get_model("contracts", name), schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('common', '0003_audit_chain_head'),
+        ('contracts', '0002_tables_renamed'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='contractevent',
+            name='prev_hash',
+            field=models.CharField(default='', editable=False, max_length=64, verbose_name='hash of the previous row'),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name='contractevent',
+            name='row_hash',
+            field=models.CharField(default='', editable=False, max_length=64, verbose_name='row hash'),
+            preserve_default=False,
+        ),
+        migrations.AlterField(
+            model_name='contractevent',
+            name='actor',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+        ),
+        migrations.AlterField(
+            model_name='contractevent',
+            name='contract',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='contracts.contract', verbose_name='contract'),
+        ),
+        migrations.AlterField(
+            model_name='contractevent',
+            name='created_at',
+            field=models.DateTimeField(default=keqiao.common.audit.recorded_now, editable=False, verbose_name='at'),
+        ),
+        migrations.RunPython(chain, migrations.RunPython.noop, elidable=False),
+        migrations.AddConstraint(
+            model_name='contractevent',
+            constraint=models.UniqueConstraint(fields=('prev_hash',), name='contracts_contractevent_prev_hash_uniq'),
+        ),
+        migrations.AddConstraint(
+            model_name='contractevent',
+            constraint=models.UniqueConstraint(fields=('row_hash',), name='contracts_contractevent_row_hash_uniq'),
+        ),
+    ]
