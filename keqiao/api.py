@@ -2,11 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI, Router, Schema
+from ninja.errors import ValidationError as RequestValidationError
 
 from keqiao.achievements.api import router as achievements_router
 from keqiao.annualreports.api import router as annualreports_router
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Classification, Region
+from keqiao.common.schemas import django_entries, error_entry, pydantic_entries, summary
 from keqiao.contracts.api import router as contracts_router
 from keqiao.contracts.api import statistics_router
 from keqiao.demands.api import router as demands_router
@@ -41,17 +43,36 @@ api = KeqiaoAPI(
 )
 
 
+# Every error answer has the same shape: `detail` (a message in the interface language), `code`, and
+# `errors`, one entry per field at fault ({field, loc, message, code}). 422: the request does not fit the
+# API (unknown keys, types, limits, choices) or a rule of the services refused a field's value.
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
+    errors = [error_entry(["body", exc.field], exc.message, exc.code)] if exc.field else []
     return api.create_response(
-        request, {"detail": str(exc.message), "code": exc.code, "field": exc.field}, status=exc.status_code
+        request,
+        {"detail": str(exc.message), "code": exc.code, "field": exc.field, "errors": errors},
+        status=exc.status_code,
     )
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": detail, "code": "invalid"}, status=422)
+    errors = django_entries(exc)
+    return api.create_response(
+        request, {"detail": summary(errors), "code": "invalid", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(RequestValidationError)
+def request_validation_error(request, exc: RequestValidationError):
+    # Every view names its body parameter `payload`; django-ninja puts that name in the location.
+    errors = pydantic_entries(exc.errors, body_params={"payload"})
+    return api.create_response(
+        request, {"detail": summary(errors), "code": "invalid", "errors": errors}, status=422
+    )
 
 
 reference = Router(tags=["reference"])

@@ -29,8 +29,9 @@ else
   export KEQIAO_BROWSER_TESTS=skip
 fi
 
+# The API fuzzing (marker fuzz, keqiao/portal/tests/test_api_fuzz.py) runs in the PostgreSQL pass only.
 echo "== Test suite on SQLite =="
-$PY -m pytest -q -p no:cacheprovider "$@"
+$PY -m pytest -q -p no:cacheprovider -m "not fuzz" "$@"
 
 PG_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 if $PY - "$PG_URL" <<'PYEOF' 2>/dev/null
@@ -38,7 +39,7 @@ import sys, psycopg
 psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
 PYEOF
 then
-  echo "== Test suite on PostgreSQL ($PG_URL) =="
+  echo "== Test suite on PostgreSQL ($PG_URL), with the API fuzzing =="
   TEST_DATABASE_URL=$PG_URL KEQIAO_BROWSER_TESTS=skip $PY -m pytest -q -p no:cacheprovider -m "not browser" "$@"
 elif [ "$CI" = "true" ]; then
   echo "CI: PostgreSQL is not reachable at $PG_URL; the PostgreSQL run is mandatory in CI." >&2

@@ -5,6 +5,7 @@ Handlers only translate: they call the same selectors and services as the HTML v
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -17,12 +18,25 @@ from keqiao.accounts.selectors import (
     user_holder_organizations,
     user_is_bureau,
 )
+from keqiao.common.choices import StrategicIndustry, TechField
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.common.schemas import (
+    Choice,
+    ChoiceList,
+    Id,
+    InputSchema,
+    Keywords,
+    ModelChoice,
+    ModelText,
+    Phone,
+    Text,
+    TextList,
+)
 from keqiao.search.index import search_achievements
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, ErrorOut, HintOut, SuggestionOut
 
-from . import selectors, services
-from .models import Achievement
+from . import choices, selectors, services
+from .models import Achievement, IPItem
 from .search import FACETS, SORT_OPTIONS
 
 router = Router(tags=["achievements"])
@@ -173,61 +187,82 @@ def detail(request, achievement_id: int):
 # --- authenticated: owners --------------------------------------------------------------------------
 
 
-class AchievementIn(Schema):
-    title: str = Field(..., max_length=200)
-    kind: str = "1"
-    other_organizations: list[str] = []
-    completers: list[str] = []
-    recommending_body: str = Field("", max_length=100)
+class IPItemIn(InputSchema):
+    kind: Choice(choices.IPKind)
+    number: ModelText(IPItem, "number", multiline=False) = ""
+    title: ModelText(IPItem, "title", required=True)
+    status: Choice(choices.IPStatus) = "granted"
+
+
+def _text(name: str, **kwargs):
+    return ModelText(Achievement, name, **kwargs)
+
+
+def _choice(name: str):
+    return ModelChoice(Achievement, name)
+
+
+IPItems = Annotated[list[IPItemIn], Field(max_length=services.MAX_IP_ITEMS)]
+Completers = TextList(services.MAX_COMPLETERS, services.MAX_COMPLETER_LENGTH)
+OtherOrganizations = TextList(services.MAX_OTHER_ORGANIZATIONS, services.MAX_ORGANIZATION_LENGTH)
+Price = Annotated[Decimal, Field(ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)]
+
+
+class AchievementIn(InputSchema):
+    title: _text("title")
+    kind: _choice("kind") = "1"
+    other_organizations: OtherOrganizations = []
+    completers: Completers = []
+    recommending_body: _text("recommending_body") = ""
     research_start: datetime.date | None = None
     research_end: datetime.date | None = None
-    source: str = "self_funded"
-    funding_programme: str = Field("", max_length=200)
-    attribute: str = "original"
-    forms: list[str] = []
-    secrecy: str = "non_secret"
-    level: str = "not_evaluated"
-    stage: str = "lab"
+    source: _choice("source") = "self_funded"
+    funding_programme: _text("funding_programme") = ""
+    attribute: _choice("attribute") = "original"
+    forms: ChoiceList(choices.Form) = []
+    secrecy: _choice("secrecy") = "non_secret"
+    level: _choice("level") = "not_evaluated"
+    stage: _choice("stage") = "lab"
     trl: int = Field(4, ge=1, le=9)
-    evaluation: str = "none"
-    keywords: list[str] = []
-    tech_field: str
-    strategic_industry: str = ""
-    transfer_modes: list[str] = []
-    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    evaluation: _choice("evaluation") = "none"
+    keywords: Keywords = []
+    tech_field: Choice(TechField)
+    strategic_industry: Choice([*StrategicIndustry.values, ""]) = ""
+    transfer_modes: ChoiceList(choices.TransferMode) = []
+    price: Price | None = None
     price_negotiable: bool = True
-    summary: str = Field(..., max_length=2000)
-    application: str = Field("", max_length=2000)
-    confidential_details: str = Field("", max_length=10000)
-    contact_name: str = Field("", max_length=60)
-    contact_phone: str = Field("", max_length=30)
-    contact_email: str = Field("", max_length=254)
-    ip_items: list[IPItemSchema] = []
+    summary: _text("summary")
+    application: _text("application") = ""
+    confidential_details: _text("confidential_details") = ""
+    contact_name: _text("contact_name") = ""
+    contact_phone: Phone = ""
+    contact_email: _text("contact_email") = ""
+    ip_items: IPItems = []
 
 
 class AchievementCreate(AchievementIn):
-    organization_id: int | None = None
+    organization_id: Id | None = None
 
 
-class AchievementPatch(Schema):
+class AchievementPatch(InputSchema):
     """Fields to change; omitted fields keep their value."""
 
-    title: str | None = Field(None, max_length=200)
-    keywords: list[str] | None = None
-    summary: str | None = Field(None, max_length=2000)
-    application: str | None = Field(None, max_length=2000)
-    confidential_details: str | None = Field(None, max_length=10000)
-    trl: int | None = Field(None, ge=1, le=9)
-    stage: str | None = None
-    tech_field: str | None = None
-    transfer_modes: list[str] | None = None
-    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    price_negotiable: bool | None = None
-    ip_items: list[IPItemSchema] | None = None
+    title: _text("title") = None
+    keywords: Keywords = None
+    summary: _text("summary") = None
+    application: _text("application") = None
+    confidential_details: _text("confidential_details") = None
+    trl: int = Field(None, ge=1, le=9)
+    stage: _choice("stage") = None
+    tech_field: Choice(TechField) = None
+    transfer_modes: ChoiceList(choices.TransferMode) = None
+    price: Price | None = None
+    price_negotiable: bool = None
+    ip_items: IPItems = None
 
 
-class ActionIn(Schema):
-    note: str = Field("", max_length=2000)
+class ActionIn(InputSchema):
+    note: Text(2000) = ""
 
 
 def _private(user, pk: int) -> Achievement:
@@ -245,7 +280,7 @@ def _private(user, pk: int) -> Achievement:
 )
 def my_list(
     request,
-    status: str = "",
+    status: Choice([*choices.Status.values, ""]) = "",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.common.forms import ClassificationChoiceField
+from keqiao.common.forms import ClassificationChoiceField, add_errors
 from keqiao.common.models import Classification
 from keqiao.common.validators import clean_keywords
 
@@ -118,13 +118,12 @@ class AchievementForm(djforms.ModelForm):
         if cleaned.get("price") is not None:
             cleaned["price_negotiable"] = cleaned.get("price_negotiable", False)
         try:
-            services.validate_achievement_data(
-                {k: cleaned.get(k) for k in ("price", "price_negotiable", "research_start", "research_end")}
+            validated = services.validate_achievement_data(
+                {k: cleaned[k] for k in services.EDITABLE_FIELDS if k in cleaned}
             )
+            cleaned.update({k: validated[k] for k in validated if k in cleaned})
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    self.add_error(field if field in self.fields else None, message)
+            add_errors(self, exc)
         return cleaned
 
     def service_data(self) -> dict:
@@ -141,21 +140,18 @@ class IPItemForm(djforms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if not kind:
+        if not cleaned.get("kind"):
             if cleaned.get("number") or cleaned.get("title"):
                 self.add_error("kind", _("Choose the IP type."))
             return cleaned
-        if not cleaned.get("title"):
-            self.add_error("title", _("Give the title of the IP item."))
         try:
-            cleaned["number"] = services.clean_ip_item(kind, cleaned.get("number", ""))
+            cleaned.update(services.validate_ip_item(cleaned))
         except ValidationError as exc:
-            self.add_error("number", exc.messages)
+            add_errors(self, exc)
         return cleaned
 
 
-IPItemFormSet = djforms.formset_factory(IPItemForm, extra=2, max_num=20, validate_max=True)
+IPItemFormSet = djforms.formset_factory(IPItemForm, extra=2, max_num=services.MAX_IP_ITEMS, validate_max=True)
 
 
 def ip_items_from_formset(formset) -> list[dict]:

@@ -22,14 +22,19 @@ from keqiao.accounts.selectors import (
 )
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
+from keqiao.common.listing import check_transition, describe_value, expire_due, remind_due
 from keqiao.common.signals import send_listing_changed_after_commit
 from keqiao.common.uploads import check_upload
 from keqiao.common.validators import (
     MAX_KEYWORD_LENGTH,
     MAX_KEYWORDS,
     clean_keywords,
+    clean_model_fields,
+    clean_text,
+    clean_text_list,
     normalize_patent_number,
+    validate_choice,
+    validate_choices,
     validate_patent_number,
     validate_software_copyright_number,
 )
@@ -75,9 +80,21 @@ EDITABLE_FIELDS = (
 # --- validation shared by forms and the API -------------------------------------------------------
 
 
+# Limits of the lists of the registration form (the national form has room for 15 completers).
+MAX_COMPLETERS = 30
+MAX_COMPLETER_LENGTH = 60  # a person's name
+MAX_OTHER_ORGANIZATIONS = 20
+MAX_ORGANIZATION_LENGTH = 100  # an organisation's name
+MAX_IP_ITEMS = 20
+LIST_LIMITS = {
+    "completers": (MAX_COMPLETERS, MAX_COMPLETER_LENGTH),
+    "other_organizations": (MAX_OTHER_ORGANIZATIONS, MAX_ORGANIZATION_LENGTH),
+}
+
+
 def clean_ip_item(kind: str, number: str) -> str:
     """Validate an IP item's number for its kind and return its canonical form."""
-    number = (number or "").strip()
+    number = clean_text(number, max_length=IPItem._meta.get_field("number").max_length, multiline=False)
     if kind in choices.PATENT_KINDS:
         if not number:
             raise ValidationError(_("A patent needs its application number."), code="required")
@@ -91,19 +108,71 @@ def clean_ip_item(kind: str, number: str) -> str:
     return number
 
 
+def validate_ip_item(item: dict) -> dict:
+    """One IP item (kind, number, title, status) checked and cleaned; ValidationError by field."""
+    errors: dict[str, list] = {}
+    cleaned = {"kind": item.get("kind"), "status": item.get("status") or choices.IPStatus.GRANTED}
+    for key, enum in (("kind", choices.IPKind), ("status", choices.IPStatus)):
+        try:
+            validate_choice(cleaned[key], enum.choices)
+        except ValidationError as exc:
+            errors.setdefault(key, []).extend(exc.messages)
+    try:
+        cleaned["title"] = clean_text(
+            item.get("title"),
+            max_length=IPItem._meta.get_field("title").max_length,
+            required=True,
+            multiline=False,
+        )
+    except ValidationError as exc:
+        blank = exc.error_list[0].code == "blank"
+        errors["title"] = [_("Give the title of the IP item.")] if blank else exc.messages
+    if "kind" not in errors:
+        try:
+            cleaned["number"] = clean_ip_item(cleaned["kind"], item.get("number") or "")
+        except ValidationError as exc:
+            errors.setdefault("number", []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def validate_ip_items(items) -> list[dict]:
+    """The IP items of an achievement: at most MAX_IP_ITEMS, each by `validate_ip_item`; errors are
+    reported as "ip_items.<position>.<field>"."""
+    if len(items) > MAX_IP_ITEMS:
+        raise ValidationError({"ip_items": [_("Give at most %(max)d IP items.") % {"max": MAX_IP_ITEMS}]})
+    cleaned, errors = [], {}
+    for position, item in enumerate(items):
+        try:
+            cleaned.append(validate_ip_item(item))
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"ip_items.{position}.{field}"] = messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 def validate_achievement_data(data: dict) -> dict:
-    """Check the cross-field rules of the registration form; return the cleaned data.
+    """Check the rules of the registration form, field by field and across fields; return the cleaned
+    data. Forms and the API both call it.
 
     Raises ValidationError with a dict of field -> messages so that forms and the API show each message
     next to its field.
     """
-    errors: dict[str, list] = length_errors(Achievement, data)
-    cleaned = dict(data)
+    cleaned, errors = clean_model_fields(Achievement, data)
     if "keywords" in cleaned:
         try:
             cleaned["keywords"] = clean_keywords(cleaned["keywords"])
         except ValidationError as exc:
             errors.setdefault("keywords", []).extend(exc.messages)
+    for key, (max_items, max_length) in LIST_LIMITS.items():
+        if key in cleaned:
+            try:
+                cleaned[key] = clean_text_list(cleaned[key], max_items=max_items, max_length=max_length)
+            except ValidationError as exc:
+                errors.setdefault(key, []).extend(exc.messages)
     price = cleaned.get("price")
     if price is not None and Decimal(price) < 0:
         errors.setdefault("price", []).append(_("The asking price cannot be negative."))
@@ -118,17 +187,11 @@ def validate_achievement_data(data: dict) -> dict:
     if start and end and end < start:
         errors.setdefault("research_end", []).append(_("The research cannot end before it starts."))
     for key, enum in (("forms", choices.Form), ("transfer_modes", choices.TransferMode)):
-        values = cleaned.get(key)
-        if values is not None:
-            unknown = [v for v in values if v not in enum.values]
-            if unknown:
-                errors.setdefault(key, []).append(
-                    _("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)}
-                )
-            cleaned[key] = list(dict.fromkeys(values))
-    for key in ("other_organizations", "completers"):
-        if isinstance(cleaned.get(key), str):
-            cleaned[key] = [line.strip() for line in cleaned[key].splitlines() if line.strip()]
+        if cleaned.get(key) is not None:
+            try:
+                cleaned[key] = validate_choices(cleaned[key], enum.choices)
+            except ValidationError as exc:
+                errors.setdefault(key, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -176,17 +239,9 @@ def _notify_owners(achievement: Achievement, template: str, **extra) -> None:
 
 
 def _set_ip_items(achievement: Achievement, items: list[dict]) -> None:
+    items = validate_ip_items(items)
     achievement.ip_items.all().delete()
-    IPItem.objects.bulk_create(
-        IPItem(
-            achievement=achievement,
-            kind=i["kind"],
-            number=clean_ip_item(i["kind"], i.get("number", "")),
-            title=i.get("title", "")[:200],
-            status=i.get("status") or choices.IPStatus.GRANTED,
-        )
-        for i in items
-    )
+    IPItem.objects.bulk_create(IPItem(achievement=achievement, **i) for i in items)
 
 
 # --- registration and editing ---------------------------------------------------------------------

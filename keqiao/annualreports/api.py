@@ -2,26 +2,28 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.common.schemas import Choice, Id, InputSchema, Phone, PositiveAmount, Text
 
-from . import selectors, services
+from . import choices, selectors, services
 from .models import AnnualReport, ReportingYear
 
 router = Router(tags=["annual reports"], auth=django_auth)
 
 
-class OrgRef(Schema):
+class AnnualReportOrgRef(Schema):
     id: int
     name: str
     kind: str
 
 
-class FigureOut(Schema):
+class AnnualReportFigureOut(Schema):
     key: str
     section: str
     label: str
@@ -41,7 +43,7 @@ class ProjectRowOut(Schema):
     date: datetime.date
 
 
-class EventOut(Schema):
+class AnnualReportEventOut(Schema):
     action: str
     label: str = Field(..., alias="action_label")
     from_status: str
@@ -55,10 +57,10 @@ class EventOut(Schema):
         return str(obj.actor) if obj.actor_id else None
 
 
-class ReportSummaryOut(Schema):
+class AnnualReportSummaryOut(Schema):
     id: int
     year: int
-    organization: OrgRef
+    organization: AnnualReportOrgRef
     status: str
     status_label: str = Field(..., alias="get_status_display")
     submitted_at: datetime.datetime | None
@@ -66,14 +68,14 @@ class ReportSummaryOut(Schema):
     received_at: datetime.datetime | None
 
 
-class ReportOut(ReportSummaryOut):
-    figures: list[FigureOut]
+class AnnualReportOut(AnnualReportSummaryOut):
+    figures: list[AnnualReportFigureOut]
     policy_text: str
     contact_name: str
     contact_phone: str
     review_comment: str
     projects: list[ProjectRowOut]
-    events: list[EventOut]
+    events: list[AnnualReportEventOut]
 
     @staticmethod
     def resolve_figures(obj: AnnualReport) -> list[dict]:
@@ -105,33 +107,39 @@ class ReportOut(ReportSummaryOut):
         return list(obj.events.select_related("actor"))
 
 
-class ReportIn(Schema):
-    figures: dict[str, str | int | float | None] = {}
-    explanations: dict[str, str] = {}
-    policy_text: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
+# Figures and explanations are maps keyed by the figures of the report form (services.validate_figures
+# refuses an unknown key, naming it).
+FigureKey = Annotated[str, Field(max_length=40)]
+FigureValue = Annotated[str, Field(max_length=30)] | int | float | None
 
 
-class StartIn(Schema):
-    organization_id: int
-    year: int
+class AnnualReportIn(InputSchema):
+    figures: Annotated[dict[FigureKey, FigureValue], Field(max_length=len(choices.FIGURES_BY_KEY))] = {}
+    explanations: Annotated[dict[FigureKey, Text(1000)], Field(max_length=len(choices.FIGURES_BY_KEY))] = {}
+    policy_text: Text(10000) | None = None
+    contact_name: Text(60, multiline=False) | None = None
+    contact_phone: Phone | None = None
 
 
-class NoteIn(Schema):
-    note: str = ""
+class StartIn(InputSchema):
+    organization_id: Id
+    year: int = Field(..., ge=1990, le=2200)
 
 
-class ProjectIn(Schema):
-    name: str
-    project_type: str
-    counterpart: str
-    amount: str | int | float
+class AnnualReportNoteIn(InputSchema):
+    note: Text(2000) = ""
+
+
+class ProjectIn(InputSchema):
+    name: Text(200, required=True, multiline=False)
+    project_type: Choice(choices.ProjectType)
+    counterpart: Text(100, required=True, multiline=False)
+    amount: PositiveAmount | Annotated[str, Field(max_length=30)]
     date: datetime.date
 
 
-class RowOut(Schema):
-    organization: OrgRef
+class AnnualReportRowOut(Schema):
+    organization: AnnualReportOrgRef
     report_id: int | None
     status: str
     late: bool
@@ -151,7 +159,7 @@ class OverviewOut(Schema):
     filed: int
     late: int
     counted: int
-    rows: list[RowOut]
+    rows: list[AnnualReportRowOut]
     aggregate: list[AggregateOut]
 
 
@@ -159,7 +167,7 @@ class PlanProjectOut(Schema):
     id: int
     number: str
     title: str
-    organization: OrgRef
+    organization: AnnualReportOrgRef
     funding: Decimal
     starts_on: datetime.date
     ends_on: datetime.date
@@ -176,12 +184,12 @@ class PlanProjectOut(Schema):
         return sorted(a.pk for a in obj.achievements.all())
 
 
-class MarkReportIn(Schema):
+class MarkReportIn(InputSchema):
     submitted_on: datetime.date
 
 
-class LinkIn(Schema):
-    achievement_ids: list[int]
+class LinkIn(InputSchema):
+    achievement_ids: Annotated[list[Id], Field(max_length=100)]
 
 
 def _report(request, report_id: int) -> AnnualReport:
@@ -230,7 +238,7 @@ def overview(request, year: int):
     }
 
 
-@router.get("/annual-reports", response=list[ReportSummaryOut])
+@router.get("/annual-reports", response=list[AnnualReportSummaryOut])
 def report_list(request, year: int | None = None):
     _allowed(request)
     qs = selectors.reports_visible_to(request.user)
@@ -239,7 +247,7 @@ def report_list(request, year: int | None = None):
     return list(qs[:500])
 
 
-@router.post("/annual-reports", response={201: ReportOut})
+@router.post("/annual-reports", response={201: AnnualReportOut})
 def report_start(request, payload: StartIn):
     orgs = {o.pk: o for o in selectors.filing_organizations_of(request.user)}
     if payload.organization_id not in orgs:
@@ -250,13 +258,13 @@ def report_start(request, payload: StartIn):
     return 201, report
 
 
-@router.get("/annual-reports/{report_id}", response=ReportOut)
+@router.get("/annual-reports/{report_id}", response=AnnualReportOut)
 def report_detail(request, report_id: int):
     return _report(request, report_id)
 
 
-@router.put("/annual-reports/{report_id}", response=ReportOut)
-def report_update(request, report_id: int, payload: ReportIn):
+@router.put("/annual-reports/{report_id}", response=AnnualReportOut)
+def report_update(request, report_id: int, payload: AnnualReportIn):
     report = _report(request, report_id)
     return services.report_update(
         report=report,
@@ -282,28 +290,28 @@ def project_remove(request, report_id: int, project_id: int):
     return 204, None
 
 
-@router.post("/annual-reports/{report_id}/submit", response=ReportOut)
+@router.post("/annual-reports/{report_id}/submit", response=AnnualReportOut)
 def report_submit(request, report_id: int):
     return services.report_submit(report=_report(request, report_id), by=request.user)
 
 
-@router.post("/annual-reports/{report_id}/return", response=ReportOut)
-def report_return(request, report_id: int, payload: NoteIn):
+@router.post("/annual-reports/{report_id}/return", response=AnnualReportOut)
+def report_return(request, report_id: int, payload: AnnualReportNoteIn):
     return services.report_return(report=_report(request, report_id), by=request.user, comment=payload.note)
 
 
-@router.post("/annual-reports/{report_id}/approve", response=ReportOut)
-def report_approve(request, report_id: int, payload: NoteIn):
+@router.post("/annual-reports/{report_id}/approve", response=AnnualReportOut)
+def report_approve(request, report_id: int, payload: AnnualReportNoteIn):
     return services.report_approve(report=_report(request, report_id), by=request.user, note=payload.note)
 
 
-@router.post("/annual-reports/{report_id}/receive", response=ReportOut)
-def report_receive(request, report_id: int, payload: NoteIn):
+@router.post("/annual-reports/{report_id}/receive", response=AnnualReportOut)
+def report_receive(request, report_id: int, payload: AnnualReportNoteIn):
     return services.report_receive(report=_report(request, report_id), by=request.user, note=payload.note)
 
 
-@router.post("/annual-reports/{report_id}/reopen", response=ReportOut)
-def report_reopen(request, report_id: int, payload: NoteIn):
+@router.post("/annual-reports/{report_id}/reopen", response=AnnualReportOut)
+def report_reopen(request, report_id: int, payload: AnnualReportNoteIn):
     return services.report_reopen(report=_report(request, report_id), by=request.user, reason=payload.note)
 
 

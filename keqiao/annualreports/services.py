@@ -26,6 +26,7 @@ from keqiao.common import text
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.listing import check_transition, describe_value
 from keqiao.common.money import parse_amount
+from keqiao.common.validators import clean_phone, strip_invisible
 from keqiao.common.workflow import clean_text
 from keqiao.contracts.models import Contract
 from keqiao.notifications.services import notify
@@ -264,7 +265,7 @@ def validate_figures(report: AnnualReport, figures: dict, explanations: dict) ->
     for key, why in explanations.items():
         if key not in choices.FIGURES_BY_KEY:
             continue
-        why = (why or "").strip()
+        why = strip_invisible(str(why or "")).strip()
         if len(why) > 1000:
             errors.setdefault(f"why_{key}", []).append(
                 _("At most %(max)d characters are allowed (you wrote %(n)d).") % {"max": 1000, "n": len(why)}
@@ -307,7 +308,6 @@ def report_update(
     for field, value, limit in (
         ("policy_text", policy_text, 10000),
         ("contact_name", contact_name, 60),
-        ("contact_phone", contact_phone, 30),
     ):
         if value is None:
             continue
@@ -315,6 +315,11 @@ def report_update(
             values[field] = clean_text(value, field=field, max_length=limit, required=False)
         except DomainError as exc:
             errors.setdefault(field, []).append(exc.message)
+    if contact_phone is not None:
+        try:
+            values["contact_phone"] = clean_phone(contact_phone)
+        except ValidationError as exc:
+            errors.setdefault("contact_phone", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     changes = {}
@@ -352,7 +357,7 @@ def report_project_add(*, report: AnnualReport, by: User, data: dict) -> ReportP
     else:
         cleaned["project_type"] = data["project_type"]
     try:
-        cleaned["amount"] = parse_amount(data.get("amount"), field="amount")
+        cleaned["amount"] = parse_amount(data.get("amount"), field="amount", positive=True)
     except DomainError as exc:
         errors.setdefault("amount", []).append(exc.message)
     date = data.get("date")

@@ -5,19 +5,22 @@ An app's service function reads as: lock → check who acts → `transition(...)
 are the app's own (they name its records); they are queued and e-mailed after commit by `notifications`.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import text
+from . import validators
 from .errors import DomainError
 from .listing import check_transition
 
 
 def clean_text(value, *, field: str, max_length: int, required: bool = True, what=None) -> str:
-    """Stripped text with meaning (not only punctuation or blanks), within `max_length`."""
-    value = (value or "").strip()
-    if required and not text.has_meaning(value):
-        raise DomainError(what or _("Write a few words."), field=field)
+    """Text with meaning (not only punctuation, blanks or invisible characters), within `max_length`,
+    as `validators.clean_text` cleans it; refused with a DomainError naming `field`."""
+    try:
+        value = validators.clean_text(value, max_length=None, required=required)
+    except ValidationError as exc:
+        raise DomainError(what or _("Write a few words."), field=field) from exc
     if len(value) > max_length:
         raise DomainError(
             _("At most %(max)d characters are allowed (you wrote %(n)d).")

@@ -7,16 +7,26 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_contract_office, user_sees_statistics
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.common.schemas import (
+    Amount,
+    Choice,
+    Id,
+    InputSchema,
+    ModelChoice,
+    ModelText,
+    PositiveAmount,
+    Text,
+)
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import selectors, services
+from . import choices, selectors, services
 from . import statistics as stats
-from .models import Contract
+from .models import Contract, Milestone, Payment
 
 router = Router(tags=["contracts"], auth=django_auth)
 statistics_router = Router(tags=["statistics"])
@@ -25,73 +35,108 @@ statistics_router = Router(tags=["statistics"])
 # --- contracts -------------------------------------------------------------------------------------
 
 
-class ContractIn(Schema):
-    project_name: str = Field(..., max_length=200)
-    contract_type: str
-    transfer_object: str = ""
-    licence_kind: str = ""
-    seller_name: str = Field(..., max_length=100)
-    seller_nature: str
-    seller_region_code: str
-    seller_legal_representative: str = Field("", max_length=60)
-    seller_contact: str = Field("", max_length=100)
-    buyer_name: str = Field(..., max_length=100)
-    buyer_nature: str
-    buyer_region_code: str
-    buyer_legal_representative: str = Field("", max_length=60)
-    buyer_contact: str = Field("", max_length=100)
-    contract_amount: Decimal = Field(..., max_digits=14, decimal_places=2)
-    technology_amount: Decimal = Field(..., max_digits=14, decimal_places=2)
-    payment_method: str
+def _text(name: str):
+    return ModelText(Contract, name)
+
+
+def _choice(name: str):
+    return ModelChoice(Contract, name)
+
+
+class ContractIn(InputSchema):
+    project_name: _text("project_name")
+    contract_type: _choice("contract_type")
+    transfer_object: _choice("transfer_object") = ""
+    licence_kind: _choice("licence_kind") = ""
+    seller_name: _text("seller_name")
+    seller_nature: _choice("seller_nature")
+    seller_region_code: _text("seller_region_code")
+    seller_legal_representative: _text("seller_legal_representative") = ""
+    seller_contact: _text("seller_contact") = ""
+    buyer_name: _text("buyer_name")
+    buyer_nature: _choice("buyer_nature")
+    buyer_region_code: _text("buyer_region_code")
+    buyer_legal_representative: _text("buyer_legal_representative") = ""
+    buyer_contact: _text("buyer_contact") = ""
+    contract_amount: PositiveAmount
+    technology_amount: Amount
+    payment_method: _choice("payment_method")
     signed_on: datetime.date
     starts_on: datetime.date
     ends_on: datetime.date
     related_party: bool = False
+    ip_type: _choice("ip_type")
+    tech_field: _choice("tech_field")
+    socio_economic_objective: _choice("socio_economic_objective")
+    plan_source: _choice("plan_source")
+    expected_new_investment: Amount | None = None
+    expected_new_output: Amount | None = None
+
+
+class ContractCreateIn(ContractIn):
+    deal_id: Id | None = None
+    organization_id: Id | None = None
+    side: Choice(["seller", "buyer"]) = "seller"
+
+
+class ContractPatch(InputSchema):
+    project_name: _text("project_name") = None
+    contract_type: _choice("contract_type") = None
+    transfer_object: _choice("transfer_object") = None
+    licence_kind: _choice("licence_kind") = None
+    seller_name: _text("seller_name") = None
+    seller_nature: _choice("seller_nature") = None
+    seller_region_code: _text("seller_region_code") = None
+    seller_legal_representative: _text("seller_legal_representative") = None
+    seller_contact: _text("seller_contact") = None
+    buyer_name: _text("buyer_name") = None
+    buyer_nature: _choice("buyer_nature") = None
+    buyer_region_code: _text("buyer_region_code") = None
+    buyer_legal_representative: _text("buyer_legal_representative") = None
+    buyer_contact: _text("buyer_contact") = None
+    contract_amount: PositiveAmount = None
+    technology_amount: Amount = None
+    payment_method: _choice("payment_method") = None
+    signed_on: datetime.date = None
+    starts_on: datetime.date = None
+    ends_on: datetime.date = None
+    related_party: bool = None
+    ip_type: _choice("ip_type") = None
+    tech_field: _choice("tech_field") = None
+    socio_economic_objective: _choice("socio_economic_objective") = None
+    plan_source: _choice("plan_source") = None
+    expected_new_investment: Amount | None = None
+    expected_new_output: Amount | None = None
+
+
+class ContractOut(Schema):
+    project_name: str
+    contract_type: str
+    transfer_object: str
+    licence_kind: str
+    seller_name: str
+    seller_nature: str
+    seller_region_code: str
+    seller_legal_representative: str
+    seller_contact: str
+    buyer_name: str
+    buyer_nature: str
+    buyer_region_code: str
+    buyer_legal_representative: str
+    buyer_contact: str
+    contract_amount: Decimal
+    technology_amount: Decimal
+    payment_method: str
+    signed_on: datetime.date
+    starts_on: datetime.date
+    ends_on: datetime.date
+    related_party: bool
     ip_type: str
     tech_field: str
     socio_economic_objective: str
     plan_source: str
-    expected_new_investment: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    expected_new_output: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-
-
-class ContractCreateIn(ContractIn):
-    deal_id: int | None = None
-    organization_id: int | None = None
-    side: str = "seller"
-
-
-class ContractPatch(Schema):
-    project_name: str | None = Field(None, max_length=200)
-    contract_type: str | None = None
-    transfer_object: str | None = None
-    licence_kind: str | None = None
-    seller_name: str | None = Field(None, max_length=100)
-    seller_nature: str | None = None
-    seller_region_code: str | None = None
-    buyer_name: str | None = Field(None, max_length=100)
-    buyer_nature: str | None = None
-    buyer_region_code: str | None = None
-    seller_legal_representative: str | None = Field(None, max_length=60)
-    seller_contact: str | None = Field(None, max_length=100)
-    buyer_legal_representative: str | None = Field(None, max_length=60)
-    buyer_contact: str | None = Field(None, max_length=100)
-    expected_new_investment: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    expected_new_output: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    contract_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    technology_amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
-    payment_method: str | None = None
-    signed_on: datetime.date | None = None
-    starts_on: datetime.date | None = None
-    ends_on: datetime.date | None = None
-    related_party: bool | None = None
-    ip_type: str | None = None
-    tech_field: str | None = None
-    socio_economic_objective: str | None = None
-    plan_source: str | None = None
-
-
-class ContractOut(ContractIn):
+    expected_new_investment: Decimal | None
+    expected_new_output: Decimal | None
     id: int
     status: str
     registration_number: str | None
@@ -106,8 +151,8 @@ class ContractOut(ContractIn):
 )
 def contract_list(
     request,
-    scope: str = "mine",
-    status: str = "",
+    scope: Choice(["mine", "office"]) = "mine",
+    status: Choice([*choices.ContractStatus.values, ""]) = "",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
@@ -152,12 +197,12 @@ def contract_update(request, contract_id: int, payload: ContractPatch):
     return selectors.contract_visible_to(request.user, contract_id)
 
 
-class NoteIn(Schema):
-    note: str = Field("", max_length=2000)
+class NoteIn(InputSchema):
+    note: Text(2000) = ""
 
 
-class CorrectionIn(Schema):
-    reason: str = Field(..., max_length=1000)
+class CorrectionIn(InputSchema):
+    reason: Text(1000, required=True)
     changes: ContractPatch
 
 
@@ -184,17 +229,17 @@ def contract_correction(request, contract_id: int, payload: CorrectionIn):
     return selectors.contract_visible_to(request.user, contract_id)
 
 
-class MilestoneIn(Schema):
-    title: str = Field(..., max_length=200)
+class MilestoneIn(InputSchema):
+    title: ModelText(Milestone, "title")
     due_on: datetime.date | None = None
     done_on: datetime.date | None = None
-    note: str = Field("", max_length=500)
+    note: ModelText(Milestone, "note") = ""
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     received_on: datetime.date
-    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
-    note: str = Field("", max_length=500)
+    amount: PositiveAmount
+    note: ModelText(Payment, "note") = ""
 
 
 @router.post("/contracts/{contract_id}/milestones", response={201: dict}, summary="Record a milestone")

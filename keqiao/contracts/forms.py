@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.common.forms import add_errors
+
 from . import services
 from .models import Contract
 
@@ -34,12 +36,7 @@ class ContractForm(forms.ModelForm):
             )
             cleaned.update(validated)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if field in self.fields and field not in self.errors:
-                        self.add_error(field, message)
-                    elif field not in self.fields:
-                        self.add_error(None, message)
+            add_errors(self, exc)
         return cleaned
 
     def _post_clean(self):

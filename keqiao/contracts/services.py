@@ -25,6 +25,7 @@ from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.listing import describe_value
 from keqiao.common.money import parse_amount
+from keqiao.common.validators import clean_model_fields
 from keqiao.common.workflow import clean_text
 from keqiao.negotiations.models import Deal
 from keqiao.negotiations.services import deal_contract_performing, deal_contract_registered, lock_deal
@@ -160,8 +161,7 @@ def _ip_type_of(kinds: list[str]) -> str:
 
 def validate_contract_data(data: dict) -> dict:
     """The registration rules across fields; raises ValidationError(field -> messages)."""
-    errors: dict[str, list] = {}
-    cleaned = {k: data[k] for k in CONTRACT_FIELDS if k in data}
+    cleaned, errors = clean_model_fields(Contract, {k: data[k] for k in CONTRACT_FIELDS if k in data})
     for key in MONEY_FIELDS:
         if key in cleaned:
             try:
@@ -495,7 +495,7 @@ def milestone_record(
         title=title,
         due_on=due_on,
         done_on=done_on,
-        note=(note or "").strip()[:500],
+        note=clean_text(note, field="note", max_length=500, required=False),
         recorded_by=by,
     )
     _contract_event(contract, by=by, action="milestone", from_status=contract.status, note=title)
@@ -523,7 +523,7 @@ def payment_record(*, contract: Contract, by: User, received_on, amount, note: s
         contract=contract,
         received_on=received_on,
         amount=amount,
-        note=(note or "").strip()[:500],
+        note=clean_text(note, field="note", max_length=500, required=False),
         recorded_by=by,
     )
     _contract_event(contract, by=by, action="payment", from_status=contract.status, note=f"{amount}")

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,18 +10,20 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau
+from keqiao.common.choices import StrategicIndustry, TechField
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.common.schemas import Choice, ChoiceList, Id, InputSchema, Keywords, ModelText, Phone, Text
 from keqiao.search.index import search_listings
 from keqiao.search.schemas import HINTS_DESCRIPTION, SUGGESTIONS_DESCRIPTION, HintOut, SuggestionOut
 
-from . import selectors, services
+from . import choices, selectors, services
 from .models import Demand
 from .search import FACETS, SORT_OPTIONS
 
 router = Router(tags=["demands"])
 
 
-class OrganizationRef(Schema):
+class DemandOrganizationRef(Schema):
     id: int
     name: str
     kind: str
@@ -31,7 +34,7 @@ class DemandPublic(Schema):
 
     id: int
     title: str
-    organization: OrganizationRef
+    organization: DemandOrganizationRef
     on_behalf_of: str
     problem: str
     indicators: str
@@ -129,30 +132,37 @@ def detail(request, demand_id: int):
     return get_object_or_404(selectors.demands_public(), pk=demand_id)
 
 
-class DemandIn(Schema):
-    title: str = Field(..., max_length=200)
-    on_behalf_of: str = Field("", max_length=100)
-    problem: str = Field(..., max_length=4000)
-    indicators: str = Field("", max_length=2000)
-    current_state: str = Field("", max_length=2000)
-    keywords: list[str] = []
-    tech_field: str
-    strategic_industry: str = ""
-    cooperation_modes: list[str] = []
+def _text(name: str, **kwargs):
+    return ModelText(Demand, name, **kwargs)
+
+
+Budget = Annotated[Decimal, Field(ge=0, lt=services.MAX_AMOUNT, max_digits=14, decimal_places=2)]
+
+
+class DemandIn(InputSchema):
+    title: _text("title")
+    on_behalf_of: _text("on_behalf_of") = ""
+    problem: _text("problem")
+    indicators: _text("indicators") = ""
+    current_state: _text("current_state") = ""
+    keywords: Keywords = []
+    tech_field: Choice(TechField)
+    strategic_industry: Choice([*StrategicIndustry.values, ""]) = ""
+    cooperation_modes: ChoiceList(choices.CooperationMode) = []
     min_trl: int | None = Field(None, ge=1, le=9)
-    budget_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    budget_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_min: Budget | None = None
+    budget_max: Budget | None = None
     budget_negotiable: bool = False
     budget_private: bool = False
     deadline: datetime.date | None = None
-    contact_name: str = Field("", max_length=60)
-    contact_phone: str = Field("", max_length=30)
-    contact_email: str = Field("", max_length=254)
-    organization_id: int | None = None
+    contact_name: _text("contact_name") = ""
+    contact_phone: Phone = ""
+    contact_email: _text("contact_email") = ""
+    organization_id: Id | None = None
 
 
-class ActionIn(Schema):
-    note: str = Field("", max_length=2000)
+class DemandActionIn(InputSchema):
+    note: Text(2000) = ""
 
 
 def _private(user, pk: int) -> Demand:
@@ -188,21 +198,21 @@ def my_detail(request, demand_id: int):
     return _private(request.user, demand_id)
 
 
-class DemandPatch(Schema):
+class DemandPatch(InputSchema):
     """Fields to change while the demand is a draft or returned; omitted fields keep their value."""
 
-    title: str | None = Field(None, max_length=200)
-    problem: str | None = Field(None, max_length=4000)
-    indicators: str | None = Field(None, max_length=2000)
-    current_state: str | None = Field(None, max_length=2000)
-    keywords: list[str] | None = None
-    tech_field: str | None = None
-    cooperation_modes: list[str] | None = None
+    title: _text("title") = None
+    problem: _text("problem") = None
+    indicators: _text("indicators") = None
+    current_state: _text("current_state") = None
+    keywords: Keywords = None
+    tech_field: Choice(TechField) = None
+    cooperation_modes: ChoiceList(choices.CooperationMode) = None
     min_trl: int | None = Field(None, ge=1, le=9)
-    budget_min: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    budget_max: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    budget_negotiable: bool | None = None
-    budget_private: bool | None = None
+    budget_min: Budget | None = None
+    budget_max: Budget | None = None
+    budget_negotiable: bool = None
+    budget_private: bool = None
     deadline: datetime.date | None = None
 
 
@@ -231,10 +241,10 @@ ACTIONS = {
     auth=django_auth,
     summary="Workflow action: submit, close, solve, renew, revise; approve or return (S&T bureau)",
 )
-def action(request, demand_id: int, action: str, payload: ActionIn | None = None):
+def action(request, demand_id: int, action: str, payload: DemandActionIn | None = None):
     if action not in ACTIONS:
         raise Http404
-    ACTIONS[action](_private(request.user, demand_id), request.user, payload or ActionIn())
+    ACTIONS[action](_private(request.user, demand_id), request.user, payload or DemandActionIn())
     return selectors.demand_visible_to(request.user, demand_id)
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.choices import TRL_CHOICES
-from keqiao.common.forms import ClassificationChoiceField
+from keqiao.common.forms import ClassificationChoiceField, add_errors
 from keqiao.common.models import Classification
 
 from . import choices, services
@@ -84,18 +84,11 @@ class DemandForm(forms.ModelForm):
         cleaned = super().clean()
         try:
             validated = services.validate_demand_data(
-                {
-                    k: cleaned.get(k)
-                    for k in ("keywords", "title", "problem", "budget_min", "budget_max", "deadline")
-                    if k in cleaned
-                }
+                {k: cleaned[k] for k in services.EDITABLE_FIELDS if k in cleaned}
             )
             cleaned.update({k: validated[k] for k in validated if k in cleaned})
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
-                    if field in self.fields and field not in self.errors:
-                        self.add_error(field, message)
+            add_errors(self, exc)
         return cleaned
 
     def service_data(self) -> dict:

@@ -1,7 +1,6 @@
 """The only write path for technology demands: registration, review, publication, closing, expiry."""
 
 import datetime
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,9 +18,9 @@ from keqiao.accounts.selectors import (
 )
 from keqiao.common.emails import send_to_users
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
-from keqiao.common.listing import check_transition, describe_value, expire_due, length_errors, remind_due
+from keqiao.common.listing import check_transition, describe_value, expire_due, remind_due
 from keqiao.common.signals import send_listing_changed_after_commit
-from keqiao.common.validators import clean_keywords
+from keqiao.common.validators import clean_keywords, clean_model_fields, validate_choices
 from keqiao.search.models import mark_changed
 
 from . import choices
@@ -50,25 +49,18 @@ EDITABLE_FIELDS = (
     "contact_phone",
     "contact_email",
 )
-_HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 MAX_AMOUNT = Decimal("1e12")
 
 
 def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> dict:
-    """Cross-field rules of a demand; raises ValidationError with messages per field."""
-    errors: dict[str, list] = length_errors(Demand, data)
-    cleaned = dict(data)
+    """The rules of a demand, field by field and across fields (forms and the API both call it); raises
+    ValidationError with messages per field."""
+    cleaned, errors = clean_model_fields(Demand, data)
     if "keywords" in cleaned:
         try:
             cleaned["keywords"] = clean_keywords(cleaned["keywords"])
         except ValidationError as exc:
             errors.setdefault("keywords", []).extend(exc.messages)
-    for field in ("title", "problem"):
-        value = cleaned.get(field)
-        if value is not None and not _HAS_WORD.search(value):
-            errors.setdefault(field, []).append(
-                _("Please write this in words; punctuation alone is not enough.")
-            )
     if cleaned.get("budget_negotiable"):
         # "面议" means no figures: drop amounts typed before the box was ticked.
         cleaned["budget_min"] = cleaned["budget_max"] = None
@@ -83,14 +75,13 @@ def validate_demand_data(data: dict, *, today: datetime.date | None = None) -> d
     deadline = cleaned.get("deadline")
     if deadline and deadline < (today or timezone.localdate()):
         errors.setdefault("deadline", []).append(_("The deadline is in the past."))
-    modes = cleaned.get("cooperation_modes")
-    if modes is not None:
-        unknown = [m for m in modes if m not in choices.CooperationMode.values]
-        if unknown:
-            errors.setdefault("cooperation_modes", []).append(
-                _("Unknown choice: %(values)s.") % {"values": ", ".join(unknown)}
+    if cleaned.get("cooperation_modes") is not None:
+        try:
+            cleaned["cooperation_modes"] = validate_choices(
+                cleaned["cooperation_modes"], choices.CooperationMode.choices
             )
-        cleaned["cooperation_modes"] = list(dict.fromkeys(modes))
+        except ValidationError as exc:
+            errors.setdefault("cooperation_modes", []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -6,6 +6,7 @@ else gets 404. Numbers are decimal strings.
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -13,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_sees_statistics
+from keqiao.common.schemas import InputSchema, Text
 
 from . import indicators, selectors, services
 
@@ -76,7 +78,7 @@ def _progress(p) -> dict:
     }
 
 
-class TaskOut(Schema):
+class PlanTaskOut(Schema):
     number: int
     work_area: str
     title: str
@@ -87,7 +89,7 @@ class TaskOut(Schema):
 
 class PlanDetailOut(PlanOut):
     indicators: list[ProgressOut]
-    tasks: list[TaskOut]
+    tasks: list[PlanTaskOut]
 
 
 @router.get("/plans", response=list[PlanOut], summary="Action plans")
@@ -148,17 +150,19 @@ def indicator_detail(request, indicator_id: int, year: int | None = None):
     }
 
 
-class ReportIn(Schema):
-    year: int
-    value: Decimal = Field(..., max_digits=16, decimal_places=2)
-    evidence: str = Field(..., max_length=2000)
-    region: str | None = Field(None, description="GB/T 2260 code of a county or the code of a park")
+class IndicatorReportIn(InputSchema):
+    year: int = Field(..., ge=1900, le=2200)
+    value: Decimal = Field(..., ge=0, lt=Decimal("1e14"), max_digits=16, decimal_places=2)
+    evidence: Text(2000, required=True)
+    region: Text(12, multiline=False) | None = Field(
+        None, description="GB/T 2260 code of a county or the code of a park"
+    )
 
 
 @router.post(
     "/indicators/{indicator_id}/reports", response={201: dict}, summary="Report a value (its department)"
 )
-def indicator_report(request, indicator_id: int, payload: ReportIn):
+def indicator_report(request, indicator_id: int, payload: IndicatorReportIn):
     _viewer(request)
     ind = selectors.indicator_or_404(indicator_id)
     region = None
@@ -177,14 +181,40 @@ def indicator_report(request, indicator_id: int, payload: ReportIn):
     return Status(201, {"id": report.pk, "year": report.year, "value": str(report.value)})
 
 
-class PlanIn(Schema):
-    title: str
-    document_number: str = ""
-    issuing_body: str
+# A plan's rows are checked by services.validate_plan, which reports every bad row (the same rules as for
+# the form and the spreadsheet import); the types here only bound what a row may hold.
+Number = Annotated[str, Field(max_length=30)] | int | float
+
+
+class IndicatorRowIn(InputSchema):
+    number: int | None = Field(None, ge=1, le=10_000)
+    name: Text(200, multiline=False) = ""
+    unit: Text(20, multiline=False) = ""
+    target: Number | None = None
+    deadline: Text(30, multiline=False) = ""
+    source: Text(20, multiline=False) = ""
+    query: Text(40, multiline=False) = ""
+    department: Text(100, multiline=False) = ""
+    cumulative: bool | Text(10, multiline=False) = True
+
+
+class TaskRowIn(InputSchema):
+    number: int | None = Field(None, ge=1, le=10_000)
+    work_area: Text(200, multiline=False) = ""
+    title: Text(200, multiline=False) = ""
+    content: Text(4000) = ""
+    schedule: Text(100, multiline=False) = ""
+    departments: Annotated[list[Text(100, multiline=False)], Field(max_length=50)] | Text(2000) = []
+
+
+class PlanIn(InputSchema):
+    title: Text(200, multiline=False)
+    document_number: Text(60, multiline=False) = ""
+    issuing_body: Text(200, multiline=False)
     starts_on: datetime.date
     ends_on: datetime.date
-    indicators: list[dict]
-    tasks: list[dict] = []
+    indicators: Annotated[list[IndicatorRowIn], Field(max_length=200)]
+    tasks: Annotated[list[TaskRowIn], Field(max_length=500)] = []
 
 
 @router.post(

@@ -5,11 +5,13 @@ from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from keqiao.achievements.selectors import achievements_public
+from keqiao.common.schemas import Choice, InputSchema, Text
 from keqiao.demands.selectors import demands_public
 
 from . import selectors, services
 from .explain import explanation, grade_label
 from .index import matches_for
+from .models import Frequency, Subscription
 from .suggest import suggest_for
 
 router = Router(tags=["matching"])
@@ -76,8 +78,8 @@ def achievement_matches(request, achievement_id: int):
     return _rows("achievement", achievement)
 
 
-class SuggestIn(Schema):
-    text: str = Field(..., min_length=1, max_length=20000)
+class SuggestIn(InputSchema):
+    text: Text(20000, min_length=1)
 
 
 class SuggestOut(Schema):
@@ -106,10 +108,10 @@ def suggest(request, payload: SuggestIn):
     }
 
 
-class SubscriptionIn(Schema):
-    kind: str
-    value: str = Field(..., max_length=200)
-    frequency: str = "daily"
+class SubscriptionIn(InputSchema):
+    kind: Choice(Subscription.Kind)
+    value: Text(200, required=True, multiline=False)
+    frequency: Choice(Frequency) = "daily"
 
 
 class SubscriptionOut(Schema):

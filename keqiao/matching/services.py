@@ -10,6 +10,7 @@ from keqiao.achievements.models import Achievement
 from keqiao.common import text
 from keqiao.common.choices import TechField
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.common.validators import MAX_ID, strip_invisible
 from keqiao.demands.models import Demand
 from keqiao.notifications.services import notify
 from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
@@ -38,19 +39,21 @@ def subscription_create(
     *, user: User, kind: str, value: str, frequency: str = Frequency.DAILY
 ) -> Subscription:
     """Follow something; following twice keeps one subscription (its frequency is updated)."""
-    value = (value or "").strip()
+    value = strip_invisible(value or "").strip()
     if kind not in Subscription.Kind.values:
-        raise DomainError(_("Unknown kind of subscription."))
+        raise DomainError(_("Unknown kind of subscription."), field="kind")
     if frequency not in Frequency.values:
-        raise DomainError(_("Unknown e-mail frequency."))
+        raise DomainError(_("Unknown e-mail frequency."), field="frequency")
     if kind == Subscription.Kind.FIELD and value not in TechField.values:
-        raise DomainError(_("Unknown technology field."))
+        raise DomainError(_("Unknown technology field."), field="value")
     if kind == Subscription.Kind.QUERY and not text.tokenize(value):
-        raise DomainError(_("Give at least one meaningful word to follow."))
-    if kind != Subscription.Kind.QUERY and kind != Subscription.Kind.FIELD and not value.isdigit():
-        raise DomainError(_("Unknown record."))
+        raise DomainError(_("Give at least one meaningful word to follow."), field="value")
+    if kind not in (Subscription.Kind.QUERY, Subscription.Kind.FIELD) and not (
+        value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+    ):
+        raise DomainError(_("Unknown record."), field="value")
     if len(value) > 200:
-        raise DomainError(_("The query is too long."))
+        raise DomainError(_("The query is too long."), field="value")
     subscription, created = Subscription.objects.get_or_create(
         user=user,
         kind=kind,

@@ -14,8 +14,17 @@ from keqiao.accounts.selectors import user_holder_organizations
 from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.common.schemas import (
+    STRICT_MULTIPART,
+    Choice,
+    Id,
+    InputSchema,
+    PositiveAmount,
+    Text,
+    refuse_unknown_form_keys,
+)
 
-from . import selectors, services
+from . import choices, selectors, services
 from .models import Deal
 
 router = Router(tags=["deals"], auth=django_auth)
@@ -170,7 +179,7 @@ def _room(request, deal_id: int) -> dict:
 @router.get("/deals", response=list[DealOut], summary="Negotiations of my organisations")
 def deal_list(
     request,
-    status: str = "",
+    status: Choice([*choices.DealStatus.values, ""]) = "",
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
@@ -180,12 +189,12 @@ def deal_list(
     return list(qs[offset : offset + limit])
 
 
-class InterestIn(Schema):
-    listing_kind: str = Field(..., pattern="^(achievement|demand)$")
-    listing_id: int
-    organization_id: int | None = None
-    mode: str
-    message: str = Field(..., max_length=2000)
+class InterestIn(InputSchema):
+    listing_kind: Choice(["achievement", "demand"])
+    listing_id: Id
+    organization_id: Id | None = None
+    mode: Choice(choices.DealMode)
+    message: Text(2000, required=True)
 
 
 @router.post(
@@ -212,18 +221,24 @@ def deal_detail(request, deal_id: int):
     return _room(request, deal_id)
 
 
-class ReasonIn(Schema):
-    reason: str = Field("", max_length=500)
+class ReasonIn(InputSchema):
+    reason: Text(500) = ""
 
 
-@router.post("/deals/{deal_id}/messages", response={201: MessageOut}, summary="Post a message (multipart)")
+@router.post(
+    "/deals/{deal_id}/messages",
+    response={201: MessageOut},
+    summary="Post a message (multipart)",
+    openapi_extra=STRICT_MULTIPART,
+)
 def message_create(
     request,
     deal_id: int,
-    body: Form[str],
-    reply_to: Form[int | None] = None,
+    body: Form[Text(5000, required=True)],
+    reply_to: Form[Id | None] = None,
     files: File[list[UploadedFile]] = None,
 ):
+    refuse_unknown_form_keys(request, fields=("body", "reply_to"), files=("files",))
     deal = selectors.deal_visible_to(request.user, deal_id)
     msg = services.message_post(deal=deal, by=request.user, body=body, files=files or [], reply_to=reply_to)
     return Status(201, msg)
@@ -238,15 +253,15 @@ def attachment_download(request, deal_id: int, attachment_id: int):
     return file_response(att.file.open("rb"), att.original_name, att.content_type)
 
 
-class OfferIn(Schema):
-    price: Decimal = Field(..., max_digits=14, decimal_places=2)
-    payment_method: str
-    payment_note: str = Field("", max_length=300)
-    mode: str
-    territory: str = Field("", max_length=100)
-    duration_months: int | None = None
-    note: str = Field("", max_length=2000)
-    replaces: int | None = None
+class OfferIn(InputSchema):
+    price: PositiveAmount
+    payment_method: Choice(choices.PaymentMethod)
+    payment_note: Text(300) = ""
+    mode: Choice(choices.DealMode)
+    territory: Text(100, multiline=False) = ""
+    duration_months: int | None = Field(None, ge=1, le=600)
+    note: Text(2000) = ""
+    replaces: Id | None = None
 
 
 @router.post("/deals/{deal_id}/offers", response={201: OfferOut}, summary="Make an offer or a counter-offer")
@@ -272,11 +287,11 @@ def offer_answer(request, deal_id: int, offer_id: int, answer: str):
     return selectors.deal_visible_to(request.user, deal_id)
 
 
-class MeetingIn(Schema):
+class MeetingIn(InputSchema):
     starts_at: datetime.datetime
-    place: str = Field("", max_length=200)
-    online_link: str = Field("", max_length=200)
-    agenda: str = Field("", max_length=500)
+    place: Text(200, multiline=False) = ""
+    online_link: Text(200, multiline=False) = ""
+    agenda: Text(500) = ""
 
 
 @router.post("/deals/{deal_id}/meetings", response={201: MeetingOut}, summary="Propose a meeting")
@@ -298,8 +313,8 @@ def meeting_answer(request, deal_id: int, meeting_id: int, answer: str):
     return services.meeting_respond(meeting=meeting, by=request.user, confirm=answer == "confirm")
 
 
-class InviteIn(Schema):
-    username: str
+class InviteIn(InputSchema):
+    username: Text(150, required=True, multiline=False)
 
 
 @router.post("/deals/{deal_id}/invitations", response={201: dict}, summary="Invite a broker into the room")

@@ -359,7 +359,9 @@ def meeting_propose(
         raise DomainError(_("The meeting must be in the future."), field="starts_at")
     if starts_at > timezone.now() + MEETING_HORIZON:
         raise DomainError(_("A meeting can be proposed at most two years ahead."), field="starts_at")
-    place, online_link = (place or "").strip(), (online_link or "").strip()
+    place = clean_text(place, field="place", max_length=200, required=False)
+    online_link = clean_text(online_link, field="online_link", max_length=200, required=False)
+    agenda = clean_text(agenda, field="agenda", max_length=500, required=False)
     if not place and not online_link:
         raise DomainError(_("Give a place or an online meeting link."), field="place")
     if online_link and not online_link.startswith(("https://", "http://")):
@@ -371,7 +373,7 @@ def meeting_propose(
         starts_at=starts_at,
         place=place[:200],
         online_link=online_link[:200],
-        agenda=(agenda or "").strip()[:500],
+        agenda=agenda,
     )
     _event(
         deal,
@@ -436,7 +438,10 @@ def offer_make(
     deal = _lock(deal)
     org = _require_party(by, deal)
     _require_room(deal)
-    price = parse_amount(price, field="price")
+    price = parse_amount(price, field="price", positive=True)
+    payment_note = clean_text(payment_note, field="payment_note", max_length=300, required=False)
+    territory = clean_text(territory, field="territory", max_length=100, required=False)
+    note = clean_text(note, field="note", max_length=2000, required=False)
     if payment_method not in choices.PaymentMethod.values:
         raise DomainError(_("Choose the payment terms."), field="payment_method")
     if mode not in choices.DealMode.values:
@@ -456,11 +461,11 @@ def offer_make(
         replaces=previous,
         price=price,
         payment_method=payment_method,
-        payment_note=(payment_note or "").strip()[:300],
+        payment_note=payment_note,
         mode=mode,
-        territory=(territory or "").strip()[:100],
+        territory=territory,
         duration_months=duration_months or None,
-        note=(note or "").strip()[:2000],
+        note=note,
     )
     _event(
         deal, by=by, action="offer", changes={"price": str(price), "mode": mode, "payment": payment_method}

@@ -15,10 +15,11 @@ from ninja.security import django_auth
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.downloads import file_response
 from keqiao.common.pagination import MAX_OFFSET
+from keqiao.common.schemas import STRICT_MULTIPART, Choice, Id, InputSchema, Text, refuse_unknown_form_keys
 from keqiao.governance.models import ActionPlan
 
 from . import selectors, services
-from .models import parse_period, period_due, plan_periods
+from .models import ProgressStatus, parse_period, period_due, plan_periods
 
 router = Router(tags=["supervision"], auth=django_auth)
 
@@ -28,7 +29,7 @@ class DepartmentRef(Schema):
     name: str
 
 
-class FigureOut(Schema):
+class ProgressFigureOut(Schema):
     name: str
     value: Decimal
     unit: str
@@ -41,7 +42,7 @@ class AttachmentOut(Schema):
     size: int
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     task_id: int
     department: DepartmentRef
@@ -49,7 +50,7 @@ class ReportOut(Schema):
     text: str
     status: str
     status_label: str = Field(..., alias="get_status_display")
-    figures: list[FigureOut]
+    figures: list[ProgressFigureOut]
     attachments: list[AttachmentOut]
     filed_by: str
     filed_at: datetime.datetime
@@ -95,7 +96,7 @@ class AssignmentOut(Schema):
     late: bool = False
 
 
-class TaskOut(Schema):
+class SupervisionTaskOut(Schema):
     id: int
     plan_id: int
     number: int
@@ -111,14 +112,14 @@ class TaskOut(Schema):
         return [a.department for a in sorted(obj.assignments.all(), key=lambda a: a.position)]
 
 
-class TaskDetailOut(Schema):
-    task: TaskOut
+class SupervisionTaskDetailOut(Schema):
+    task: SupervisionTaskOut
     period: str
     due: datetime.date
     my_departments: list[DepartmentRef]
     is_lead: bool
     states: list[AssignmentOut]
-    reports: list[ReportOut]
+    reports: list[ProgressReportOut]
     consolidation: ConsolidationOut | None
 
 
@@ -134,7 +135,11 @@ def _period_for(plan, period: str) -> str:
     return selectors.plan_default_period(plan, today)
 
 
-@router.get("/supervision/tasks", response=list[TaskOut], summary="Tasks my departments are responsible for")
+@router.get(
+    "/supervision/tasks",
+    response=list[SupervisionTaskOut],
+    summary="Tasks my departments are responsible for",
+)
 def task_list(request, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     if not selectors.can_supervise(request.user):
         raise Http404
@@ -142,7 +147,9 @@ def task_list(request, limit: int = Query(100, ge=1, le=500), offset: int = Quer
     return list(qs[offset : offset + limit])
 
 
-@router.get("/supervision/tasks/{task_id}", response=TaskDetailOut, summary="A task's reports for a period")
+@router.get(
+    "/supervision/tasks/{task_id}", response=SupervisionTaskDetailOut, summary="A task's reports for a period"
+)
 def task_detail(request, task_id: int, period: str = ""):
     access = selectors.task_visible_to(request.user, task_id)
     period = _period_for(access.task.plan, period)
@@ -164,26 +171,26 @@ def task_detail(request, task_id: int, period: str = ""):
     }
 
 
-class FigureIn(Schema):
-    name: str = Field(..., max_length=60)
-    value: Decimal
-    unit: str = Field("", max_length=20)
+class FigureIn(InputSchema):
+    name: Text(60, required=True, multiline=False)
+    value: Decimal = Field(..., max_digits=16, decimal_places=2, gt=-Decimal("1e14"), lt=Decimal("1e14"))
+    unit: Text(20, multiline=False) = ""
 
 
-class ReportIn(Schema):
-    period: str = Field(..., max_length=10)
-    department_id: int | None = None
-    text: str = Field(..., max_length=4000)
-    status: str
-    figures: list[FigureIn] = []
+class ProgressReportIn(InputSchema):
+    period: Text(10, required=True, multiline=False)
+    department_id: Id | None = None
+    text: Text(4000, required=True)
+    status: Choice(ProgressStatus)
+    figures: list[FigureIn] = Field([], max_length=services.MAX_FIGURES)
 
 
 @router.put(
     "/supervision/tasks/{task_id}/reports",
-    response=ReportOut,
+    response=ProgressReportOut,
     summary="File or edit my department's report for a period (until the lead department consolidates)",
 )
-def report_put(request, task_id: int, payload: ReportIn):
+def report_put(request, task_id: int, payload: ProgressReportIn):
     access = selectors.task_visible_to(request.user, task_id)
     department = None
     if payload.department_id is not None:
@@ -202,17 +209,19 @@ def report_put(request, task_id: int, payload: ReportIn):
     return selectors.report_visible_to(request.user, report.pk)[0]
 
 
-@router.get("/supervision/reports/{report_id}", response=ReportOut, summary="A progress report")
+@router.get("/supervision/reports/{report_id}", response=ProgressReportOut, summary="A progress report")
 def report_detail(request, report_id: int):
     return selectors.report_visible_to(request.user, report_id)[0]
 
 
 @router.post(
     "/supervision/reports/{report_id}/attachments",
-    response={201: ReportOut},
+    response={201: ProgressReportOut},
     summary="Add attachments to my department's report (multipart)",
+    openapi_extra=STRICT_MULTIPART,
 )
 def report_attach(request, report_id: int, files: File[list[UploadedFile]]):
+    refuse_unknown_form_keys(request, files=("files",))
     report, access = selectors.report_visible_to(request.user, report_id)
     if report.department_id not in access.department_ids:
         raise Http404
@@ -236,10 +245,10 @@ def attachment_download(request, report_id: int, attachment_id: int):
     return file_response(att.file.open("rb"), att.original_name, att.content_type)
 
 
-class ConsolidationIn(Schema):
-    period: str = Field(..., max_length=10)
-    summary: str = Field(..., max_length=6000)
-    status: str
+class ConsolidationIn(InputSchema):
+    period: Text(10, required=True, multiline=False)
+    summary: Text(6000, required=True)
+    status: Choice(ProgressStatus)
     mark_missing: bool = False
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from keqiao.accounts.models import User
 from keqiao.common.errors import DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.uploads import check_upload
+from keqiao.common.validators import strip_invisible
 from keqiao.common.workflow import clean_text
 from keqiao.governance.models import ActionPlan, Department, Task, TaskAssignment
 from keqiao.governance.selectors import user_departments
@@ -76,8 +77,8 @@ def clean_figures(figures) -> list[tuple[str, Decimal, str]]:
             name, value, unit = row.get("name"), row.get("value"), row.get("unit")
         else:
             name, value, unit = (list(row) + [None, None, None])[:3]
-        name = str(name or "").strip()
-        unit = str(unit or "").strip()
+        name = strip_invisible(str(name or "")).strip()
+        unit = strip_invisible(str(unit or "")).strip()
         raw = "" if value is None else str(value).replace(",", "").strip()
         if not name and not raw:
             continue

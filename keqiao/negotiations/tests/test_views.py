@@ -332,7 +332,7 @@ def test_api_flow_interest_to_registered_contract(client, make_achievement, owne
         json.dumps({"price": "-1", "payment_method": "lump_sum", "mode": "transfer"}),
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["price"]
     offer = client.post(
         f"/api/v1/deals/{deal_id}/offers",
         json.dumps({"price": "120000.00", "payment_method": "lump_sum", "mode": "transfer"}),
@@ -352,6 +352,7 @@ def test_api_flow_interest_to_registered_contract(client, make_achievement, owne
     payload["contract_amount"] = "120000.00"
     refused = client.post("/api/v1/contracts", json.dumps(payload), content_type="application/json")
     assert refused.status_code == 422 and "technology_amount" in refused.json()["detail"]
+    assert [e["field"] for e in refused.json()["errors"]] == ["technology_amount"]
     payload["technology_amount"] = "120000.00"
     created = client.post("/api/v1/contracts", json.dumps(payload), content_type="application/json")
     assert created.status_code == 201, created.content

@@ -212,7 +212,7 @@ def test_api_report_put_and_refusals(client, sv):
         json.dumps({**body, "figures": [{"name": "a", "value": "1.001"}]}),
         content_type="application/json",
     )
-    assert bad.status_code == 400 and bad.json()["field"] == "figures"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "figures.0.value"
     attach = client.post(
         f"/api/v1/supervision/reports/{response.json()['id']}/attachments",
         {"files": [SimpleUploadedFile("说明.pdf", PDF)]},
