@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo serve venv test lint check-migrations translations messages bench bench-full clean
+.PHONY: demo serve venv test lint check-migrations translations messages bench bench-load bench-full clean
 
 $(VENV)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ messages: venv
 
 bench: venv translations
 	bash scripts/run-bench.sh
+
+# Only the load benchmark (gunicorn + PostgreSQL + locust; BENCH_LOAD_SECONDS=30 for a short try).
+bench-load: venv translations
+	bash scripts/run-load-bench.sh
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): search quality on the CSL records, engine vs. a stock BM25 reference at
-# 100,000 documents, and whole search requests through Django at 100,000 achievements.
+# 100,000 documents, whole search requests through Django at 100,000 achievements, matching, deals,
+# and last the load benchmark (scripts/run-load-bench.sh; `make bench-load` runs only that one).
 # Results are printed; copy the figures into docs/benchmarks.md with the machine and date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,3 +29,4 @@ echo "== matching speed and memory at n=$N (bench/matching_bench.py)"
 $PY bench/matching_bench.py --n "$N" --json "$OUT/matching.json"
 echo "== registered contracts at n=$N: statistics page and API, contract list, plan dashboard, xlsx export (manage.py bench_deals)"
 $PY manage.py bench_deals --n "$N" | tee "$OUT/bench_deals.json"
+bash scripts/run-load-bench.sh

@@ -1,0 +1,137 @@
+"""Concrete arguments for the URL permission matrix: which real object of the world each URL pattern and
+each API operation is asked about. A pattern with several cases is asked about each (a published and a
+draft achievement, a deal where the persona is a party and one where a broker was invited, …)."""
+
+QUERY = "?"  # key of a case's query string
+POST = "post"  # key of a case's POST body (otherwise the POST is empty)
+
+# URL name -> {case: kwargs(world)}; a name without arguments has the single case "".
+PAGE_ARGS = {
+    "portal:holder": {
+        "verified": lambda w: {"pk": w["univ_org"]},
+        "suspended": lambda w: {"pk": w["suspended_org"]},
+    },
+    "achievements:detail": {
+        "published": lambda w: {"pk": w["achievement"]},
+        "draft": lambda w: {"pk": w["achievement_draft"]},
+        "submitted": lambda w: {"pk": w["achievement_submitted"]},
+        "suspended_org": lambda w: {"pk": w["achievement_suspended"]},
+    },
+    "achievements:edit": {
+        "draft": lambda w: {"pk": w["achievement_draft"]},
+        "suspended_draft": lambda w: {"pk": w["achievement_suspended_draft"]},
+    },
+    "achievements:attachment_upload": {"draft": lambda w: {"pk": w["achievement_draft"]}},
+    "achievements:action": {
+        "submit": lambda w: {"pk": w["achievement_draft"], "action": "submit"},
+        "approve": lambda w: {"pk": w["achievement_submitted"], "action": "approve"},
+        "withdraw": lambda w: {"pk": w["achievement"], "action": "withdraw"},
+        "suspended_submit": lambda w: {"pk": w["achievement_suspended_draft"], "action": "submit"},
+    },
+    "achievements:attachment": {"private": lambda w: {"pk": w["attachment"]}},
+    "achievements:attachment_delete": {"private": lambda w: {"pk": w["attachment"]}},
+    "demands:detail": {
+        "published": lambda w: {"pk": w["demand"]},
+        "draft": lambda w: {"pk": w["demand_draft"]},
+    },
+    "demands:edit": {"draft": lambda w: {"pk": w["demand_draft"]}},
+    "demands:action": {"submit": lambda w: {"pk": w["demand_draft"], "action": "submit"}},
+    "matching:push": {
+        "pair": lambda w: {QUERY: f"achievement={w['achievement']}&demand={w['demand']}"},
+    },
+    "notifications:unsubscribe": {
+        "valid": lambda w: {"token": w["unsubscribe_token"]},
+        "forged": lambda w: {"token": "not-a-token"},
+    },
+    "negotiations:interest": {"achievement": lambda w: {"kind": "achievement", "pk": w["achievement"]}},
+    "negotiations:room": {
+        "party": lambda w: {"pk": w["deal"], POST: {"action": "message", "message-body": "矩阵测试留言"}},
+        "brokered": lambda w: {"pk": w["deal_brokered"], POST: {"action": "message", "message-body": "矩阵"}},
+    },
+    "negotiations:attachment": {"party": lambda w: {"pk": w["deal"], "attachment_pk": w["deal_attachment"]}},
+    "contracts:contract": {
+        "registered": lambda w: {"pk": w["contract"], POST: {"action": "submit"}},
+        "off_platform": lambda w: {"pk": w["contract_off_platform"], POST: {"action": "approve"}},
+    },
+    "contracts:contract_edit": {"off_platform": lambda w: {"pk": w["contract_off_platform"]}},
+    "contracts:contract_correct": {"registered": lambda w: {"pk": w["contract"]}},
+    "governance:plan": {"": lambda w: {"pk": w["plan"]}},
+    "governance:plan_xlsx": {"": lambda w: {"pk": w["plan"]}},
+    "governance:plan_pdf": {"": lambda w: {"pk": w["plan"]}},
+    "governance:indicator": {"": lambda w: {"pk": w["indicator"]}},
+    "supervision:task": {"": lambda w: {"pk": w["task"]}},
+    "supervision:report_edit": {"": lambda w: {"pk": w["task"]}},
+    "supervision:consolidate": {"lead": lambda w: {"pk": w["lead_task"]}},
+    "supervision:report": {"": lambda w: {"pk": w["report"]}},
+    "supervision:attachment": {
+        "": lambda w: {"pk": w["report"], "attachment_pk": w["report_attachment"]},
+    },
+    "annualreports:detail": {"": lambda w: {"pk": w["annual_report"], POST: {"action": "submit"}}},
+    "annualreports:aggregate_xlsx": {"year": lambda w: {QUERY: f"year={w['reporting_year']}"}},
+    "annualreports:edit": {"": lambda w: {"pk": w["annual_report"]}},
+    "annualreports:export_xlsx": {"": lambda w: {"pk": w["annual_report"]}},
+    "annualreports:export_pdf": {"": lambda w: {"pk": w["annual_report"]}},
+    "annualreports:project": {"": lambda w: {"pk": w["plan_project"]}},
+    "accounts:password_reset_confirm": {"bad_link": lambda w: {"uidb64": "MQ", "token": "set-password"}},
+    "accounts:members": {
+        "university": lambda w: {"pk": w["univ_org"]},
+        "suspended": lambda w: {"pk": w["suspended_org"]},
+    },
+    "annualreports:start": {
+        "existing": lambda w: {POST: {"organization": w["univ_org"], "year": w["reporting_year"]}},
+    },
+    "accounts:decide": {"verify_pending": lambda w: {"pk": w["pending_org"], "decision": "verify"}},
+}
+
+
+def api_params(path: str, w) -> dict:
+    """Path parameters of an API operation: real ids of the world, by the path's shape."""
+    params = {
+        "achievement_id": w["achievement"],
+        "demand_id": w["demand"],
+        "subscription_id": w["subscription"],
+        "deal_id": w["deal"],
+        "contract_id": w["contract"],
+        "task_id": w["task"],
+        "plan_id": w["plan"],
+        "indicator_id": w["indicator"],
+        "project_id": w["plan_project"],
+    }
+    if path.startswith("/api/v1/me/achievements/"):
+        params.update(achievement_id=w["achievement_draft"], action="submit")
+    if path.startswith("/api/v1/me/demands/"):
+        params.update(demand_id=w["demand_draft"], action="submit")
+    if "/offers/" in path:
+        params.update(deal_id=w["offer_deal"], offer_id=w["offer"], answer="accept")
+    if "/meetings/" in path:
+        params.update(deal_id=w["meeting_deal"], meeting_id=w["meeting"], answer="confirm")
+    if path.startswith("/api/v1/deals/"):
+        params.update(attachment_id=w["deal_attachment"], action="accept")
+    if path.startswith("/api/v1/contracts/"):
+        params.update(action="submit")
+    if path.startswith("/api/v1/supervision/"):
+        params.update(report_id=w["report"], attachment_id=w["report_attachment"])
+    if path.startswith("/api/v1/annual-reports/"):
+        params.update(report_id=w["annual_report"], project_id=w["report_project"])
+    return params
+
+
+# Operation id -> (encoding, body) of a write that is valid enough for the schema, so that the answer
+# shows who may write, not only that an empty body is invalid (422 before any permission check).
+API_BODIES = {
+    "keqiao_deals_api_message_create": ("form", {"body": "矩阵测试留言"}),
+    "keqiao_deals_api_offer_create": (
+        "json",
+        {"price": "100000.00", "payment_method": "lump_sum", "mode": "license"},
+    ),
+    "keqiao_deals_api_meeting_create": ("json", {"starts_at": "2030-01-07T10:00:00+08:00", "place": "眉山"}),
+    "keqiao_deals_api_invite": ("json", {"username": "agency"}),
+    "keqiao_deals_api_milestone_create": ("json", {"title": "中期验收"}),
+    "keqiao_deals_api_payment_create": ("json", {"received_on": "2026-01-05", "amount": "1000.00"}),
+    "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
+}
+
+# Operation id -> query string(world) for operations that need one.
+API_QUERY = {
+    "keqiao_annualreports_api_overview": lambda w: f"year={w['reporting_year']}",
+}

@@ -1,0 +1,322 @@
+"""The declared table of the URL permission matrix: who may reach each URL, per persona.
+
+PAGES: URL name -> {case: {"GET": outcome, "POST": outcome}} (POST only for write endpoints);
+API: operation id -> outcome; ADMIN: kind of admin pattern -> {"staff": status, "others": status}.
+An outcome gives every persona of matrix_world.PERSONAS its status; the helpers build them from groups
+that follow the product's role predicates (keqiao.accounts.selectors and the apps' selectors).
+"""
+
+from .matrix_world import PERSONAS
+
+LOGIN = 302  # an anonymous visitor is sent to the sign-in page
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+GROUPS = {
+    # user_is_bureau: the city S&T bureau, and platform administrators
+    "officials": ("bureau", "admin"),
+    # user_is_contract_office: the bureau and a designated registration office
+    "registry": ("bureau", "office", "admin"),
+    # user_sees_statistics: verified government members and the registration office
+    "government": ("bureau", "county", "department", "lead", "reviewer", "office", "admin"),
+    # supervision.selectors.can_supervise: the bureau and the plan's linked departments
+    "supervision": ("bureau", "department", "lead", "admin"),
+    # user_is_broker: members of verified service agencies (the registration office is one)
+    "brokers": ("agency", "office"),
+}
+
+
+def outcome(default: int, *, anonymous: int = LOGIN, **who: int) -> dict:
+    """`default` for every signed-in persona, `anonymous` for visitors; `who` names groups (applied first)
+    or personas with their own status."""
+    result = {p: default for p in SIGNED_IN} | {"anonymous": anonymous}
+    for name, status in sorted(who.items(), key=lambda item: item[0] not in GROUPS):
+        for persona in GROUPS.get(name, (name,)):
+            result[persona] = status
+    assert set(result) == set(PERSONAS), set(result) ^ set(PERSONAS)
+    return result
+
+
+def everyone(status: int) -> dict:
+    return outcome(status, anonymous=status)
+
+
+def only(*who: str, status: int = 200, others: int = 404, anonymous: int = LOGIN, **exceptions) -> dict:
+    """`status` for the personas or groups `who`, `others` for every other signed-in persona."""
+    return outcome(others, anonymous=anonymous, **{w: status for w in who}, **exceptions)
+
+
+def api_only(*who: str, status: int = 200, others: int = 404, **exceptions) -> dict:
+    return only(*who, status=status, others=others, anonymous=401, **exceptions)
+
+
+def page(get: dict, post: dict | None = None) -> dict:
+    return {"GET": get} | ({"POST": post} if post is not None else {})
+
+
+POST_ONLY = outcome(405)  # GET on a write endpoint: anonymous visitors are sent to sign in first
+
+PAGES = {
+    # --- public pages, sign-in and the portal
+    "portal:home": {"": page(everyone(200))},
+    "portal:healthz": {"": page(everyone(200))},
+    "portal:holder": {"verified": page(everyone(200)), "suspended": page(everyone(404))},
+    "portal:workbench": {"": page(outcome(200))},
+    "set_language": {"": page(everyone(302), everyone(302))},
+    "api:openapi-json": {"": page(everyone(200))},
+    "api:openapi-view": {"": page(everyone(200))},
+    "api:api-root": {"": page(everyone(404))},
+    "accounts:login": {"": page(outcome(302, anonymous=200), outcome(302, anonymous=200))},
+    "accounts:logout": {"": page(everyone(405), everyone(302))},
+    "accounts:register": {"": page(everyone(200), everyone(200))},
+    "accounts:password_change": {"": page(outcome(200), outcome(200))},
+    "accounts:password_reset": {"": page(everyone(200), everyone(200))},
+    "accounts:password_reset_done": {"": page(everyone(200))},
+    "accounts:password_reset_confirm": {"bad_link": page(everyone(200), everyone(200))},
+    "accounts:password_reset_complete": {"": page(everyone(200))},
+    "accounts:pending": {"": page(only("officials"))},
+    "accounts:members": {
+        "university": page(only("university"), only("university", status=200)),
+        "suspended": page(only("suspended"), only("suspended", status=200)),
+    },
+    "accounts:decide": {"verify_pending": page(POST_ONLY, only("officials", status=302))},
+    # --- achievements
+    "achievements:list": {"": page(everyone(200))},
+    "achievements:mine": {"": page(outcome(200))},
+    "achievements:create": {"": page(outcome(200, admin=302), outcome(400, admin=302))},
+    "achievements:review_queue": {"": page(only("officials"))},
+    "achievements:detail": {
+        "published": page(everyone(200)),
+        "draft": page(only("university", "officials", anonymous=404)),
+        "submitted": page(only("university", "officials", anonymous=404)),
+        # A suspended organisation's published listing stays in the showcase (its holder page does not).
+        "suspended_org": page(everyone(200)),
+    },
+    "achievements:edit": {
+        "draft": page(only("university", officials=302), only("university", status=400, officials=302)),
+        "suspended_draft": page(
+            only("suspended", officials=302), only("suspended", status=400, officials=302)
+        ),
+    },
+    "achievements:attachment_upload": {"draft": page(POST_ONLY, only("university", "officials", status=302))},
+    "achievements:action": {
+        "submit": page(POST_ONLY, only("university", "officials", status=302)),
+        "approve": page(POST_ONLY, only("university", "officials", status=302)),
+        "withdraw": page(POST_ONLY, only("university", "officials", status=302, others=403)),
+        "suspended_submit": page(POST_ONLY, only("suspended", "officials", status=302)),
+    },
+    "achievements:attachment": {"private": page(only("university", "officials", anonymous=404))},
+    "achievements:attachment_delete": {
+        "private": page(POST_ONLY, only("university", "officials", status=302))
+    },
+    # --- demands
+    "demands:list": {"": page(everyone(200))},
+    "demands:mine": {"": page(outcome(200))},
+    "demands:create": {"": page(outcome(200, admin=302), outcome(400, admin=302))},
+    "demands:review_queue": {"": page(only("officials"))},
+    "demands:detail": {
+        "published": page(everyone(200)),
+        "draft": page(only("enterprise", "officials", anonymous=404)),
+    },
+    "demands:edit": {
+        "draft": page(only("enterprise", officials=302), only("enterprise", status=400, officials=302)),
+    },
+    "demands:action": {"submit": page(POST_ONLY, only("enterprise", "officials", status=302))},
+    # --- matching and notifications
+    "matching:follow": {"": page(POST_ONLY, outcome(302))},
+    "matching:subscriptions": {"": page(outcome(200), outcome(200))},
+    "matching:recommendations": {"": page(outcome(200))},
+    "matching:push": {"pair": page(only("brokers"), only("brokers", status=400))},
+    "matching:broker": {"": page(only("brokers"))},
+    "matching:suggest": {"": page(everyone(405), everyone(200))},
+    "notifications:list": {"": page(outcome(200), outcome(302))},
+    "notifications:unsubscribe": {
+        "valid": page(everyone(200), everyone(200)),
+        "forged": page(everyone(200), everyone(400)),
+    },
+    # --- negotiations
+    "negotiations:mine": {"": page(outcome(200))},
+    "negotiations:bureau_list": {"": page(only("officials"))},
+    "negotiations:interest": {"achievement": page(outcome(200), outcome(200))},
+    "negotiations:room": {
+        # The bureau reads rooms but does not write in them; the univ–maker room is closed (agreed).
+        "party": page(only("university", "officials"), only("university", "officials", status=400)),
+        "brokered": page(only("agency", "officials"), only("agency", status=302, officials=400)),
+    },
+    "negotiations:attachment": {"party": page(only("university", "officials"))},
+    # --- technology contracts and statistics
+    "contracts:contracts": {"": page(outcome(200))},
+    "contracts:contract_new": {"": page(outcome(200, admin=404), outcome(200, admin=404))},
+    "contracts:contract": {
+        "registered": page(only("enterprise", "registry"), only("enterprise", "registry", status=302)),
+        "off_platform": page(only("university", "registry"), only("university", "registry", status=302)),
+    },
+    "contracts:contract_edit": {"off_platform": page(outcome(404), outcome(404))},
+    "contracts:contract_correct": {"registered": page(only("registry"), only("registry"))},
+    "contracts:statistics": {"": page(only("government"))},
+    "contracts:statistics_export": {"": page(only("registry"))},
+    # --- action plans
+    "governance:plans": {"": page(only("government"))},
+    "governance:plan_create": {"": page(only("officials"), only("officials"))},
+    "governance:plan_import": {"": page(only("officials"), only("officials"))},
+    "governance:plan_template": {"": page(only("government"))},
+    "governance:plan": {"": page(only("government"))},
+    "governance:plan_xlsx": {"": page(only("government"))},
+    "governance:plan_pdf": {"": page(only("government"))},
+    "governance:indicator": {"": page(only("government"))},
+    # --- task supervision
+    "supervision:home": {"": page(only("bureau", "department", "lead", admin=302))},
+    "supervision:matrix": {"": page(only("officials"))},
+    "supervision:task": {"": page(only("supervision"))},
+    "supervision:report_edit": {
+        "": page(only("bureau", "department", "lead"), only("bureau", "department", "lead", status=400))
+    },
+    "supervision:consolidate": {"lead": page(only("supervision", status=302), only("lead", status=400))},
+    "supervision:report": {"": page(only("bureau", "department", "admin"))},
+    "supervision:attachment": {"": page(only("bureau", "department", "admin"))},
+    # --- annual reports and funded projects
+    "annualreports:index": {"": page(only("university", "reviewer", "officials"))},
+    "annualreports:start": {"existing": page(POST_ONLY, only("university", status=302))},
+    "annualreports:aggregate_xlsx": {"year": page(only("officials"))},
+    "annualreports:detail": {
+        "": page(
+            only("university", "reviewer", "officials"),
+            only("university", "reviewer", "officials", status=302),
+        )
+    },
+    "annualreports:edit": {"": page(only("university", status=302), only("university", status=302))},
+    "annualreports:export_xlsx": {"": page(only("university", "reviewer", "officials"))},
+    "annualreports:export_pdf": {"": page(only("university", "reviewer", "officials"))},
+    "annualreports:projects": {"": page(outcome(200))},
+    "annualreports:project": {"": page(only("university", "officials"), only("university", "officials"))},
+}
+
+# A write whose body ninja validates before the handler runs: with the empty body every signed-in caller
+# gets 422 (nothing about the record is revealed); anonymous callers 401 and no CSRF token 403 come first.
+VALIDATED = outcome(422, anonymous=401)
+
+# Operation id -> outcome. Public reads answer everybody; the rest answer anonymous callers 401. Refusals
+# are 404 to whoever may not see the record and 403 to whoever sees it but may not do this; 409 is a
+# transition the record's state does not allow, 400 a refusal of the request's content.
+API = {
+    "keqiao_achievements_api_search": everyone(200),
+    "keqiao_achievements_api_detail": everyone(200),
+    "keqiao_achievements_api_my_list": api_only(*SIGNED_IN),
+    "keqiao_achievements_api_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_achievements_api_my_detail": api_only("university", "officials"),
+    "keqiao_achievements_api_update": api_only(
+        "university", bureau=403, admin=200
+    ),  # superusers may correct drafts
+    "keqiao_achievements_api_action": api_only("university", officials=403),
+    "keqiao_achievements_api_review_list": api_only("officials"),
+    "keqiao_demands_api_search": everyone(200),
+    "keqiao_demands_api_detail": everyone(200),
+    "keqiao_demands_api_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_demands_api_my_list": api_only(*SIGNED_IN),
+    "keqiao_demands_api_my_detail": api_only("enterprise", "officials"),
+    "keqiao_demands_api_update": api_only("enterprise", officials=403),
+    "keqiao_demands_api_action": api_only("enterprise", officials=403),
+    "keqiao_demands_api_review_list": api_only("officials"),
+    "keqiao_matching_api_demand_matches": everyone(200),
+    "keqiao_matching_api_achievement_matches": everyone(200),
+    "keqiao_matching_api_suggest": everyone(422),
+    "keqiao_matching_api_my_subscriptions": api_only(*SIGNED_IN),
+    "keqiao_matching_api_subscribe": api_only(*SIGNED_IN, status=422),
+    "keqiao_matching_api_unsubscribe": api_only("enterprise", status=204),
+    "keqiao_matching_api_my_notifications": api_only(*SIGNED_IN),
+    "keqiao_deals_api_statistics_statistics": api_only("government"),
+    "keqiao_deals_api_deal_list": api_only(*SIGNED_IN),
+    "keqiao_deals_api_deal_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_deals_api_deal_detail": api_only("university", "officials"),
+    "keqiao_deals_api_message_create": api_only("university", status=400, officials=403),  # room closed
+    "keqiao_deals_api_attachment_download": api_only("university", "officials"),
+    "keqiao_deals_api_offer_create": api_only("university", status=400, officials=403),
+    "keqiao_deals_api_offer_answer": api_only("agency", "officials", status=403),
+    "keqiao_deals_api_meeting_create": api_only("university", status=400, officials=403),
+    "keqiao_deals_api_meeting_answer": api_only("agency", "officials", status=403),
+    "keqiao_deals_api_invite": api_only("university", status=400, officials=403),
+    "keqiao_deals_api_deal_action": api_only("university", status=409, officials=403),
+    "keqiao_deals_api_contract_list": api_only(*SIGNED_IN),
+    "keqiao_deals_api_contract_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_deals_api_contract_detail": api_only("enterprise", "registry"),
+    "keqiao_deals_api_contract_update": api_only("enterprise", "registry", status=403),
+    "keqiao_deals_api_contract_correction": api_only("registry", status=400, enterprise=403),
+    "keqiao_deals_api_milestone_create": api_only("enterprise", status=201, registry=403),
+    "keqiao_deals_api_payment_create": api_only("enterprise", status=201, registry=403),
+    "keqiao_deals_api_contract_action": api_only("enterprise", "registry", status=403),
+    "keqiao_supervision_api_task_list": api_only("supervision"),
+    "keqiao_supervision_api_task_detail": api_only("supervision"),
+    "keqiao_supervision_api_report_put": VALIDATED,
+    "keqiao_supervision_api_report_detail": api_only("bureau", "department", "admin"),
+    "keqiao_supervision_api_report_attach": VALIDATED,
+    "keqiao_supervision_api_attachment_download": api_only("bureau", "department", "admin"),
+    "keqiao_supervision_api_consolidation_create": VALIDATED,
+    "keqiao_supervision_api_matrix": api_only("officials"),
+    "keqiao_governance_api_plan_list": api_only("government"),
+    "keqiao_governance_api_plan_create": VALIDATED,
+    "keqiao_governance_api_plan_detail": api_only("government"),
+    "keqiao_governance_api_indicator_detail": api_only("government"),
+    "keqiao_governance_api_indicator_report": VALIDATED,
+    "keqiao_annualreports_api_overview": api_only("officials"),
+    "keqiao_annualreports_api_report_list": api_only("university", "reviewer", "officials"),
+    "keqiao_annualreports_api_report_start": api_only(*SIGNED_IN, status=422),
+    "keqiao_annualreports_api_report_detail": api_only("university", "reviewer", "officials"),
+    "keqiao_annualreports_api_report_update": api_only("reviewer", "officials", status=403, university=400),
+    "keqiao_annualreports_api_project_add": VALIDATED,
+    "keqiao_annualreports_api_project_remove": api_only("reviewer", "officials", status=403, university=400),
+    "keqiao_annualreports_api_report_submit": api_only("reviewer", "officials", status=403, university=409),
+    "keqiao_annualreports_api_report_return": api_only("university", "officials", status=403, reviewer=400),
+    "keqiao_annualreports_api_report_approve": api_only("university", "officials", status=403, reviewer=409),
+    "keqiao_annualreports_api_report_receive": api_only("university", "reviewer", status=403, officials=409),
+    "keqiao_annualreports_api_report_reopen": api_only("reviewer", "officials", status=400, university=403),
+    "keqiao_annualreports_api_plan_projects": api_only(*SIGNED_IN),
+    "keqiao_annualreports_api_plan_project": api_only("university", "officials"),
+    "keqiao_annualreports_api_plan_project_report": VALIDATED,
+    "keqiao_annualreports_api_plan_project_link": VALIDATED,
+    "keqiao_api_regions": everyone(200),
+    "keqiao_api_classifications": everyone(200),
+}
+
+# The admin site, one group: each of its patterns by kind. Staff get the page; every other persona,
+# signed in or not, is sent to the admin's sign-in page.
+ADMIN = {
+    "admin:index": {"staff": 200, "others": 302},
+    "admin:login": {"staff": 302, "others": 200},
+    "admin:logout": {"staff": 405, "others": 302},  # signing out of the admin takes a POST
+    "admin:auth_user_password_change": {"staff": 200, "others": 302},
+    "admin:password_change": {"staff": 200, "others": 302},
+    "admin:password_change_done": {"staff": 200, "others": 302},
+    "admin:autocomplete": {"staff": 403, "others": 302},
+    "admin:jsi18n": {"staff": 200, "others": 302},
+    "admin:view_on_site": {"staff": 302, "others": 302},
+    "admin:app_list": {"staff": 200, "others": 302},
+    "changelist": {"staff": 200, "others": 302},
+    "add": {"staff": 200, "others": 302},
+    "change": {"staff": 200, "others": 302},
+    "history": {"staff": 200, "others": 302},
+    "delete": {"staff": 200, "others": 302},
+    "object": {"staff": 302, "others": 302},  # <object_id>/ redirects to its change page
+    "catch_all": {"staff": 404, "others": 302},
+}
+
+# Rows the admin may not add or delete, even for staff (403): the audit trail, sign-in records, the
+# search index's change log, and records that only the platform's workflows create.
+ADMIN_NO_ADD = {
+    "accounts.organizationevent",
+    "achievements.achievementevent",
+    "annualreports.annualreport",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "contracts.contract",
+    "negotiations.deal",
+    "search.indexchange",
+    "supervision.supervisionevent",
+}
+ADMIN_NO_DELETE = {
+    "accounts.organizationevent",
+    "achievements.achievementevent",
+    "contracts.contract",
+    "negotiations.deal",
+    "search.indexchange",
+    "supervision.supervisionevent",
+}
