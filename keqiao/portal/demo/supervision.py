@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization, User
 from keqiao.accounts.services import membership_add
+from keqiao.common import audit
 from keqiao.common.models import Region
 from keqiao.governance.models import ActionPlan, Department
 from keqiao.portal.demo.achievements import DEMO_PASSWORD, make_credit_code
@@ -25,7 +26,6 @@ from keqiao.supervision import services
 from keqiao.supervision.models import (
     Consolidation,
     ProgressReport,
-    SupervisionEvent,
     is_overdue,
     period_due,
     period_end,
@@ -283,29 +283,33 @@ def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
     return min(at, timezone.now() - datetime.timedelta(minutes=rng.randint(30, 300)))
 
 
-def _date_report(report: ProgressReport, at: datetime.datetime) -> None:
-    ProgressReport.objects.filter(pk=report.pk).update(filed_at=at, updated_at=at)
-    SupervisionEvent.objects.filter(
-        task=report.task, period=report.period, department=report.department, action="report_filed"
-    ).update(created_at=at)
-
-
-def _file(task, dept, user, period, status, text, figures) -> ProgressReport | None:
+def _file(task, dept, user, period, status, text, figures, at=None) -> ProgressReport | None:
+    """File a report; with `at`, as filed at that moment (its audit row is recorded then, never
+    changed afterwards)."""
     if ProgressReport.objects.filter(task=task, department=dept, period=period).exists():
         return None
     if Consolidation.objects.filter(task=task, period=period).exists():
         return None
-    return services.report_save(
-        task=task, by=user, period=period, department=dept, text=text, status=status, figures=figures
-    )
+    if at is None:
+        return services.report_save(
+            task=task, by=user, period=period, department=dept, text=text, status=status, figures=figures
+        )
+    with audit.recorded_at(at):
+        report = services.report_save(
+            task=task, by=user, period=period, department=dept, text=text, status=status, figures=figures
+        )
+    ProgressReport.objects.filter(pk=report.pk).update(filed_at=at, updated_at=at)
+    return report
 
 
 def _consolidate(task, user, period, status, summary, at) -> bool:
     if Consolidation.objects.filter(task=task, period=period).exists():
         return False
-    services.consolidate(task=task, by=user, period=period, summary=summary, status=status, mark_missing=True)
+    with audit.recorded_at(at):  # audit rows are never changed afterwards: they are recorded at `at`
+        services.consolidate(
+            task=task, by=user, period=period, summary=summary, status=status, mark_missing=True
+        )
     Consolidation.objects.filter(task=task, period=period).update(consolidated_at=at)
-    SupervisionEvent.objects.filter(task=task, period=period, action="consolidated").update(created_at=at)
     return True
 
 
@@ -350,13 +354,11 @@ def load_supervision() -> dict:
             name = a.department.name
             if name not in departments or users.get(name) is None:
                 continue
+            at = _at(period_end(previous) + datetime.timedelta(days=rng.randint(1, 9)), rng)
             report = _file(
-                task, departments[name], users[name], previous, "on_track", PREVIOUS_TEXT[name], []
+                task, departments[name], users[name], previous, "on_track", PREVIOUS_TEXT[name], [], at
             )
             if report is not None:
-                _date_report(
-                    report, _at(period_end(previous) + datetime.timedelta(days=rng.randint(1, 9)), rng)
-                )
                 counts["supervision_reports"] += 1
         lead = assignments[0].department.name if assignments else ""
         if users.get(lead) is not None:
@@ -373,14 +375,15 @@ def load_supervision() -> dict:
     for number, name, status, text, figures, late in REPORTS:
         if number not in tasks or name not in departments or users.get(name) is None:
             continue
-        report = _file(tasks[number], departments[name], users[name], period, status, text, figures)
-        if report is None:
-            continue
         if late:
             day = period_due(period) + datetime.timedelta(days=rng.randint(3, 12))
         else:
             day = period_end(period) + datetime.timedelta(days=rng.randint(1, 9))
-        _date_report(report, _at(day, rng))
+        report = _file(
+            tasks[number], departments[name], users[name], period, status, text, figures, _at(day, rng)
+        )
+        if report is None:
+            continue
         counts["supervision_reports"] += 1
     if is_overdue(period, today):
         for number, name, status, summary in CONSOLIDATIONS:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_tables_renamed'),
+        ('contracts', '0003_contractevent_chain'),
     ]
 
     operations = [
