@@ -355,7 +355,7 @@ def test_demand_page_action_refused_for_a_rejected_organisation(client, make_dem
     demand = make_demand("published")
     set_status(other_org, S.REJECTED)
     client.force_login(outsider)
-    response = client.post(f"/demands/{demand.pk}/close/", follow=True)
+    response = client.post(f"/demands/{demand.pk}/close/", {"confirmed": "1"}, follow=True)
     assert Demand.objects.get(pk=demand.pk).status == "published"
     assert "不能发布或修改记录" in response.content.decode()
     assert client.get(f"/demands/{demand.pk}/").status_code == 200
