@@ -118,7 +118,11 @@ def test_an_official_sets_up_the_app_and_sees_the_recovery_codes_once(client, bu
     sign_in(client, "bureau", next="/deals/statistics/")
     page = client.get("/accounts/security/two-factor/?next=/deals/statistics/")
     html = page.content.decode()
-    assert page.status_code == 200 and "<svg" in html and "<script" not in html.split("<main id=\"main\" tabindex=\"-1\">")[1]
+    assert (
+        page.status_code == 200
+        and "<svg" in html
+        and "<script" not in html.split('<main id="main" tabindex="-1">')[1]
+    )
     device = TOTPDevice.objects.get(user=bureau, confirmed=False)
     assert twofactor.secret_text(device) in html
     # Reloading shows the same key (the app may have scanned it already).
