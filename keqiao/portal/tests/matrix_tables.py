@@ -307,9 +307,9 @@ ADMIN = {
     "delete": {"staff": 200, "others": 302},
     "object": {"staff": 302, "others": 302},  # <object_id>/ redirects to its change page
     "catch_all": {"staff": 404, "others": 302},
-    # django-otp's device pages: the world has no authenticator device, so the id names none
-    "admin:otp_totp_totpdevice_config": {"staff": 404, "others": 302},
-    "admin:otp_totp_totpdevice_qrcode": {"staff": 404, "others": 302},
+    # django-otp's device pages: the world has no authenticator device; the admin sends back to the list
+    "admin:otp_totp_totpdevice_config": {"staff": 302, "others": 302},
+    "admin:otp_totp_totpdevice_qrcode": {"staff": 302, "others": 302},
 }
 
 # Rows the admin may not add or delete, even for staff (403): the audit trail, sign-in records, the

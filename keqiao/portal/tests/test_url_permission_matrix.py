@@ -217,7 +217,14 @@ def _admin_kind(route: harness.Route) -> str | None:
 def test_admin(world):
     """The admin site, one group: staff see every page; everybody else is sent to the admin's sign-in."""
     personas = _personas(world)
-    signin = (reverse("admin:login"), reverse("admin:index"))  # the index sends on to the sign-in page
+    # the index sends on to the admin's sign-in, which sends to the platform's (with two-factor sign-in);
+    # a signed-in non-staff user is sent to the workbench from there
+    signin = (
+        reverse("admin:login"),
+        reverse("admin:index"),
+        reverse("accounts:login"),
+        reverse("portal:workbench"),
+    )
     problems = []
     for route, url, has_row in harness.admin_urls(ADMIN_ROUTES):
         kind = _admin_kind(route)
