@@ -109,7 +109,7 @@ def test_a_restored_backup_has_every_row(
     assert manifest["database"]["vendor"] == connection.vendor
     assert manifest["row_counts"] == before["counts"]
     assert set(manifest["files"]) == {manifest["database"]["file"], "media.tar.gz"}
-    assert "contracts.0003_contractevent_chain" in manifest["migrations"]["leaf_nodes"]
+    assert "contracts.0004_licence_kind_labels" in manifest["migrations"]["leaf_nodes"]
     assert manifest["media"]["files"] == 1
 
     media = tmp_path / "restored-media"
