@@ -17,6 +17,9 @@ urlpatterns = [
     path("matching/", include("keqiao.notifications.urls")),  # the notification pages' old paths
     path("deals/", include("keqiao.negotiations.urls")),
     path("deals/", include("keqiao.contracts.urls")),
+    path("evaluation/", include("keqiao.evaluation.urls")),
+    path("reviews/", include("keqiao.reviews.urls")),
+    path("trading/", include("keqiao.trading.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),

@@ -1,0 +1,1 @@
+"""Technology-readiness assessment, valuation and pricing dossiers (评估)."""

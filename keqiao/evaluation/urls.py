@@ -1,0 +1,5 @@
+"""Technology-readiness assessment, valuation and pricing dossiers (评估)."""
+
+app_name = "evaluation"
+
+urlpatterns: list = []

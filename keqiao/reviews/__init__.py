@@ -1,0 +1,1 @@
+"""The expert registry and blind expert review panels."""

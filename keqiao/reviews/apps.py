@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    name = "keqiao.reviews"
+    verbose_name = _("Expert reviews")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,5 @@
+"""Listed trading: price notices, fixed-price listings, auctions and challenge tenders (技术交易)."""
+
+app_name = "trading"
+
+urlpatterns: list = []
