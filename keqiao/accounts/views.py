@@ -11,8 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from keqiao.common.confirm import confirmation_page
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.views import object_or_404
 
@@ -105,12 +107,42 @@ def pending_organizations(request):
     )
 
 
+# Both decisions are told to the organisation's members at once: (question, what will happen, button);
+# see keqiao.common.confirm.
+DECISIONS = {
+    "verify": (
+        gettext_lazy("Verify %(name)s?"),
+        gettext_lazy(
+            "Its members can publish achievements and demands and negotiate at once, and they are told."
+        ),
+        gettext_lazy("Verify"),
+    ),
+    "reject": (
+        gettext_lazy("Reject %(name)s?"),
+        gettext_lazy("Its members are told your reason and cannot publish or negotiate."),
+        gettext_lazy("Reject"),
+    ),
+}
+
+
 @login_required
 @require_POST
 def decide_organization(request, pk: int, decision: str):
     if not selectors.user_is_bureau(request.user):
         raise Http404
     organization = get_object_or_404(Organization, pk=pk)
+    if decision not in DECISIONS:
+        raise Http404
+    question, consequence, button = DECISIONS[decision]
+    page = confirmation_page(
+        request,
+        question=question % {"name": organization.name},
+        consequence=consequence,
+        button=button,
+        cancel_url=reverse("accounts:pending"),
+    )
+    if page is not None:
+        return page
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:

@@ -62,7 +62,7 @@ class AnnualReportSummaryOut(Schema):
     year: int
     organization: AnnualReportOrgRef
     status: str
-    status_label: str = Field(..., alias="get_status_display")
+    status_label: str
     submitted_at: datetime.datetime | None
     approved_at: datetime.datetime | None
     received_at: datetime.datetime | None

@@ -43,7 +43,7 @@ def report_xlsx(report: AnnualReport) -> bytes:
         ws.title = "年度报告"
         ws.append([safe_text(f"{report.organization.name} {report.year}年度{TITLE}")])
         ws["A1"].font = Font(bold=True, size=14)
-        ws.append(["状态", safe_text(report.get_status_display())])
+        ws.append(["状态", safe_text(report.status_label)])
         ws.append(["联系人", safe_text(report.contact_name), "联系电话", safe_text(report.contact_phone)])
         ws.append([])
         ws.append(["部分", "指标", "填报值", "平台数据", "更正说明"])
@@ -181,7 +181,7 @@ def report_pdf(report: AnnualReport) -> bytes:
         supervisor = report.organization.supervisor
         story.append(
             p(
-                f"状态：{report.get_status_display()}　主管部门：{supervisor.name if supervisor else '—'}　"
+                f"状态：{report.status_label}　主管部门：{supervisor.name if supervisor else '—'}　"
                 f"联系人：{report.contact_name or '—'}　联系电话：{report.contact_phone or '—'}",
                 small,
             )

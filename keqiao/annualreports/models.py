@@ -113,6 +113,13 @@ class AnnualReport(models.Model):
         return self.reporting_year.year
 
     @property
+    def status_label(self) -> str:
+        """The status as shown: a draft that was filed before is being corrected after a reopen."""
+        if self.status == self.Status.DRAFT and self.submitted_at:
+            return str(choices.REPORT_EVENT_LABELS["reopen"])
+        return self.get_status_display()
+
+    @property
     def is_editable(self) -> bool:
         return self.status in choices.EDITABLE_STATUSES
 

@@ -166,7 +166,7 @@ def overview(reporting_year: ReportingYear, *, today: datetime.date | None = Non
                 "organization": org,
                 "report": report,
                 "status": report.status if report else "",
-                "status_label": report.get_status_display() if report else "",
+                "status_label": report.status_label if report else "",
                 "late": is_late(report, reporting_year, today),
                 "filed_late": bool(
                     report

@@ -199,6 +199,13 @@ CONFIRM = {
         gettext_lazy("The owner receives your comments and must revise and submit it again."),
         gettext_lazy("Return to owner"),
     ),
+    "solve": (
+        gettext_lazy("Mark demand “%(title)s” as solved?"),
+        gettext_lazy(
+            "It leaves the list, searches and matches and is counted as solved; this cannot be undone."
+        ),
+        gettext_lazy("Mark as solved"),
+    ),
     "close": (
         gettext_lazy("Close demand “%(title)s”?"),
         gettext_lazy(

@@ -14,6 +14,7 @@ from keqiao.accounts.selectors import user_is_broker, user_organization_ids
 from keqiao.achievements.selectors import achievements_public
 from keqiao.common import text
 from keqiao.common.choices import TechField
+from keqiao.common.confirm import confirmation_page
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import object_or_404
@@ -183,6 +184,17 @@ def recommendations(request):
     sent = selectors.recommendations_sent(request.user)
     if request.method == "POST":
         rec = object_or_404(received, request.POST.get("recommendation"))
+        if request.POST.get("answer") != "act":
+            page = confirmation_page(
+                request,
+                question=_("Dismiss the recommendation of “%(title)s”?")
+                % {"title": (rec.achievement if rec.direction == "demand" else rec.demand).title},
+                consequence=_("The broker is told you are not taking it up; this answer cannot be changed."),
+                button=_("Dismiss"),
+                cancel_url=reverse("matching:recommendations"),
+            )
+            if page is not None:
+                return page
         try:
             services.recommendation_respond(
                 recommendation=rec,

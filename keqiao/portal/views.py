@@ -36,14 +36,20 @@ def home(request):
 GOVERNMENT_KINDS = Organization.GOVERNMENT_KINDS
 
 
+HOLDER_DEMANDS = 10
+
+
 def holder_detail(request, pk: int):
     organization = get_object_or_404(public_organizations(), pk=pk)
     achievements = achievement_selectors.achievements_public().filter(organization=organization)
-    if (
-        organization.kind in GOVERNMENT_KINDS
-        and not achievements.exists()
-        and not demand_selectors.demands_public().filter(organization=organization).exists()
-    ):
+    # the organisation's latest published demands: an enterprise or a county bureau that only seeks
+    # technology is shown by what it seeks, not by an empty list of achievements
+    demands = list(
+        demand_selectors.demands_public()
+        .filter(organization=organization)
+        .order_by("-published_at")[:HOLDER_DEMANDS]
+    )
+    if organization.kind in GOVERNMENT_KINDS and not demands and not achievements.exists():
         # No listings, no holder page: the page says what the body is, without an empty list of
         # achievements or a follow button.
         return render(request, "portal/holder_government.html", {"org": organization})
@@ -58,6 +64,7 @@ def holder_detail(request, pk: int):
         {
             "org": organization,
             "page_obj": paginate(request, achievements.order_by("-published_at"), 20),
+            "demands": demands,
             "stats": stats,
             "following": is_following(request.user, "organization", organization.pk),
         },

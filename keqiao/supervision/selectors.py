@@ -136,14 +136,16 @@ def assignments_of_departments(department_ids) -> list[TaskAssignment]:
     )
 
 
-def report_states(task_ids, period: str) -> tuple[dict[tuple[int, int], tuple[int, str]], dict[int, str]]:
-    """For the tasks ``task_ids`` in ``period``: (task id, department id) → (report id, status) of the
-    reports filed, and task id → status of the consolidations. Two queries."""
+def report_states(
+    task_ids, period: str
+) -> tuple[dict[tuple[int, int], tuple[int, str, bool]], dict[int, str]]:
+    """For the tasks ``task_ids`` in ``period``: (task id, department id) → (report id, status, filed
+    late) of the reports filed, and task id → status of the consolidations. Two queries."""
     reports = {
-        (t, d): (pk, status)
-        for pk, t, d, status in ProgressReport.objects.filter(
+        (t, d): (pk, status, filed_late(period, filed_at))
+        for pk, t, d, status, filed_at in ProgressReport.objects.filter(
             task_id__in=task_ids, period=period
-        ).values_list("pk", "task_id", "department_id", "status")
+        ).values_list("pk", "task_id", "department_id", "status", "filed_at")
     }
     consolidated = dict(
         Consolidation.objects.filter(task_id__in=task_ids, period=period).values_list("task_id", "status")

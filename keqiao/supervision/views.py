@@ -75,7 +75,7 @@ def home(request):
             period_of(a.task.plan.starts_on) <= period <= last_plan_period(a.task.plan, today)
         ):
             continue  # the plan had not started, or had ended, by this period
-        report_id, status = reports.get((a.task_id, a.department_id), (None, ""))
+        report_id, status, late = reports.get((a.task_id, a.department_id), (None, "", False))
         state = selectors.cell_state(
             is_lead=a.position == 0,
             report_status=status,
@@ -89,6 +89,7 @@ def home(request):
                 "state": state,
                 "status": consolidated.get(a.task_id, "") if state == selectors.CONSOLIDATED else status,
                 "report_id": report_id,
+                "late": late,
                 "status_label": STATUS_LABELS.get(
                     consolidated.get(a.task_id, "") if state == selectors.CONSOLIDATED else status, ""
                 ),

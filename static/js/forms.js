@@ -37,15 +37,17 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches("form[data-confirm]") || form.querySelector("input[name=confirmed]")) return;
+    var submitter = event.submitter;
+    // a button may carry its own question (a form with several decisions), else the form's applies
+    var asking = submitter && submitter.hasAttribute("data-confirm") ? submitter : form;
+    if (!asking.hasAttribute("data-confirm") || form.querySelector("input[name=confirmed]")) return;
     if (typeof HTMLDialogElement !== "function") return; // the server asks on a page instead
     event.preventDefault();
-    var submitter = event.submitter;
     var d = confirmDialog();
-    d.querySelector("#confirm-dialog-title").textContent = form.dataset.confirm;
-    d.querySelector("#confirm-dialog-detail").textContent = form.dataset.confirmDetail || "";
-    d.querySelector("#confirm-dialog-ok").textContent = form.dataset.confirmButton || form.dataset.confirm;
-    d.querySelector("#confirm-dialog-cancel").textContent = form.dataset.confirmCancel || "Cancel";
+    d.querySelector("#confirm-dialog-title").textContent = asking.dataset.confirm;
+    d.querySelector("#confirm-dialog-detail").textContent = asking.dataset.confirmDetail || "";
+    d.querySelector("#confirm-dialog-ok").textContent = asking.dataset.confirmButton || asking.dataset.confirm;
+    d.querySelector("#confirm-dialog-cancel").textContent = asking.dataset.confirmCancel || "Cancel";
     d.returnValue = "";
     d.addEventListener("close", function onClose() {
       d.removeEventListener("close", onClose);
@@ -58,6 +60,8 @@
         pressed.type = "hidden"; pressed.name = submitter.name; pressed.value = submitter.value;
         form.appendChild(pressed);
       }
+      // form.submit() ignores the pressed button's formaction: take it over
+      if (submitter && submitter.hasAttribute("formaction")) form.action = submitter.formAction;
       form.submit();
     });
     d.showModal();

@@ -76,8 +76,15 @@ def test_bureau_verifies_and_admin_is_told(client, bureau, region_id, django_cap
     org = Organization.objects.get(name="眉山新注册科技有限公司")
     client.force_login(bureau)
     assert org.name in client.get(reverse("accounts:pending")).content.decode()
+    # verifying is told to the members at once: an unconfirmed POST is asked again and changes nothing
+    asked = client.post(reverse("accounts:decide", args=[org.pk, "verify"]), {"note": "材料齐全"})
+    org.refresh_from_db()
+    assert asked.status_code == 200 and org.status == "pending"
+    assert "材料齐全" in asked.content.decode()  # the note typed is carried into the confirmation
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:decide", args=[org.pk, "verify"]), {"note": "材料齐全"})
+        response = client.post(
+            reverse("accounts:decide", args=[org.pk, "verify"]), {"note": "材料齐全", "confirmed": "1"}
+        )
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.status == "verified" and org.verified_at

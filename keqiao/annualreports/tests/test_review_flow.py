@@ -24,7 +24,11 @@ def test_reopen_lands_on_the_review_list_and_the_report_stays_readable(
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].startswith(reverse("annualreports:index"))
     assert any(holder_org.name in m and str(report.year) in m for m in _messages(response))
-    assert f'href="{report.get_absolute_url()}"' in response.content.decode()
+    listing = response.content.decode()
+    assert f'href="{report.get_absolute_url()}"' in listing
+    # on the review list it reads as being corrected, not as a fresh draft
+    row = listing.split(f'href="{report.get_absolute_url()}"')[1].split("</tr>")[0]
+    assert "已退回更正" in row and "草稿" not in row
     page = client.get(url)
     assert page.status_code == 200
     body = page.content.decode()

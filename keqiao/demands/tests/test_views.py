@@ -122,7 +122,12 @@ def test_review_queue_and_actions(client, bureau, outsider, owner, make_demand):
     d.refresh_from_db()
     assert d.status == "published"
     client.force_login(outsider)
-    client.post(reverse("demands:action", args=[d.pk, "solve"]))
+    # marking as solved is final: without confirmation the page asks first and nothing changes
+    asked = client.post(reverse("demands:action", args=[d.pk, "solve"]))
+    d.refresh_from_db()
+    assert asked.status_code == 200 and d.status == "published"
+    assert "confirmed" in asked.content.decode()
+    client.post(reverse("demands:action", args=[d.pk, "solve"]), {"confirmed": "1"})
     d.refresh_from_db()
     assert d.status == "solved"
 

@@ -177,6 +177,29 @@ def test_recommendation_flow(client, personas, pair, bureau):
     assert Notification.objects.filter(user=broker, verb="recommendation_outcome").exists()
 
 
+def test_dismissing_a_recommendation_is_confirmed_first(client, personas, pair):
+    from keqiao.accounts.models import User
+
+    achievement, demand = pair
+    broker = User.objects.create_user(username="broker2", password="x", is_broker=True, email="c@example.com")
+    rec = services.recommendation_push(
+        broker=broker,
+        achievement=achievement,
+        demand=demand,
+        direction="demand",
+        note="请看看这项成果。",
+    )
+    client.force_login(personas["outsider"])
+    fields = {"recommendation": rec.pk, "answer": "dismiss", "note": "方向不符"}
+    asked = client.post(reverse("matching:recommendations"), fields)
+    rec.refresh_from_db()
+    assert asked.status_code == 200 and rec.status == Recommendation.Status.SENT
+    assert "方向不符" in asked.content.decode()  # the reply typed is carried into the confirmation
+    client.post(reverse("matching:recommendations"), fields | {"confirmed": "1"})
+    rec.refresh_from_db()
+    assert rec.status == Recommendation.Status.DISMISSED and rec.response_note == "方向不符"
+
+
 @pytest.mark.parametrize(("persona", "status"), [("owner", 404), ("bureau", 404), ("anonymous", 302)])
 def test_broker_pages_need_a_broker(client, personas, persona, status):
     if personas[persona]:

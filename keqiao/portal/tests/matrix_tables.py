@@ -84,7 +84,8 @@ PAGES = {
         "university": page(only("university"), only("university", status=200)),
         "suspended": page(only("suspended"), only("suspended", status=200)),
     },
-    "accounts:decide": {"verify_pending": page(POST_ONLY, only("officials", status=302))},
+    # verifying is confirmed first: an unconfirmed POST answers with the confirmation page (200)
+    "accounts:decide": {"verify_pending": page(POST_ONLY, only("officials", status=200))},
     # --- achievements
     "achievements:list": {"": page(everyone(200))},
     "achievements:mine": {"": page(outcome(200))},

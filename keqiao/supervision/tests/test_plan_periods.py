@@ -94,6 +94,16 @@ def test_late_reports_are_flagged_in_matrix_task_page_and_api(client, sv):
     row = next(r for r in matrix["rows"] if r["task_id"] == sv.task.pk)
     assert any(c["late"] for c in row["cells"])
 
+    # the departments see it on their own task list too: the late one flagged, the one on time not
+    client.force_login(sv.co)
+    mine = client.get(reverse("supervision:home"), {"period": period}).content.decode()
+    row = mine.split(f'id="task-{sv.task.pk}-{sv.co_dept.pk}"')[1].split("</tr>")[0]
+    assert 'data-late="1"' in row and "逾期报送" in row
+    client.force_login(sv.lead)
+    mine = client.get(reverse("supervision:home"), {"period": period}).content.decode()
+    row = mine.split(f'id="task-{sv.task.pk}-{sv.lead_dept.pk}"')[1].split("</tr>")[0]
+    assert 'data-late="1"' not in row and "逾期报送" not in row
+
 
 def test_matrix_opens_on_the_current_plan_and_last_due_period(client, sv):
     client.force_login(sv.bureau)
