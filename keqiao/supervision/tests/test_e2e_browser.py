@@ -15,9 +15,16 @@ try:
 except ImportError:  # pragma: no cover
     expect = None
 
-from keqiao.governance.models import Department
+from keqiao.governance.models import ActionPlan, Department
 from keqiao.supervision.models import Consolidation, ProgressReport
-from keqiao.testing.browser import chromium_browser, screenshot, sign_in, skip_reason
+from keqiao.testing.browser import (
+    PHONE_VIEWPORT,
+    chromium_browser,
+    horizontal_overflow,
+    screenshot,
+    sign_in,
+    skip_reason,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -70,7 +77,11 @@ def test_report_consolidate_and_the_bureau_matrix(browser, live_server, sv):
     co.goto(report.get_absolute_url())
     expect(co.locator("#edit-report")).to_have_count(0)
 
-    # The bureau filters the matrix by plan and period.
+    # The bureau filters the matrix by plan and period (a plan's full title is long: the filter must
+    # still fit a phone's screen).
+    ActionPlan.objects.filter(pk=sv.plan.pk).update(
+        title="眉山市促进科技成果转移转化行动方案（2017—2020年）暨成果转化服务平台建设实施细则（修订）"
+    )
     officer = sign_in(browser, base, "bureau", "/supervision/matrix/")
     officer.locator("#filter-plan").select_option(str(sv.plan.pk))
     officer.locator("#filter-period").select_option(period)
@@ -91,6 +102,11 @@ def test_report_consolidate_and_the_bureau_matrix(browser, live_server, sv):
     expect(overdue).to_have_attribute("data-state", "overdue")
     expect(overdue).to_have_text(re.compile("逾期|Overdue"))
     screenshot(officer, "e2e-supervision-matrix.png")
+    # on a phone the filters and the task names stay within the screen; the matrix scrolls in its box
+    officer.set_viewport_size(PHONE_VIEWPORT)
+    assert horizontal_overflow(officer) <= 0
+    screenshot(officer, "e2e-supervision-matrix-phone.png")
+    officer.set_viewport_size({"width": 1280, "height": 900})
     # the reported cell links to the report
     cell.locator("a").click()
     expect(officer.locator("#report")).to_contain_text("知识产权质押贷款")
