@@ -47,7 +47,9 @@ def test_bureau_verifies_and_rejects_with_a_question_each(browser, live_server, 
     page.locator("#confirm-dialog-ok").click()
     expect(page.locator("ul.messages li")).to_contain_text("未通过认证")
     bad.refresh_from_db()
-    assert bad.status == Organization.Status.REJECTED and bad.status_note == "营业执照照片不清晰，请重新上传。"
+    assert (
+        bad.status == Organization.Status.REJECTED and bad.status_note == "营业执照照片不清晰，请重新上传。"
+    )
 
     row = page.locator("tr", has_text=good.name)
     row.get_by_role("button", name="核验通过").click()
