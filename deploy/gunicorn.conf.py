@@ -55,16 +55,13 @@ control_socket_mode = 0o600
 
 class KeqiaoLogger(Logger):
     """The access log without the secrets that travel in URL paths (unsubscribe and password-reset
-    tokens), in the request line, the path and the referrer."""
+    tokens): masked in every field, the request line, the path, the referrer and the headers."""
 
     def atoms(self, resp, req, environ, request_time):
         from config.observability import redact
 
         atoms = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
 
 
 logger_class = KeqiaoLogger
