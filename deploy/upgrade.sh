@@ -92,7 +92,7 @@ systemctl start keqiao-beat.service
 HOST=${KEQIAO_HOST:-$( ( set -a && . "$ENV_FILE" && echo "${ALLOWED_HOSTS%%,*}" ) )}
 say "waiting for $HEALTH_URL"
 i=0
-until curl -fsS -o /dev/null -H "Host: $HOST" "$HEALTH_URL"; do
+until curl -fsS -o /dev/null -H "Host: $HOST" "$HEALTH_URL" 2>/dev/null; do
   i=$((i + 1))
   if [ "$i" -ge 60 ]; then
     echo "keqiao: $HEALTH_URL did not answer 200 within 120 s; maintenance mode stays on (journalctl -u keqiao)" >&2

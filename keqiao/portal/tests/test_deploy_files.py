@@ -192,6 +192,10 @@ def test_the_nginx_site_rules():
     assert "alias /srv/keqiao/staticfiles/;" in site
     assert "/srv/keqiao-data/maintenance.on" in site and "Retry-After" in site
     assert "ssl_protocols TLSv1.2 TLSv1.3;" in site
+    # nginx's access log masks the unsubscribe and password-reset tokens, like gunicorn's
+    assert "access_log /var/log/nginx/keqiao.access.log keqiao;" in site
+    assert "$keqiao_logged_uri" in site and "$keqiao_logged_referer" in site
+    assert "$request " not in site and "$request_uri " not in site.split("log_format", 1)[1].split(";", 1)[0]
 
 
 def test_nginx_accepts_the_site(tmp_path):
