@@ -291,6 +291,18 @@ def test_the_access_log_masks_tokens(monkeypatch):
     assert "SECRET-TOKEN" not in line and "OTHER-TOKEN" not in line
     assert atoms["U"] == "/matching/unsubscribe/…/"
 
+    # LOG_FORMAT=json: one JSON object per request, tokens masked as well
+    import json
+
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    lines = []
+    logger._access_log_enabled = True
+    monkeypatch.setattr(logger.access_log, "info", lambda message, *args: lines.append(message))
+    logger.access(Response(), Request(), environ, datetime.timedelta(milliseconds=5))
+    entry = json.loads(lines[-1])
+    assert entry["path"] == "/matching/unsubscribe/…/" and entry["status_code"] == 200 and entry["ms"] == 5
+    assert "SECRET-TOKEN" not in lines[-1] and "OTHER-TOKEN" not in lines[-1]
+
 
 def test_gunicorn_refuses_to_start_with_one_line_when_the_database_is_down(tmp_path):
     gunicorn = Path(sys.executable).with_name("gunicorn")
