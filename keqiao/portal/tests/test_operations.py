@@ -168,6 +168,18 @@ def test_worker_logging_shows_celery_at_info_with_time_and_level():
     assert worker_logging(logging.DEBUG)["loggers"]["celery"]["level"] == "DEBUG"
 
 
+def test_worker_logging_keeps_json_lines(settings):
+    settings.LOG_FORMAT = "json"
+    settings.LOGGING = {
+        **settings.LOGGING,
+        "handlers": {"console": {**settings.LOGGING["handlers"]["console"], "formatter": "json"}},
+    }
+    config = worker_logging("INFO")
+    assert config["handlers"]["console"]["formatter"] == "json"
+    assert config["handlers"]["console"]["filters"] == ["redact_tokens"]
+    assert config["loggers"]["celery"]["level"] == "INFO"
+
+
 def test_celery_worker_logs_received_succeeded_and_counts(tmp_path):
     # A real worker process with a filesystem broker: its log shows the work.
     broker = tmp_path / "broker"
