@@ -236,6 +236,51 @@ app.worker_main(["worker", "--pool=solo", "--loglevel=INFO", "--without-heartbea
     assert "succeeded in" in log and "'achievements_expired': 0" in log
 
 
+def test_celery_beat_logs_sending_due_task(tmp_path):
+    # A real beat process with a filesystem broker and a due entry every second: it logs each send.
+    broker = tmp_path / "broker"
+    for sub in ("in", "processed", "control"):
+        (broker / sub).mkdir(parents=True)
+    script = f"""
+from config.celery import app
+app.conf.broker_url = "filesystem://"
+app.conf.broker_transport_options = {{"data_folder_in": "{broker}/in", "data_folder_out": "{broker}/in",
+    "processed_folder": "{broker}/processed", "control_folder": "{broker}/control"}}
+app.conf.task_always_eager = False
+app.conf.beat_schedule = {{"hourly-maintenance": {{"task": "keqiao.portal.tasks.run_hourly_maintenance", "schedule": 1.0}}}}
+import django; django.setup()
+app.Beat(loglevel="INFO", schedule="{tmp_path}/celerybeat-schedule").run()
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    deadline = time.monotonic() + 90
+    try:
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if "Sending due task" in line:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    log = "".join(lines)
+    assert "INFO celery.beat: beat: Starting..." in log, log[-2000:]
+    assert (
+        "INFO celery.beat: Scheduler: Sending due task hourly-maintenance (keqiao.portal.tasks.run_hourly_maintenance)"
+        in log
+    ), log[-2000:]
+
+
 def test_unsubscribe_and_password_reset_tokens_are_masked():
     assert (
         redact("Not Found: /matching/unsubscribe/eyJ1IjoxfQ:1tQ:abc/")
