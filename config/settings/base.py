@@ -289,6 +289,15 @@ if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", _ADMIN_PATH or "") or _ADMIN_PATH.spl
         f"KEQIAO_ADMIN_PATH={_ADMIN_PATH!r} must be path segments of letters, digits, - or _, each ending "
         f"in '/' (e.g. 'office-admin/'), and must not start with one of the site's own: {', '.join(_RESERVED_PATHS)}."
     )
+for _name, _value, _least in (
+    ("KEQIAO_INDEX_CHANGE_KEEP_DAYS", env_int("KEQIAO_INDEX_CHANGE_KEEP_DAYS", 30), 1),
+    ("KEQIAO_NOTIFICATION_KEEP_DAYS", env_int("KEQIAO_NOTIFICATION_KEEP_DAYS", 180), 1),
+    ("KEQIAO_MAINTENANCE_RETRY_AFTER", env_int("KEQIAO_MAINTENANCE_RETRY_AFTER", 600), 0),
+):
+    if _value < _least:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{_name}={_value} must be at least {_least}.")
 KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
     "REGISTRATION_OFFICE_CODE": _OFFICE_CODE,

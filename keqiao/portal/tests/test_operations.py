@@ -374,6 +374,8 @@ def _manage(env: dict, *args: str) -> subprocess.CompletedProcess:
         ({"EMAIL_BACKEND": "pigeon"}, "EMAIL_BACKEND"),
         ({"EMAIL_BACKEND": "smtp"}, "EMAIL_HOST"),
         ({"DB_CONN_MAX_AGE": "sixty"}, "DB_CONN_MAX_AGE"),
+        ({"KEQIAO_INDEX_CHANGE_KEEP_DAYS": "0"}, "KEQIAO_INDEX_CHANGE_KEEP_DAYS"),
+        ({"KEQIAO_MAINTENANCE_RETRY_AFTER": "-5"}, "KEQIAO_MAINTENANCE_RETRY_AFTER"),
     ],
 )
 def test_configuration_errors_are_one_line_naming_the_variable(env, named):
