@@ -1,0 +1,227 @@
+"""Proposing experts for a review: rank the registry by field match, exclude whoever has a conflict of
+interest with the subject and say why.
+
+Conflicts (any one excludes):
+- the expert works at an organisation that holds or co-completed the subject (by platform id or by name);
+- the expert is named among the subject's completers;
+- the expert's organisation and a holder organisation were parties to a registered technology contract
+  (registered in the last three years) or to a deal that went past the first expression of interest
+  (opened in the last three years);
+- the expert declared a conflict with a holder organisation.
+
+Cost: one query for the registry (only the columns needed), one for the declared conflicts, and four
+indexed queries for the counterparties (seller and buyer side of contracts, both sides of deals) — the
+counterparties are found from the holder's side, so the cost follows the holder's own history, not the
+size of the contract table.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from keqiao.accounts.models import Organization
+from keqiao.contracts.models import Contract
+from keqiao.negotiations.choices import DealStatus
+from keqiao.negotiations.models import Deal
+
+from . import choices
+from .models import Expert
+from .subjects import SubjectFacts
+
+CONFLICT_YEARS = 3
+# Deals that went past a first expression of interest: the two sides talked business.
+CONFLICT_DEAL_STATUSES = (
+    DealStatus.ACCEPTED,
+    DealStatus.NEGOTIATING,
+    DealStatus.AGREED,
+    DealStatus.REGISTERED,
+    DealStatus.PERFORMING,
+    DealStatus.COMPLETED,
+    DealStatus.TERMINATED,
+)
+
+
+@dataclass
+class Candidate:
+    expert_id: int
+    name: str
+    organization: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Exclusion:
+    expert_id: int
+    name: str
+    organization: str
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Proposal:
+    candidates: list[Candidate]
+    excluded: list[Exclusion]
+    considered: int
+
+
+def _cutoff(now: datetime.datetime) -> datetime.datetime:
+    return now - datetime.timedelta(days=round(365.25 * CONFLICT_YEARS))
+
+
+def holder_organization_ids(facts: SubjectFacts) -> set[int]:
+    """The platform organisations of the subject: by id, and the completing organisations by name."""
+    ids = set(facts.organization_ids)
+    if facts.organization_names:
+        ids |= set(
+            Organization.objects.filter(name__in=facts.organization_names).values_list("pk", flat=True)
+        )
+    return ids
+
+
+def counterparties(holder_ids: set[int], *, now: datetime.datetime) -> dict[int, str]:
+    """Organisations that dealt with a holder organisation recently: {organisation id: "contract"|"deal"}."""
+    if not holder_ids:
+        return {}
+    since = _cutoff(now)
+    found: dict[int, str] = {}
+    registered = Contract.objects.registered().filter(registered_on__gte=timezone.localdate(since))
+    for side, other in (
+        ("seller_organization_id", "buyer_organization_id"),
+        ("buyer_organization_id", "seller_organization_id"),
+    ):
+        for org_id in (
+            registered.filter(**{f"{side}__in": holder_ids}).values_list(other, flat=True).distinct()
+        ):
+            if org_id:
+                found[org_id] = "contract"
+    deals = Deal.objects.filter(created_at__gte=since, status__in=CONFLICT_DEAL_STATUSES)
+    for side, other in (("initiator_id", "counterpart_id"), ("counterpart_id", "initiator_id")):
+        for org_id in deals.filter(**{f"{side}__in": holder_ids}).values_list(other, flat=True).distinct():
+            found.setdefault(org_id, "deal")
+    for org_id in holder_ids:
+        found.pop(org_id, None)
+    return found
+
+
+def _discipline_match(subject_code: str, expert_codes: list[str]) -> int:
+    """0–3: how deep the expert's closest GB/T 13745 code shares the subject's (first, second and third
+    level codes are 3, 5 and 7 digits long, each starting with its parent's)."""
+    if not subject_code:
+        return 0
+    best = 0
+    for code in expert_codes:
+        if not code or not code.isdigit():
+            continue
+        if subject_code.startswith(code) or code.startswith(subject_code):
+            depth = {3: 1, 5: 2, 7: 3}.get(min(len(code), len(subject_code)), 1)
+            best = max(best, depth)
+    return best
+
+
+class _Context:
+    """What the conflict checks of one subject read, loaded once."""
+
+    def __init__(self, facts: SubjectFacts, now: datetime.datetime, expert_ids=None):
+        self.facts = facts
+        self.holder_ids = holder_organization_ids(facts)
+        self.partners = counterparties(self.holder_ids, now=now)
+        self.declared: dict[int, list[int]] = {}
+        if self.holder_ids:
+            rows = Expert.conflict_organizations.through.objects.filter(organization_id__in=self.holder_ids)
+            if expert_ids is not None:
+                rows = rows.filter(expert_id__in=expert_ids)
+            for expert_id, org_id in rows.values_list("expert_id", "organization_id"):
+                self.declared.setdefault(expert_id, []).append(org_id)
+        wanted = {o for ids in self.declared.values() for o in ids}
+        self.org_names = dict(Organization.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+    def conflicts(self, pk: int, org_id: int | None, org_name: str, full_name: str) -> list[str]:
+        facts = self.facts
+        found: list[str] = []
+        if (org_id and org_id in self.holder_ids) or org_name in facts.organization_names:
+            found.append(_("Works at %(org)s, which holds or co-completed the subject.") % {"org": org_name})
+        if full_name and full_name in facts.person_names:
+            found.append(_("Is named among the completers of the subject."))
+        if org_id and org_id in self.partners:
+            if self.partners[org_id] == "contract":
+                found.append(
+                    _(
+                        "%(org)s signed a registered technology contract with the holder in the last three years."
+                    )
+                    % {"org": org_name}
+                )
+            else:
+                found.append(
+                    _("%(org)s negotiated a deal with the holder in the last three years.")
+                    % {"org": org_name}
+                )
+        for conflict_org in self.declared.get(pk, ()):
+            found.append(
+                _("Declared a conflict of interest with %(org)s.")
+                % {"org": self.org_names.get(conflict_org, "")}
+            )
+        return found
+
+
+_COLUMNS = (
+    "pk",
+    "organization_id",
+    "organization_name",
+    "disciplines",
+    "tech_fields",
+    "user__full_name",
+    "user__username",
+)
+
+
+def propose(
+    facts: SubjectFacts, *, exclude_expert_ids=(), limit: int = 30, now: datetime.datetime | None = None
+) -> Proposal:
+    """Rank the confirmed, available experts for a subject; list the ones excluded for a conflict."""
+    context = _Context(facts, now or timezone.now())
+    rows = (
+        Expert.objects.filter(status=choices.ExpertStatus.CONFIRMED, available=True)
+        .exclude(pk__in=list(exclude_expert_ids))
+        .values_list(*_COLUMNS)
+    )
+    candidates: list[Candidate] = []
+    excluded: list[Exclusion] = []
+    considered = 0
+    for pk, org_id, org_name, disciplines, tech_fields, full_name, username in rows:
+        considered += 1
+        name = full_name or username
+        conflicts = context.conflicts(pk, org_id, org_name, full_name)
+        if conflicts:
+            excluded.append(Exclusion(pk, name, org_name, conflicts))
+            continue
+        reasons: list[str] = []
+        score = 0
+        if facts.tech_field and facts.tech_field in (tech_fields or ()):
+            score += 2
+            reasons.append(_("Same technology field."))
+        depth = _discipline_match(facts.discipline_code, disciplines or [])
+        if depth:
+            score += depth
+            reasons.append(
+                {
+                    1: _("Same first-level discipline."),
+                    2: _("Same second-level discipline."),
+                    3: _("Same third-level discipline."),
+                }[depth]
+            )
+        if score:
+            candidates.append(Candidate(pk, name, org_name, score, reasons))
+    candidates.sort(key=lambda c: (-c.score, c.expert_id))
+    excluded.sort(key=lambda e: e.expert_id)
+    return Proposal(candidates=candidates[:limit], excluded=excluded, considered=considered)
+
+
+def conflicts_of(facts: SubjectFacts, expert: Expert, *, now: datetime.datetime | None = None) -> list[str]:
+    """The reasons one expert cannot review the subject (empty: none)."""
+    context = _Context(facts, now or timezone.now(), expert_ids=[expert.pk])
+    return context.conflicts(
+        expert.pk, expert.organization_id, expert.organization_name, expert.user.full_name
+    )
