@@ -86,21 +86,27 @@ def counterparties(holder_ids: set[int], *, now: datetime.datetime) -> dict[int,
     if not holder_ids:
         return {}
     since = _cutoff(now)
+    since_day = timezone.localdate(since)
     found: dict[int, str] = {}
-    registered = Contract.objects.registered().filter(registered_on__gte=timezone.localdate(since))
+    # Read by the foreign-key index of each side, then filter by status and date here: the holder's own
+    # rows are few, while a filter on status and date first would make the planner scan the statistics
+    # index over most of the table.
+    approved = Contract.Status.APPROVED
     for side, other in (
         ("seller_organization_id", "buyer_organization_id"),
         ("buyer_organization_id", "seller_organization_id"),
     ):
-        for org_id in (
-            registered.filter(**{f"{side}__in": holder_ids}).values_list(other, flat=True).distinct()
-        ):
-            if org_id:
+        rows = Contract.objects.filter(**{f"{side}__in": holder_ids}).values_list(
+            other, "status", "registered_on"
+        )
+        for org_id, status, registered_on in rows:
+            if org_id and status == approved and registered_on is not None and registered_on >= since_day:
                 found[org_id] = "contract"
-    deals = Deal.objects.filter(created_at__gte=since, status__in=CONFLICT_DEAL_STATUSES)
     for side, other in (("initiator_id", "counterpart_id"), ("counterpart_id", "initiator_id")):
-        for org_id in deals.filter(**{f"{side}__in": holder_ids}).values_list(other, flat=True).distinct():
-            found.setdefault(org_id, "deal")
+        rows = Deal.objects.filter(**{f"{side}__in": holder_ids}).values_list(other, "status", "created_at")
+        for org_id, status, created_at in rows:
+            if status in CONFLICT_DEAL_STATUSES and created_at >= since:
+                found.setdefault(org_id, "deal")
     for org_id in holder_ids:
         found.pop(org_id, None)
     return found

@@ -71,9 +71,13 @@ ORGANIZER, BUREAU, EXPERT, HOLDER = "organizer", "bureau", "expert", "holder"
 
 
 def _reviews() -> QuerySet[Review]:
-    return Review.objects.select_related("organizer", "opened_by", "subject_type").annotate(
-        panel_size=Count("panel", distinct=True),
-        submitted=Count("panel", filter=Q(panel__status=choices.PanelistStatus.SUBMITTED), distinct=True),
+    return (
+        Review.objects.select_related("organizer", "opened_by", "subject_type")
+        .annotate(
+            panel_size=Count("panel", distinct=True),
+            submitted=Count("panel", filter=Q(panel__status=choices.PanelistStatus.SUBMITTED), distinct=True),
+        )
+        .order_by("-opened_at", "-id")
     )
 
 
@@ -152,6 +156,11 @@ class PanelRow:
     scores: dict | None  # None: not visible to this reader
     comment: str | None
     total: float | None
+
+    @property
+    def score_list(self) -> list:
+        """The scores in indicator order (None where not visible)."""
+        return [(self.scores or {}).get(name) for name in choices.Indicator.values]
 
 
 def panel_for(review: Review, user, role: str) -> list[PanelRow]:
