@@ -144,12 +144,12 @@ class _Context:
         wanted = {o for ids in self.declared.values() for o in ids}
         self.org_names = dict(Organization.objects.filter(pk__in=wanted).values_list("pk", "name"))
 
-    def conflicts(self, pk: int, org_id: int | None, org_name: str, full_name: str) -> list[str]:
+    def conflicts(self, pk: int, org_id: int | None, org_name: str, is_completer: bool) -> list[str]:
         facts = self.facts
         found: list[str] = []
         if (org_id and org_id in self.holder_ids) or org_name in facts.organization_names:
             found.append(_("Works at %(org)s, which holds or co-completed the subject.") % {"org": org_name})
-        if full_name and full_name in facts.person_names:
+        if is_completer:
             found.append(_("Is named among the completers of the subject."))
         if org_id and org_id in self.partners:
             if self.partners[org_id] == "contract":
@@ -172,15 +172,35 @@ class _Context:
         return found
 
 
-_COLUMNS = (
-    "pk",
-    "organization_id",
-    "organization_name",
-    "disciplines",
-    "tech_fields",
-    "user__full_name",
-    "user__username",
-)
+_COLUMNS = ("pk", "organization_id", "organization_name", "disciplines", "tech_fields")
+
+# The proposable part of the registry, parsed once per process and reused while it is unchanged: the
+# registry changes rarely (an invitation, a confirmation, a profile edit each move `updated_at`), and
+# reading and decoding 5,000 profiles is most of a proposal's cost. The version read on every call is one
+# aggregate query; a change anywhere in the registry reloads it.
+_registry_cache: dict[str, tuple[tuple, list[tuple]]] = {}
+
+
+def _registry() -> list[tuple]:
+    from django.db import router
+    from django.db.models import Count, Max
+
+    alias = router.db_for_read(Expert)
+    proposable = Expert.objects.using(alias).filter(status=choices.ExpertStatus.CONFIRMED, available=True)
+    version = tuple(proposable.aggregate(n=Count("pk"), last_id=Max("pk"), last=Max("updated_at")).values())
+    cached = _registry_cache.get(alias)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rows = list(proposable.order_by("pk").values_list(*_COLUMNS))
+    _registry_cache[alias] = (version, rows)
+    return rows
+
+
+def _completer_experts(facts: SubjectFacts) -> set[int]:
+    """Experts whose account name is one of the subject's completers."""
+    if not facts.person_names:
+        return set()
+    return set(Expert.objects.filter(user__full_name__in=facts.person_names).values_list("pk", flat=True))
 
 
 def propose(
@@ -188,46 +208,56 @@ def propose(
 ) -> Proposal:
     """Rank the confirmed, available experts for a subject; list the ones excluded for a conflict."""
     context = _Context(facts, now or timezone.now())
-    rows = (
-        Expert.objects.filter(status=choices.ExpertStatus.CONFIRMED, available=True)
-        .exclude(pk__in=list(exclude_expert_ids))
-        .values_list(*_COLUMNS)
-    )
+    completers = _completer_experts(facts)
+    skip = set(exclude_expert_ids)
+    subject_code = facts.discipline_code
+    field_reason = _("Same technology field.")
+    depth_reasons = {
+        1: _("Same first-level discipline."),
+        2: _("Same second-level discipline."),
+        3: _("Same third-level discipline."),
+    }
     candidates: list[Candidate] = []
     excluded: list[Exclusion] = []
     considered = 0
-    for pk, org_id, org_name, disciplines, tech_fields, full_name, username in rows:
-        considered += 1
-        name = full_name or username
-        conflicts = context.conflicts(pk, org_id, org_name, full_name)
-        if conflicts:
-            excluded.append(Exclusion(pk, name, org_name, conflicts))
+    for pk, org_id, org_name, disciplines, tech_fields in _registry():
+        if pk in skip:
             continue
-        reasons: list[str] = []
+        considered += 1
+        conflicts = context.conflicts(pk, org_id, org_name, pk in completers)
+        if conflicts:
+            excluded.append(Exclusion(pk, "", org_name, conflicts))
+            continue
         score = 0
-        if facts.tech_field and facts.tech_field in (tech_fields or ()):
+        field_match = bool(facts.tech_field) and facts.tech_field in (tech_fields or ())
+        if field_match:
             score += 2
-            reasons.append(_("Same technology field."))
-        depth = _discipline_match(facts.discipline_code, disciplines or [])
-        if depth:
-            score += depth
-            reasons.append(
-                {
-                    1: _("Same first-level discipline."),
-                    2: _("Same second-level discipline."),
-                    3: _("Same third-level discipline."),
-                }[depth]
-            )
+        depth = _discipline_match(facts.discipline_code, disciplines or []) if subject_code else 0
+        score += depth
         if score:
-            candidates.append(Candidate(pk, name, org_name, score, reasons))
+            reasons = [field_reason] if field_match else []
+            if depth:
+                reasons.append(depth_reasons[depth])
+            candidates.append(Candidate(pk, "", org_name, score, reasons))
     candidates.sort(key=lambda c: (-c.score, c.expert_id))
+    candidates = candidates[:limit]
     excluded.sort(key=lambda e: e.expert_id)
-    return Proposal(candidates=candidates[:limit], excluded=excluded, considered=considered)
+    # Names only for the experts shown.
+    shown = [*candidates, *excluded]
+    names = {
+        pk: full_name or username
+        for pk, full_name, username in Expert.objects.filter(pk__in=[e.expert_id for e in shown]).values_list(
+            "pk", "user__full_name", "user__username"
+        )
+    }
+    for entry in shown:
+        entry.name = names.get(entry.expert_id, "")
+    return Proposal(candidates=candidates, excluded=excluded, considered=considered)
 
 
 def conflicts_of(facts: SubjectFacts, expert: Expert, *, now: datetime.datetime | None = None) -> list[str]:
     """The reasons one expert cannot review the subject (empty: none)."""
     context = _Context(facts, now or timezone.now(), expert_ids=[expert.pk])
-    return context.conflicts(
-        expert.pk, expert.organization_id, expert.organization_name, expert.user.full_name
-    )
+    full_name = expert.user.full_name
+    is_completer = bool(full_name) and full_name in facts.person_names
+    return context.conflicts(expert.pk, expert.organization_id, expert.organization_name, is_completer)
