@@ -83,7 +83,7 @@ def opinion_pdf(review: Review, panel_rows) -> bytes:
     story = [
         p(_("Expert review opinion"), title),
         p(f"{_('Subject')}: {facts.title}"),
-        p(f"{_('Review')}: {review.title} (No. {review.pk})"),
+        p(f"{_('Review title')}: {review.title} (No. {review.pk})"),
         p(f"{_('Organised by')}: {review.organizer.name}"),
         p(f"{_('Closed at')}: {closed:%Y-%m-%d %H:%M}"),
         p(_("Panel"), h2),

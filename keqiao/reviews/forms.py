@@ -36,7 +36,9 @@ class ExpertForm(forms.Form):
         label=_("Disciplines (GB/T 13745 codes)"),
         max_length=200,
         required=False,
-        help_text=_("Codes separated by spaces, e.g. 240 (agronomy) or 41330 (electronic engineering)."),
+        help_text=_(
+            "Codes separated by spaces, e.g. 210 (agronomy) or 510 (electronics and communications)."
+        ),
     )
     expertise = forms.CharField(label=_("Expertise"), max_length=1000, required=False, widget=TEXTAREA)
     available = forms.BooleanField(label=_("Available for reviews"), required=False, initial=True)

@@ -63,7 +63,8 @@ class Expert(models.Model):
         verbose_name = _("expert")
         verbose_name_plural = _("experts")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "available"], name="expert_status_available_idx")]
+        # The proposable registry and its version (count, last id, last change) are read from this index.
+        indexes = [models.Index(fields=["status", "available", "updated_at"], name="expert_proposable_idx")]
 
     def __str__(self) -> str:
         return str(self.user)

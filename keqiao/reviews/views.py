@@ -54,7 +54,7 @@ def experts(request):
 def expert_invite(request):
     if not user_is_bureau(request.user):
         raise Http404
-    form = forms.InviteForm(request.POST or None)
+    form = forms.InviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             expert = services.expert_invite(by=request.user, user=form.user, data=form.service_data())
@@ -114,7 +114,7 @@ def expert_edit(request, pk: int | None = None):
             raise Http404
     else:
         expert = selectors.expert_for_bureau(request.user, pk)
-    form = forms.ExpertForm(request.POST or None, expert=expert)
+    form = forms.ExpertForm(_posted(request), expert=expert)
     if request.method == "POST" and form.is_valid():
         try:
             services.expert_update(expert=expert, by=request.user, data=form.service_data())
@@ -192,7 +192,7 @@ def review_new(request):
     if request.GET.get("achievement", "").isdigit():
         initial["achievement"] = int(request.GET["achievement"])
     form = forms.ReviewOpenForm(
-        request.POST or None, organizations=organizations, achievements=achievements, initial=initial
+        _posted(request), organizations=organizations, achievements=achievements, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -426,3 +426,8 @@ def review_pdf(request, pk: int):
     return attachment_response(
         content, f"专家评审意见-{review.pk}.pdf", PDF, ascii_name=f"review-opinion-{review.pk}.pdf"
     )
+
+
+def _posted(request):
+    """The POST data of a form submission (even an empty one, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None

@@ -33,7 +33,7 @@ def test_organiser_opens_a_review_and_sees_proposal_with_exclusions(
     assert response.status_code == 302 and response["Location"] == review.get_absolute_url()
     page = client.get(review.get_absolute_url()).content.decode()
     assert f'id="excluded-{conflicted.pk}"' in page
-    assert "which holds or co-completed the subject" in page
+    assert "which holds or co-completed the subject" in page or "持有或共同完成单位" in page
     assert f'id="add-{experts[0].pk}"' in page and f'id="add-{conflicted.pk}"' not in page
     response = client.post(review.get_absolute_url(), {"action": "add", "expert": conflicted.pk})
     assert response.status_code == 400 and not review.panel.exists()
