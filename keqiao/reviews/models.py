@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.common.choices import TechField
 from keqiao.common.models import ListingEvent
 
 from . import choices
@@ -75,6 +76,10 @@ class Expert(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == choices.ExpertStatus.CONFIRMED
+
+    def tech_field_labels(self) -> list[str]:
+        labels = dict(TechField.choices)
+        return [str(labels.get(v, v)) for v in self.tech_fields]
 
 
 class ExpertEvent(ListingEvent):

@@ -15,9 +15,12 @@ from keqiao.common.choices import TechField
 from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted
 from keqiao.common.models import Classification
 from keqiao.common.validators import validate_choice
+from keqiao.notifications import text as notice
+from keqiao.notifications.services import notify
 
 from . import aggregate, choices, proposal, subjects
 from .models import Expert, ExpertEvent, Panelist, Review, ReviewEvent
+from .notification_kinds import REVIEW
 
 MAX_DISCIPLINES = 10
 MIN_PANEL = 2
@@ -282,6 +285,22 @@ def workflow_error(review: Review):
     )
 
 
+def _tell(review: Review, *, user_ids, title, key: str) -> None:
+    """Notify the users (instantly; e-mailed after commit) about the review."""
+    reason = notice.gettext_lazy("Expert review “%(title)s”") % {"title": review.title}
+    notify(
+        {uid: (reason, None) for uid in user_ids if uid},
+        verb=REVIEW,
+        title=title,
+        url=review.get_absolute_url(),
+        key=key,
+    )
+
+
+def _panel_user_ids(review: Review) -> list[int]:
+    return list(review.panel.values_list("expert__user_id", flat=True))
+
+
 @transaction.atomic
 def review_add_expert(*, review: Review, by: User, expert: Expert) -> Panelist:
     """Put a confirmed expert on the panel while it is formed; refused, with the reasons, when the
@@ -326,6 +345,13 @@ def review_start(*, review: Review, by: User) -> Review:
             _("A panel needs at least %(n)d experts before scoring starts.") % {"n": MIN_PANEL}, field="panel"
         )
     workflow.transition(review, "start", choices.REVIEW_TRANSITIONS, event=ReviewEvent, by=by)
+    _tell(
+        review,
+        user_ids=_panel_user_ids(review),
+        title=notice.gettext_lazy("You are on the panel of “%(title)s”: please submit your score.")
+        % {"title": review.title},
+        key=f"review:{review.pk}:start",
+    )
     return review
 
 
@@ -395,8 +421,15 @@ def panelist_reopen(*, panelist: Panelist, by: User, reason: str) -> Panelist:
     panelist.status = choices.PanelistStatus.PENDING
     panelist.submitted_at = None
     panelist.save(update_fields=["status", "submitted_at"])
-    ReviewEvent.record(
+    event = ReviewEvent.record(
         review, by=by, action="reopen_score", panelist=panelist, note=reason, changes={"previous": previous}
+    )
+    _tell(
+        review,
+        user_ids=[panelist.expert.user_id],
+        title=notice.gettext_lazy("Your score on “%(title)s” was reopened: you can submit it again.")
+        % {"title": review.title},
+        key=f"review:{review.pk}:reopen:{event.pk}",
     )
     return panelist
 
@@ -426,6 +459,16 @@ def review_close(*, review: Review, by: User, conclusion: str = "") -> Review:
         result=result,
         conclusion=conclusion,
         closed_at=timezone.now(),
+    )
+    holders = User.objects.filter(
+        memberships__organization_id__in=subjects.facts_of(review.subject).organization_ids, is_active=True
+    ).values_list("pk", flat=True)
+    _tell(
+        review,
+        user_ids=sorted({*_panel_user_ids(review), *holders}),
+        title=notice.gettext_lazy("The expert review “%(title)s” is closed: its result is ready.")
+        % {"title": review.title},
+        key=f"review:{review.pk}:close",
     )
     return review
 

@@ -390,3 +390,21 @@ def test_closed_review_for(make_review, experts, achievement):
     assert found.review == review and found.result["n"] == 2
     assert found.panel == [("李教授", "西南交通大学（测试）"), ("王研究员", "四川省农业科学院")]
     assert Review.objects.count() == 2
+
+
+def test_experts_and_holders_are_notified(make_review, experts, owner, agency):
+    from keqiao.notifications.models import Notification
+
+    review = make_review("scoring", panel=experts[:2])
+    assert set(Notification.objects.filter(verb="review").values_list("user_id", flat=True)) == {
+        experts[0].user_id,
+        experts[1].user_id,
+    }
+    p = review.panel.first()
+    services.panelist_submit(panelist=p, by=p.expert.user, scores=SCORES, comment="论证充分")
+    services.panelist_reopen(panelist=p, by=agency, reason="专家申请更正")
+    assert Notification.objects.filter(verb="review", user=p.expert.user).count() == 2
+    for q in review.panel.select_related("expert__user"):
+        services.panelist_submit(panelist=q, by=q.expert.user, scores=SCORES, comment="论证充分")
+    services.review_close(review=review, by=agency)
+    assert Notification.objects.filter(verb="review", user=owner).count() == 1
