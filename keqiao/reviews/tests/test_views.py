@@ -251,3 +251,33 @@ def test_query_counts_are_constant_in_rows(
     with django_assert_num_queries(len(registry)):
         client.get(reverse("reviews:experts"))
     assert services
+
+
+def test_pages_in_english_have_no_chinese_outside_user_data(
+    client, settings, make_review, experts, agency, bureau, owner
+):
+    import json
+
+    from keqiao.common.language_check import chinese_outside_user_data
+
+    review = make_review("closed", panel=experts[:2])
+    open_review = make_review("open", panel=experts[:1])
+    pages = [
+        (agency, reverse("reviews:reviews")),
+        (agency, review.get_absolute_url()),
+        (agency, open_review.get_absolute_url()),
+        (owner, reverse("reviews:reviews")),
+        (experts[0].user, reverse("reviews:my_reviews")),
+        (experts[0].user, reverse("reviews:my_profile")),
+        (bureau, reverse("reviews:experts")),
+        (bureau, reverse("reviews:expert", args=[experts[0].pk])),
+        (bureau, reverse("reviews:expert_invite")),
+        (agency, reverse("reviews:review_new")),
+    ]
+    for user, url in pages:
+        client.force_login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        hits = chinese_outside_user_data(response.content.decode())
+        assert not hits, (url, json.dumps(hits, ensure_ascii=False))
