@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ExpertTitle(models.TextChoices):
@@ -61,7 +62,7 @@ REVIEW_EVENT_LABELS = {
 
 class PanelistStatus(models.TextChoices):
     PENDING = "pending", _("Not submitted")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("score status", "Submitted")
 
 
 class Indicator(models.TextChoices):

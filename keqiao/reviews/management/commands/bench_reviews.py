@@ -171,9 +171,9 @@ class Command(BaseCommand):
         Contract.objects.bulk_create(batch)
         deals_written = self._deals(rng, org_ids, bureau, n_deals)
         load_s = time.perf_counter() - started
+        # Fresh statistics for the planner after the bulk load (as autovacuum or a nightly job would give).
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE")
         holders = rng.sample(org_ids, min(repeat + 5, len(org_ids)))
         for holder in holders[:5]:  # warm-up
             self._propose(holder, rng)
