@@ -120,6 +120,13 @@ def my_panels(user) -> QuerySet[Panelist]:
     )
 
 
+def scores_to_submit(user) -> QuerySet[Panelist]:
+    """The expert's panels where scoring runs and their score is not submitted (or was reopened)."""
+    return my_panels(user).filter(
+        review__status=choices.ReviewStatus.SCORING, status=choices.PanelistStatus.PENDING
+    )
+
+
 def role_in(user, review: Review) -> str | None:
     """How the user sees the review: organiser, bureau, expert on the panel, holder (closed only)."""
     if not getattr(user, "is_authenticated", False):

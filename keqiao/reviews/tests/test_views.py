@@ -281,3 +281,12 @@ def test_pages_in_english_have_no_chinese_outside_user_data(
         assert response.status_code == 200, url
         hits = chinese_outside_user_data(response.content.decode())
         assert not hits, (url, json.dumps(hits, ensure_ascii=False))
+
+
+def test_the_workbench_tells_an_expert_what_to_score(client, make_review, experts):
+    make_review("scoring", panel=experts[:2])
+    client.force_login(experts[0].user)
+    page = client.get(reverse("portal:workbench")).content.decode()
+    assert reverse("reviews:my_reviews") in page
+    client.force_login(experts[2].user)
+    assert reverse("reviews:my_reviews") not in client.get(reverse("portal:workbench")).content.decode()
