@@ -30,6 +30,7 @@ def experts_for_bureau(
             else qs.filter(tech_fields__icontains=f'"{tech_field}"')
         )
     if discipline:
+        # A code matches itself and the codes below it (a first-level code "210" finds "21010").
         qs = qs.filter(disciplines__icontains=f'"{discipline}')
     if q:
         qs = qs.filter(

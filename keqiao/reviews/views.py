@@ -35,7 +35,10 @@ def experts(request):
     if tech_field not in TechField.values:
         tech_field = ""
     q = request.GET.get("q", "").strip()[:50].replace("\x00", "")
-    qs = selectors.experts_for_bureau(status=status, tech_field=tech_field, q=q)
+    discipline = request.GET.get("discipline", "").strip()
+    if not discipline.isascii() or not discipline.isdigit() or len(discipline) > 7:
+        discipline = ""
+    qs = selectors.experts_for_bureau(status=status, tech_field=tech_field, discipline=discipline, q=q)
     return render(
         request,
         "reviews/experts.html",
@@ -44,6 +47,7 @@ def experts(request):
             "status": status,
             "field": tech_field,
             "q": q,
+            "discipline": discipline,
             "statuses": choices.ExpertStatus.choices,
             "fields": TechField.choices,
         },

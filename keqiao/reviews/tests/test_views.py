@@ -181,6 +181,9 @@ def test_bureau_invites_confirms_and_filters(client, bureau, owner, agency):
     assert "四川大学" in page
     page = client.get(reverse("reviews:experts") + "?field=nuclear").content.decode()
     assert "四川大学" not in page
+    assert "四川大学" in client.get(reverse("reviews:experts") + "?discipline=24").content.decode()
+    assert "四川大学" not in client.get(reverse("reviews:experts") + "?discipline=110").content.decode()
+    assert client.get(reverse("reviews:experts") + "?discipline=x1").status_code == 200
 
 
 def test_expert_edits_own_profile(client, experts, holder_org):
