@@ -16,6 +16,7 @@ from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
 from keqiao.notifications.api import router as notifications_router
+from keqiao.reviews.api import router as reviews_router
 from keqiao.supervision.api import router as supervision_router
 
 # Operation ids are what API clients generate their function names from, so an endpoint keeps the id it
@@ -115,4 +116,5 @@ api.add_router("/", contracts_router)
 api.add_router("/", supervision_router)
 api.add_router("/", governance_router)
 api.add_router("/", annualreports_router)
+api.add_router("/", reviews_router)
 api.add_router("/reference", reference)

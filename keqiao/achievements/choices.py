@@ -156,4 +156,5 @@ EVENT_LABELS = {
     "unfeatured": _("No longer featured"),
     "attachment_added": _("Attachment added"),
     "attachment_removed": _("Attachment removed"),
+    "evaluation_set": _("Level and evaluation form set from an expert review"),
 }

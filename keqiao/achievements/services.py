@@ -715,3 +715,26 @@ def _import_registration_numbers(pending: list[tuple[int, str, datetime.datetime
         issued = _issue_registration_numbers([kind for _when, _index, kind in items], items[0][0])
         numbers.update((index, number) for (_when, index, _kind), number in zip(items, issued, strict=True))
     return numbers
+
+
+@transaction.atomic
+def achievement_set_evaluation(
+    *, achievement: Achievement, by: User, level: str, evaluation: str, note: str
+) -> Achievement:
+    """Set 成果水平 and 评价方式 from a closed expert evaluation (the reviews app calls this after checking
+    that `by` organised the closed review; `note` names the review). Recorded as an event."""
+    if level not in choices.Level.values:
+        raise DomainError(_("Choose a level from the list."), field="level")
+    if evaluation not in choices.Evaluation.values:
+        raise DomainError(_("Choose an evaluation form from the list."), field="evaluation")
+    a = _lock(achievement)
+    changes = {}
+    if a.level != level:
+        changes["level"] = [a.level, level]
+    if a.evaluation != evaluation:
+        changes["evaluation"] = [a.evaluation, evaluation]
+    a.level, a.evaluation = level, evaluation
+    a.save(update_fields=["level", "evaluation", "updated_at"])
+    _event(a, by=by, action="evaluation_set", from_status=a.status, note=note[:500], changes=changes)
+    _changed(a)
+    return a

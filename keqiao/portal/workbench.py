@@ -31,6 +31,7 @@ from keqiao.demands import selectors as demand_selectors
 from keqiao.matching import selectors as matching_selectors
 from keqiao.matching.index import match_counts
 from keqiao.negotiations import selectors as negotiation_selectors
+from keqiao.reviews import selectors as review_selectors
 from keqiao.supervision import selectors as supervision_selectors
 
 LISTINGS = 5  # listings of each kind shown with their matches
@@ -231,6 +232,13 @@ def awaiting(user, roles: Roles) -> list[Item]:
                 "count",
             ),
             reverse("matching:recommendations"),
+        )
+    if getattr(user, "is_expert", False):  # the flag kept with the expert registry: no query for others
+        _add(
+            items,
+            review_selectors.scores_to_submit(user).count(),
+            _("expert reviews awaiting your score"),
+            reverse("reviews:my_reviews"),
         )
     return items
 

@@ -6,3 +6,8 @@ class ReviewsConfig(AppConfig):
     name = "keqiao.reviews"
     verbose_name = _("Expert reviews")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import subjects
+
+        subjects.register(subjects.AchievementAdapter())

@@ -135,3 +135,46 @@ API_BODIES = {
 API_QUERY = {
     "keqiao_annualreports_api_overview": lambda w: f"year={w['reporting_year']}",
 }
+
+
+# --- expert reviews (the demo's closed and open reviews, and its first expert)
+def _review(status: str) -> int:
+    from keqiao.reviews.models import Review
+
+    return Review.objects.filter(status=status).order_by("pk").first().pk
+
+
+def _expert() -> int:
+    from keqiao.reviews.models import Expert
+
+    return Expert.objects.order_by("pk").first().pk
+
+
+PAGE_ARGS.update(
+    {
+        "reviews:review": {
+            "closed": lambda w: {"pk": _review("closed")},
+            "open": lambda w: {"pk": _review("open")},
+        },
+        "reviews:review_pdf": {"closed": lambda w: {"pk": _review("closed")}},
+        "reviews:expert": {"": lambda w: {"pk": _expert()}},
+        "reviews:expert_edit": {"": lambda w: {"pk": _expert()}},
+    }
+)
+
+_api_params_before_reviews = api_params
+
+
+def api_params(path: str, w) -> dict:  # noqa: F811 - extends the function above for the reviews' paths
+    params = _api_params_before_reviews(path, w)
+    if path.startswith("/api/v1/reviews/"):
+        from keqiao.reviews.models import Panelist
+
+        closed = _review("closed")
+        params.update(
+            review_id=closed,
+            panelist_id=Panelist.objects.filter(review_id=closed).order_by("pk").first().pk,
+            expert_id=_expert(),
+            action="confirm",
+        )
+    return params

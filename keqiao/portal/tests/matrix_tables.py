@@ -335,3 +335,48 @@ ADMIN_NO_DELETE = {
     "search.indexchange",
     "supervision.supervisionevent",
 }
+
+# --- expert reviews: the agency organised the closed review of the university's achievement (the
+# university is its holder); the bureau organises the open one; no persona is an expert.
+ORGANIZERS = ("agency", "bureau", "office")  # verified agencies (the office is one) and the city bureau
+PAGES.update(
+    {
+        "reviews:reviews": {"": page(outcome(200))},
+        "reviews:review_new": {"": page(only(*ORGANIZERS), only(*ORGANIZERS, status=400))},
+        "reviews:my_reviews": {"": page(outcome(404))},
+        "reviews:my_profile": {"": page(outcome(404))},
+        "reviews:review": {
+            "closed": page(only("agency", "officials", "university")),
+            "open": page(only("officials")),
+        },
+        "reviews:review_pdf": {"closed": page(only("agency", "officials", "university"))},
+        "reviews:experts": {"": page(only("officials"))},
+        "reviews:expert_invite": {"": page(only("officials"), only("officials", status=400))},
+        "reviews:expert": {"": page(only("officials"))},
+        "reviews:expert_edit": {"": page(only("officials"))},
+    }
+)
+API.update(
+    {
+        "keqiao_reviews_api_expert_list": api_only("officials"),
+        "keqiao_reviews_api_expert_invite": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_expert_me": api_only(),
+        "keqiao_reviews_api_expert_me_update": api_only(),
+        "keqiao_reviews_api_expert_action": api_only(
+            "officials", status=409
+        ),  # confirming a confirmed expert
+        "keqiao_reviews_api_review_list": api_only(*SIGNED_IN),
+        "keqiao_reviews_api_my_panels": api_only(*SIGNED_IN),
+        "keqiao_reviews_api_review_open": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_review_detail": api_only("agency", "officials", "university"),
+        "keqiao_reviews_api_review_proposal": api_only("agency"),
+        "keqiao_reviews_api_panel_add": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_panel_remove": api_only("agency", status=409),  # the review is closed
+        "keqiao_reviews_api_panel_reopen": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_score_submit": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_review_start": api_only("agency", status=409),
+        "keqiao_reviews_api_review_close": api_only("agency", status=409),
+        "keqiao_reviews_api_review_cancel": api_only(*SIGNED_IN, status=422),
+        "keqiao_reviews_api_review_apply": api_only(*SIGNED_IN, status=422),
+    }
+)

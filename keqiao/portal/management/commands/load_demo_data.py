@@ -10,6 +10,7 @@ from keqiao.portal.demo import achievements as loader
 from keqiao.portal.demo.annualreports import load_annual_reports
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.governance import load_governance
+from keqiao.portal.demo.reviews import load_reviews
 from keqiao.portal.demo.supervision import load_supervision
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
                 # The annual reports create the education department, which also reports on plan tasks.
                 result["counts"].update(load_annual_reports())
                 result["counts"].update(load_supervision())
+                # Experts and reviews: after the deals, whose parties the conflict checks read.
+                result["counts"].update(load_reviews())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
