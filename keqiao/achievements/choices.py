@@ -156,4 +156,5 @@ EVENT_LABELS = {
     "unfeatured": _("No longer featured"),
     "attachment_added": _("Attachment added"),
     "attachment_removed": _("Attachment removed"),
+    "trl_confirmed": _("Readiness level confirmed"),
 }
