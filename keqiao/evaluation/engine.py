@@ -365,11 +365,21 @@ def run(inputs: Inputs) -> dict:
         "value": {**income_stats, "p_positive": float((value > 0).mean())},
         "income_unadjusted": _percentiles(income),
         "histogram": histogram(value),
+        # the 1st…99th percentiles: where a price falls in the distribution (see `position_of`)
+        "quantiles": [float(q) for q in np.percentile(value, np.arange(1, 100))],
         "tornado": tornado(inputs, p_success),
         "cost": cost_stats,
         "market": market,
         "reconciled": reconcile(income_stats, market, cost_stats),
     }
+
+
+def position_of(amount: float, quantiles: list[float]) -> float:
+    """The share of the distribution below `amount` (0–1), read from its stored percentiles."""
+    q = np.asarray(quantiles, np.float64)
+    if not len(q):
+        return math.nan
+    return float(np.interp(amount, q, np.arange(1, 100) / 100, left=0.0, right=1.0))
 
 
 def deterministic_income(*, revenue, growth, royalty, life, discount, tax) -> float:

@@ -19,9 +19,10 @@ from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted
 from keqiao.common.listing import check_transition
 from keqiao.common.uploads import check_upload
 from keqiao.common.validators import clean_text
+from keqiao.negotiations.models import Deal
 
-from . import choices, selectors, trl
-from .models import TrlAssessment, TrlAssessmentEvent, TrlEvidence, TrlLevelAnswer
+from . import choices, engine, selectors, trl
+from .models import TrlAssessment, TrlAssessmentEvent, TrlEvidence, TrlLevelAnswer, Valuation, ValuationEvent
 
 MAX_EVIDENCE_FILES = 30
 
@@ -266,3 +267,147 @@ def assessment_confirm(
         achievement=a.achievement, level=level, by=by, organization_name=a.confirmed_org, note=comment
     )
     return a
+
+
+# --- valuations -----------------------------------------------------------------------------------
+
+MARKET_KEYS = ("tech_field", "contract_type", "ip_type")
+
+
+def _require_member(by: User, organization: Organization) -> None:
+    if organization.pk not in user_organization_ids(by):
+        raise NotPermitted(_("Only members of the valuation's organisation can change it."))
+    require_active_organization(organization, allow_pending=True)
+
+
+def _compute(*, raw: dict, achievement: Achievement | None, market: dict) -> tuple[dict, dict, int, int]:
+    """Check the raw inputs, take the level from the achievement when it is confirmed, find the market
+    comparables and run the engine: (inputs to store, results, seed, draws)."""
+    raw = dict(raw)
+    trl_source = "entered"
+    if achievement is not None and achievement.confirmed_trl:
+        raw["trl"] = str(achievement.confirmed_trl)
+        trl_source = "confirmed"
+    try:
+        inputs = engine.parse_inputs(raw)
+    except engine.InputError as exc:
+        raise ValidationError(exc.errors) from exc
+    market = {k: str(market.get(k) or "") for k in MARKET_KEYS}
+    comparables = (
+        selectors.comparable_contracts(
+            tech_field=market["tech_field"], contract_type=market["contract_type"], ip_type=market["ip_type"]
+        )
+        if market["tech_field"]
+        else []
+    )
+    inputs.comparables = comparables
+    results = engine.run(inputs)
+    results["comparables"] = comparables
+    stored = {**raw, "market": market, "trl_source": trl_source}
+    return stored, results, inputs.seed, inputs.draws
+
+
+def _clean_title(title) -> str:
+    try:
+        return clean_text(title, max_length=200, required=True, multiline=False)
+    except ValidationError as exc:
+        raise ValidationError({"title": exc.messages}) from exc
+
+
+def _valuation_event(v: Valuation, *, by, action: str, note: str = "") -> None:
+    ValuationEvent.record(v, by=by, action=action, to_status="", note=note)
+
+
+@transaction.atomic
+def valuation_create(
+    *,
+    by: User,
+    organization: Organization,
+    title: str,
+    inputs: dict,
+    achievement: Achievement | None = None,
+    market: dict | None = None,
+) -> Valuation:
+    """Compute and save a valuation of `organization`, private to it until shared."""
+    _require_member(by, organization)
+    title = _clean_title(title)
+    stored, results, seed, draws = _compute(raw=inputs, achievement=achievement, market=market or {})
+    v = Valuation.objects.create(
+        title=title,
+        organization=organization,
+        author=by,
+        achievement=achievement,
+        inputs=stored,
+        results=results,
+        method_version=engine.METHOD_VERSION,
+        seed=seed,
+        draws=draws,
+    )
+    _valuation_event(v, by=by, action="created")
+    return v
+
+
+@transaction.atomic
+def valuation_update(
+    *,
+    valuation: Valuation,
+    by: User,
+    title: str,
+    inputs: dict,
+    achievement: Achievement | None = None,
+    market: dict | None = None,
+) -> Valuation:
+    """Recompute a valuation with new inputs (with the current method version)."""
+    v = Valuation.objects.select_for_update().get(pk=valuation.pk)
+    _require_member(by, v.organization)
+    title = _clean_title(title)
+    stored, results, seed, draws = _compute(raw=inputs, achievement=achievement, market=market or {})
+    v.title, v.inputs, v.results, v.seed, v.draws = title, stored, results, seed, draws
+    v.achievement = achievement
+    v.method_version = engine.METHOD_VERSION
+    v.save()
+    _valuation_event(v, by=by, action="edited")
+    return v
+
+
+@transaction.atomic
+def valuation_copy(*, valuation: Valuation, by: User, organization: Organization) -> Valuation:
+    """A new valuation of `organization` with the same inputs and seed (a party may copy a shared one)."""
+    _require_member(by, organization)
+    raw = {k: v for k, v in valuation.inputs.items() if k not in ("market", "trl_source")}
+    achievement = valuation.achievement if valuation.organization_id == organization.pk else None
+    copy = valuation_create(
+        by=by,
+        organization=organization,
+        title=str(_("Copy of %(title)s") % {"title": valuation.title})[:200],
+        inputs=raw,
+        achievement=achievement,
+        market=valuation.inputs.get("market") or {},
+    )
+    copy.copied_from = valuation
+    copy.save(update_fields=["copied_from"])
+    _valuation_event(copy, by=by, action="copied", note=str(valuation.pk))
+    return copy
+
+
+@transaction.atomic
+def valuation_share(*, valuation: Valuation, by: User, deal: Deal | None) -> Valuation:
+    """Share the valuation into a negotiation room of its organisation (only the parties see it there), or
+    withdraw it from the room (`deal=None`)."""
+    v = Valuation.objects.select_for_update().get(pk=valuation.pk)
+    _require_member(by, v.organization)
+    if deal is None:
+        v.deal, v.shared_at = None, None
+        v.save(update_fields=["deal", "shared_at", "updated_at"])
+        _valuation_event(v, by=by, action="unshared")
+        return v
+    if v.organization_id not in deal.party_ids:
+        raise NotPermitted(
+            _("A valuation can only be shared into a negotiation of its own organisation."), field="deal"
+        )
+    if deal.status not in selectors.SHAREABLE_DEAL_STATUSES:
+        raise DomainError(_("This negotiation room is not open."), field="deal", code="room_closed")
+    v.deal, v.shared_at = deal, timezone.now()
+    v.save(update_fields=["deal", "shared_at", "updated_at"])
+    _valuation_event(v, by=by, action="shared", note=str(deal.pk))
+    return v

@@ -16,4 +16,13 @@ urlpatterns = [
     path("readiness/<int:pk>/return/", views.assessment_return, name="assessment_return"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("valuations/", views.valuations, name="valuations"),
+    path("valuations/new/", views.valuation_new, name="valuation_new"),
+    path("valuations/<int:pk>/", views.valuation, name="valuation"),
+    path("valuations/<int:pk>/edit/", views.valuation_edit, name="valuation_edit"),
+    path("valuations/<int:pk>/copy/", views.valuation_copy, name="valuation_copy"),
+    path("valuations/<int:pk>/share/", views.valuation_share, name="valuation_share"),
+    path("valuations/<int:pk>/report.pdf", views.valuation_pdf, name="valuation_pdf"),
+    path("valuations/<int:pk>/workbook.xlsx", views.valuation_xlsx, name="valuation_xlsx"),
+    path("deals/<int:deal_pk>/pricing-dossier.pdf", views.dossier, name="dossier"),
 ]

@@ -1,18 +1,24 @@
 """Pages of evaluation: readiness assessments, the valuation workbench and the pricing dossier."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from keqiao.accounts.selectors import user_holder_organizations
+from keqiao.achievements.models import Achievement
 from keqiao.achievements.selectors import achievement_visible_to
-from keqiao.common.downloads import file_response
+from keqiao.common.downloads import attachment_response, file_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.forms import add_errors
+from keqiao.common.pagination import paginate
 
-from . import forms, selectors, services, trl
+from . import charts, exports, forms, selectors, services, trl
 from .models import TrlAssessment
 
 # --- readiness assessment -------------------------------------------------------------------------
@@ -209,3 +215,203 @@ def assessment_queue(request):
             "is_assessor": selectors.user_is_assessor(request.user),
         },
     )
+
+
+# --- valuation workbench --------------------------------------------------------------------------
+
+
+def _form_choices(user):
+    orgs = [o for o in user_holder_organizations(user)]
+    achievements = list(
+        Achievement.objects.filter(organization__in=orgs)
+        .only("pk", "title", "organization_id")
+        .order_by("-id")[:200]
+    )
+    return orgs, achievements
+
+
+def _save_valuation(request, form, orgs, achievements, valuation=None):
+    org = next((o for o in orgs if o.pk == form.cleaned_data["organization"]), None)
+    achievement = next((a for a in achievements if a.pk == form.cleaned_data["achievement"]), None)
+    if org is None:
+        form.add_error("organization", _("Choose one of your organisations."))
+        return None
+    kwargs = {
+        "by": request.user,
+        "title": form.cleaned_data["title"],
+        "inputs": form.inputs(),
+        "achievement": achievement,
+        "market": form.market(),
+    }
+    try:
+        if valuation is None:
+            return services.valuation_create(organization=org, **kwargs)
+        return services.valuation_update(valuation=valuation, **kwargs)
+    except ValidationError as exc:
+        add_errors(form, exc)
+    except DomainError as exc:
+        add_to_form(form, exc)
+    return None
+
+
+@login_required
+def valuations(request):
+    """The valuations of the user's organisations, and those shared into the user's negotiations."""
+    qs = selectors.valuations_of_user(request.user)
+    return render(request, "evaluation/valuations.html", {"page_obj": paginate(request, qs, 20)})
+
+
+@login_required
+def valuation_new(request):
+    orgs, achievements = _form_choices(request.user)
+    if not orgs:
+        messages.info(request, _("You need to belong to an organisation to value a technology."))
+        return redirect("evaluation:valuations")
+    initial = {"seed": str(secrets.randbelow(2**31 - 1)), "organization": orgs[0].pk, "title": _("Valuation")}
+    achievement_id = request.GET.get("achievement")
+    if achievement_id and achievement_id.isdigit():
+        a = next((a for a in achievements if a.pk == int(achievement_id)), None)
+        if a is not None:
+            initial.update(
+                {
+                    "achievement": a.pk,
+                    "title": a.title,
+                    "trl": str(a.effective_trl),
+                    "tech_field": a.tech_field,
+                }
+            )
+    form = forms.ValuationForm(
+        request.POST or None, organizations=orgs, achievements=achievements, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        v = _save_valuation(request, form, orgs, achievements)
+        if v is not None:
+            messages.success(request, _("The valuation was computed and saved."))
+            return redirect(v)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/valuation_form.html", {"form": form, "valuation": None}, status=status)
+
+
+@login_required
+def valuation_edit(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    if not selectors.user_may_edit_valuation(request.user, v):
+        raise Http404
+    orgs, achievements = _form_choices(request.user)
+    orgs = [o for o in orgs if o.pk == v.organization_id]
+    form = forms.ValuationForm(
+        request.POST or None,
+        organizations=orgs,
+        achievements=achievements,
+        initial=forms.ValuationForm.initial_from(v),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_valuation(request, form, orgs, achievements, valuation=v)
+        if saved is not None:
+            messages.success(request, _("The valuation was recalculated and saved."))
+            return redirect(saved)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/valuation_form.html", {"form": form, "valuation": v}, status=status)
+
+
+@login_required
+def valuation(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    r = v.results
+    labels = charts.input_labels()
+    may_edit = selectors.user_may_edit_valuation(request.user, v)
+    share = (
+        forms.ShareForm(deals=selectors.deals_to_share_into(request.user), initial={"deal": v.deal_id})
+        if may_edit
+        else None
+    )
+    return render(
+        request,
+        "evaluation/valuation.html",
+        {
+            "v": v,
+            "r": r,
+            "may_edit": may_edit,
+            "share": share,
+            "inputs": exports.input_rows(v),
+            "results": exports.result_rows(r),
+            "reasons": exports.reasons_text(r),
+            "histogram": charts.histogram_svg(r, title=_("Distribution of the risk-adjusted value (yuan)")),
+            "tornado": charts.tornado_svg(
+                r, title=_("Sensitivity: value with each input at its P10 and P90"), labels=labels
+            ),
+            "tornado_rows": [(labels.get(t["input"], t["input"]), t) for t in r.get("tornado") or []],
+            "comparables": r.get("comparables") or [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def valuation_copy(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    orgs = list(user_holder_organizations(request.user))
+    org = next((o for o in orgs if o.pk == v.organization_id), orgs[0] if orgs else None)
+    if org is None:
+        raise Http404
+    try:
+        copy = services.valuation_copy(valuation=v, by=request.user, organization=org)
+    except (DomainError, ValidationError) as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+        return redirect(v)
+    messages.success(request, _("A copy was saved: change its inputs and recalculate."))
+    return redirect("evaluation:valuation_edit", copy.pk)
+
+
+@login_required
+@require_POST
+def valuation_share(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    if not selectors.user_may_edit_valuation(request.user, v):
+        raise Http404
+    deals = list(selectors.deals_to_share_into(request.user))
+    form = forms.ShareForm(request.POST, deals=deals)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your open negotiation rooms."))
+        return redirect(v)
+    deal = next((d for d in deals if d.pk == form.cleaned_data["deal"]), None)
+    try:
+        services.valuation_share(valuation=v, by=request.user, deal=deal)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(v)
+    if deal is None:
+        messages.success(request, _("The valuation is private to your organisation again."))
+    else:
+        messages.success(
+            request, _("The valuation is shared into the negotiation room: only its parties see it.")
+        )
+    return redirect(v)
+
+
+@login_required
+def valuation_pdf(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    return attachment_response(exports.valuation_pdf(v), f"valuation-{v.pk}.pdf", "application/pdf")
+
+
+@login_required
+def valuation_xlsx(request, pk: int):
+    v = selectors.valuation_visible_to(request.user, pk)
+    return attachment_response(
+        exports.valuation_xlsx(v),
+        f"valuation-{v.pk}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- pricing dossier ------------------------------------------------------------------------------
+
+
+@login_required
+def dossier(request, deal_pk: int):
+    """The pricing dossier of a deal, for its parties: the latest valuation shared into the room."""
+    deal = selectors.party_deal_visible_to(request.user, deal_pk)
+    shared = selectors.valuations_for_deal(request.user, deal)
+    content = exports.dossier_pdf(deal, valuation=shared[0] if shared else None, opinion=None)
+    return attachment_response(content, f"pricing-dossier-{deal.pk}.pdf", "application/pdf")

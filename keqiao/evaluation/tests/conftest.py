@@ -58,3 +58,59 @@ def make_assessment(make_achievement, owner):
         raise ValueError(state)
 
     return make
+
+
+from keqiao.negotiations.tests.conftest import broker, make_contract, make_deal, stranger  # noqa: E402, F401 - shared fixtures
+
+
+def valuation_inputs(**over) -> dict:
+    data = {
+        "revenue": {"kind": "triangular", "low": "500000", "mode": "1000000", "high": "2500000"},
+        "growth": {"kind": "fixed", "mode": "5"},
+        "royalty": {"kind": "uniform", "low": "3", "high": "7"},
+        "life": {"kind": "triangular", "low": "4", "mode": "6", "high": "9"},
+        "discount": {"kind": "normal", "mode": "10", "spread": "1.5"},
+        "tax": {"kind": "fixed", "mode": "25"},
+        "dev_cost": {"kind": "fixed", "mode": "30000"},
+        "reproduction_cost": {"kind": "fixed", "mode": "400000"},
+        "obsolescence": {"kind": "fixed", "mode": "30"},
+        "trl": "5",
+        "draws": "2000",
+        "seed": "42",
+    }
+    data.update(over)
+    return data
+
+
+def form_data(**over) -> dict:
+    """The valuation form as a browser posts it."""
+    data = {
+        "title": "半滑舌鳎检测技术许可估值",
+        "trl": "5",
+        "draws": "2000",
+        "seed": "42",
+        "tech_field": "agriculture",
+    }
+    for name, item in valuation_inputs().items():
+        if isinstance(item, dict):
+            data[f"{name}_kind"] = item["kind"]
+            for part in ("low", "mode", "high", "spread"):
+                data[f"{name}_{part}"] = item.get(part, "")
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def make_valuation(owner, holder_org):
+    from keqiao.evaluation import services as evaluation_services
+
+    def make(**kwargs):
+        return evaluation_services.valuation_create(
+            by=kwargs.pop("by", owner),
+            organization=kwargs.pop("organization", holder_org),
+            title=kwargs.pop("title", "半滑舌鳎检测技术许可估值"),
+            inputs=kwargs.pop("inputs", valuation_inputs()),
+            **kwargs,
+        )
+
+    return make
