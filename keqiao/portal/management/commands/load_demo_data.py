@@ -9,6 +9,7 @@ from keqiao.matching.index import get_match_index
 from keqiao.portal.demo import achievements as loader
 from keqiao.portal.demo.annualreports import load_annual_reports
 from keqiao.portal.demo.contracts import load_deals
+from keqiao.portal.demo.evaluation import load_evaluation
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.supervision import load_supervision
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 # The annual reports create the education department, which also reports on plan tasks.
                 result["counts"].update(load_annual_reports())
                 result["counts"].update(load_supervision())
+                result["counts"].update(load_evaluation())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
