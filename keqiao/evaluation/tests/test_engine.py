@@ -208,3 +208,10 @@ def test_income_is_vectorised():
     n = 5
     v = engine.income_value(np.full(n, 1e6), 0.0, 0.1, np.array([1, 2, 3, 4, 5.0]), 0.0, 0.0)
     assert list(v) == pytest.approx([1e5, 2e5, 3e5, 4e5, 5e5])
+
+
+def test_messages_are_translated():
+    with translation.override("zh-hans"), pytest.raises(engine.InputError) as exc:
+        engine.parse_inputs(raw(life={"kind": "fixed", "mode": "0"}))
+    text = str(exc.value.errors["life_mode"][0])
+    assert "Must be" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
