@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from keqiao.common import pdf
 from keqiao.common.choices import TRL_LABELS
 from keqiao.common.spreadsheets import workbook_bytes
+from keqiao.contracts import choices as contract_choices
 
 from . import engine
 from .charts import input_labels, yuan
@@ -33,6 +34,28 @@ REASONS = {
         "Cost approach (reproduction cost less obsolescence) carries little weight: cost says little about value."
     ),
 }
+
+
+def comparable_rows(results: dict) -> list[dict]:
+    """The anonymised comparables with their contract type and IP form in words."""
+    types = dict(contract_choices.ContractType.choices)
+    ips = dict(contract_choices.IPType.choices)
+    return [
+        {
+            **c,
+            "contract_type_label": str(types.get(c["contract_type"], c["contract_type"])),
+            "ip_type_label": str(ips.get(c["ip_type"], c["ip_type"])),
+        }
+        for c in results.get("comparables") or []
+    ]
+
+
+def percentile_text(position: float) -> str:
+    if position >= 0.995:
+        return ">99"
+    if position <= 0.005:
+        return "<1"
+    return f"{position * 100:.0f}"
 
 
 def reasons_text(results: dict) -> list[str]:
@@ -318,8 +341,10 @@ def valuation_xlsx(valuation) -> bytes:
         )
     comp = wb.create_sheet("comparables")
     comp.append([_("Year"), _("Contract type"), _("IP form"), _("Technology amount (yuan)"), _("Closeness")])
-    for c in r.get("comparables") or []:
-        comp.append([c["year"], c["contract_type"], c["ip_type"], round(c["amount"], 2), c["closeness"]])
+    for c in comparable_rows(r):
+        comp.append(
+            [c["year"], c["contract_type_label"], c["ip_type_label"], round(c["amount"], 2), c["closeness"]]
+        )
     return workbook_bytes(wb)
 
 
@@ -399,7 +424,7 @@ def dossier_pdf(deal, *, valuation=None, opinion=None) -> bytes:
             )
             s += _valuation_story(valuation, font, styles, width, heading=False)
             s.append(_p(_("3. Market comparables"), styles["h2"]))
-            comps = valuation.results.get("comparables") or []
+            comps = comparable_rows(valuation.results)
             if comps:
                 rows = [(_("Year · contract type · IP form"), _("Technology amount (yuan) · closeness"))] + [
                     (
@@ -439,7 +464,7 @@ def dossier_pdf(deal, *, valuation=None, opinion=None) -> bytes:
                                 "The agreed price lies at the %(pct)s percentile of the valuation's distribution (P10 %(p10)s, P50 %(p50)s, P90 %(p90)s)."
                             )
                             % {
-                                "pct": f"{position:.0%}",
+                                "pct": percentile_text(position),
                                 "p10": yuan(valuation.results["value"]["p10"]),
                                 "p50": yuan(valuation.results["value"]["p50"]),
                                 "p90": yuan(valuation.results["value"]["p90"]),

@@ -10,16 +10,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from keqiao.accounts.selectors import user_holder_organizations
+from keqiao.accounts.selectors import user_holder_organizations, user_organization_ids
 from keqiao.achievements.models import Achievement
 from keqiao.achievements.selectors import achievement_visible_to
 from keqiao.common.downloads import attachment_response, file_response
 from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.forms import add_errors
 from keqiao.common.pagination import paginate
+from keqiao.negotiations.choices import DealStatus
 
 from . import charts, exports, forms, selectors, services, trl
 from .models import TrlAssessment
+
+# A deal has a price to document once it is agreed.
+DOSSIER_STATUSES = (
+    DealStatus.AGREED,
+    DealStatus.REGISTERED,
+    DealStatus.PERFORMING,
+    DealStatus.COMPLETED,
+)
 
 # --- readiness assessment -------------------------------------------------------------------------
 
@@ -341,7 +350,7 @@ def valuation(request, pk: int):
                 r, title=_("Sensitivity: value with each input at its P10 and P90"), labels=labels
             ),
             "tornado_rows": [(labels.get(t["input"], t["input"]), t) for t in r.get("tornado") or []],
-            "comparables": r.get("comparables") or [],
+            "comparables": exports.comparable_rows(r),
         },
     )
 
@@ -403,6 +412,18 @@ def valuation_xlsx(request, pk: int):
         f"valuation-{v.pk}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def deal_panel(request, deal) -> dict:
+    """The room's panel of shared valuations and the pricing dossier, for the deal's parties only."""
+    if not (user_organization_ids(request.user) & deal.party_ids):
+        return {}
+    return {
+        "evaluation_panel": {
+            "valuations": selectors.valuations_for_deal(request.user, deal),
+            "dossier": deal.status in DOSSIER_STATUSES,
+        }
+    }
 
 
 # --- pricing dossier ------------------------------------------------------------------------------

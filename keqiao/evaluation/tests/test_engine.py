@@ -215,3 +215,10 @@ def test_messages_are_translated():
         engine.parse_inputs(raw(life={"kind": "fixed", "mode": "0"}))
     text = str(exc.value.errors["life_mode"][0])
     assert "Must be" not in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def test_position_of_a_price_in_the_distribution():
+    quantiles = [float(q) for q in range(1, 100)]  # percentile q at value q
+    assert engine.position_of(50.0, quantiles) == pytest.approx(0.5)
+    assert engine.position_of(-5.0, quantiles) == 0.0
+    assert engine.position_of(500.0, quantiles) == 1.0

@@ -119,6 +119,25 @@ def test_dossier_for_parties_only(client, owner, outsider, stranger, make_valuat
     r = client.get(url)
     assert r.status_code == 200
     text = pdf_text(r.content)
-    assert "200,000.00" in text and ("百分位" in text or "percentile" in text)
+    assert "200,000.00" in text and "百分位" in text and "专家意见" in text and "技术就绪度" in text
     client.force_login(stranger)
     assert client.get(url).status_code == 404
+
+
+def test_room_shows_shared_valuations_and_dossier_link_to_parties(
+    client, outsider, broker, make_valuation, make_deal
+):
+    from keqiao.negotiations import services as deal_services
+
+    deal = make_deal("agreed")
+    v = make_valuation()
+    services.valuation_share(valuation=v, by=v.author, deal=deal)
+    client.force_login(outsider)
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert 'id="deal-valuations"' in page and v.title in page and 'id="pricing-dossier"' in page
+    other = make_deal("negotiating")
+    deal_services.broker_invite(deal=other, by=outsider, broker=broker)
+    services.valuation_share(valuation=v, by=v.author, deal=other)
+    client.force_login(broker)
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert 'id="deal-valuations"' not in page and v.title not in page
