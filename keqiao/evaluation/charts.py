@@ -3,13 +3,14 @@ and P90, and the tornado of sensitivities. Every label is escaped; numbers are f
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from . import engine
 
 
 def yuan(x: float) -> str:
-    """An amount in yuan, rounded to the yuan, with thousands separators (万 above 100,000)."""
-    if abs(x) >= 100_000:
+    """An amount in yuan, rounded to the yuan, with thousands separators; in Chinese, in 万 above 100,000."""
+    if abs(x) >= 100_000 and (get_language() or "").startswith("zh"):
         return f"{x / 10_000:,.1f} 万"
     return f"{x:,.0f}"
 

@@ -70,7 +70,7 @@ LEVELS: tuple[Level, ...] = (
         5,
         TRL_LABELS[5],
         (
-            _("A small-scale trial prototype (初样) has been made with the main components integrated."),
+            _("A small-scale trial prototype has been made with the main components integrated."),
             _("It has been tested in a simulated use environment."),
         ),
         (_("Small-scale trial report"), _("Prototype test report by a testing body")),
@@ -79,8 +79,8 @@ LEVELS: tuple[Level, ...] = (
         6,
         TRL_LABELS[6],
         (
-            _("A pilot-scale prototype (正样) has been made close to the final form."),
-            _("It has been demonstrated in a relevant environment (中试)."),
+            _("A pilot-scale prototype has been made close to the final form."),
+            _("It has been demonstrated at pilot scale in a relevant environment."),
         ),
         (_("Pilot test report"), _("Third-party test or inspection report")),
     ),
