@@ -5,13 +5,14 @@ import datetime
 from typing import Literal
 
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from keqiao.accounts.selectors import user_holder_organizations
 from keqiao.achievements.models import Achievement
 from keqiao.achievements.selectors import achievement_visible_to
-from keqiao.common.schemas import Choice, Id, InputSchema, Text
+from keqiao.common.schemas import STRICT_MULTIPART, Choice, Id, InputSchema, Text, refuse_unknown_form_keys
 
 from . import engine, selectors, services, trl
 
@@ -104,6 +105,72 @@ def assessments(request, achievement_id: int):
 @router.get("/readiness/{assessment_id}", response=AssessmentOut, summary="One readiness assessment")
 def assessment(request, assessment_id: int):
     return selectors.assessment_visible_to(request.user, assessment_id)
+
+
+@router.post(
+    "/achievements/{achievement_id}/readiness",
+    response={201: AssessmentOut},
+    summary="Start a readiness assessment (holder)",
+)
+def assessment_start(request, achievement_id: int):
+    achievement = achievement_visible_to(request.user, achievement_id)
+    return Status(201, services.assessment_start(achievement=achievement, by=request.user))
+
+
+class AnswerIn(InputSchema):
+    met: bool = False
+    statement: Text(2000) = ""
+
+
+LevelKey = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+
+
+class AnswersIn(InputSchema):
+    """The holder's answers by level ("1"…"9"); a level left out is not met."""
+
+    answers: dict[LevelKey, AnswerIn] = {}
+    justification: Text(4000) = ""
+
+
+@router.put("/readiness/{assessment_id}/answers", response=AssessmentOut, summary="Save the holder's answers")
+def assessment_save(request, assessment_id: int, payload: AnswersIn):
+    a = selectors.assessment_visible_to(request.user, assessment_id)
+    answers = {int(k): v.model_dump() for k, v in payload.answers.items()}
+    return services.assessment_save(
+        assessment=a, by=request.user, answers=answers, justification=payload.justification
+    )
+
+
+@router.post(
+    "/readiness/{assessment_id}/evidence",
+    response={201: EvidenceOut},
+    summary="Attach an evidence file to a level (multipart: level, file)",
+    openapi_extra=STRICT_MULTIPART,
+)
+def evidence_add(request, assessment_id: int, level: Form[int], file: File[UploadedFile]):
+    refuse_unknown_form_keys(request, fields=("level",), files=("file",))
+    a = selectors.assessment_visible_to(request.user, assessment_id)
+    return Status(201, services.evidence_add(assessment=a, by=request.user, level=level, uploaded=file))
+
+
+@router.post(
+    "/readiness/{assessment_id}/submit", response=AssessmentOut, summary="Send for confirmation (holder)"
+)
+def assessment_submit(request, assessment_id: int):
+    a = selectors.assessment_visible_to(request.user, assessment_id)
+    return services.assessment_submit(assessment=a, by=request.user)
+
+
+class ReturnIn(InputSchema):
+    comment: Text(4000, required=True)
+
+
+@router.post(
+    "/readiness/{assessment_id}/return", response=AssessmentOut, summary="Return to the holder (assessor)"
+)
+def assessment_return(request, assessment_id: int, payload: ReturnIn):
+    a = selectors.assessment_visible_to(request.user, assessment_id)
+    return services.assessment_return(assessment=a, by=request.user, comment=payload.comment)
 
 
 class ConfirmIn(InputSchema):
@@ -223,6 +290,28 @@ def valuation_create(request, payload: ValuationIn):
 @router.get("/valuations/{valuation_id}", response=ValuationOut, summary="One valuation")
 def valuation(request, valuation_id: int):
     return selectors.valuation_visible_to(request.user, valuation_id)
+
+
+@router.put("/valuations/{valuation_id}", response=ValuationOut, summary="Change the inputs and recalculate")
+def valuation_update(request, valuation_id: int, payload: ValuationIn):
+    v = selectors.valuation_visible_to(request.user, valuation_id)
+    if not selectors.user_may_edit_valuation(request.user, v):
+        raise Http404
+    achievement = None
+    if payload.achievement_id:
+        achievement = Achievement.objects.filter(
+            pk=payload.achievement_id, organization_id=v.organization_id
+        ).first()
+        if achievement is None:
+            raise Http404
+    return services.valuation_update(
+        valuation=v,
+        by=request.user,
+        title=payload.title,
+        inputs=_raw(payload),
+        achievement=achievement,
+        market=payload.market.model_dump(),
+    )
 
 
 @router.post(

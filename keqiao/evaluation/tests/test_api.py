@@ -107,3 +107,62 @@ def test_holder_confirm_refused(client, owner, make_assessment):
     client.force_login(owner)
     r = client.post(f"/api/v1/readiness/{a.pk}/confirm", {"level": 6}, content_type="application/json")
     assert r.status_code == 403
+
+
+def test_holder_walks_through_the_api(client, owner, outsider, make_achievement):
+    from .conftest import pdf
+
+    ach = make_achievement("published")
+    client.force_login(outsider)
+    assert client.post(f"/api/v1/achievements/{ach.pk}/readiness").status_code == 403
+    client.force_login(owner)
+    r = client.post(f"/api/v1/achievements/{ach.pk}/readiness")
+    assert r.status_code == 201
+    a = r.json()["id"]
+    answers = {str(n): {"met": True, "statement": f"第{n}级已完成"} for n in range(1, 4)}
+    r = client.put(
+        f"/api/v1/readiness/{a}/answers",
+        {"answers": answers, "justification": "概念验证完成"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["self_level"] == 3
+    r = client.put(
+        f"/api/v1/readiness/{a}/answers",
+        {"answers": {"1": {"met": True, "statement": ""}}},
+        content_type="application/json",
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "statement_1"
+    r = client.post(f"/api/v1/readiness/{a}/submit")
+    assert r.status_code == 400  # no evidence for the level reached
+    r = client.post(f"/api/v1/readiness/{a}/evidence", {"level": "3", "file": pdf()})
+    assert r.status_code == 201 and len(r.json()["sha256"]) == 64
+    r = client.post(f"/api/v1/readiness/{a}/evidence", {"level": "3", "file": pdf(), "x": "1"})
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/readiness/{a}/submit")
+    assert r.status_code == 200 and r.json()["status"] == "submitted"
+
+
+def test_assessor_returns_through_the_api(client, assessor, make_assessment):
+    a = make_assessment("submitted")
+    client.force_login(assessor)
+    r = client.post(f"/api/v1/readiness/{a.pk}/return", {"comment": ""}, content_type="application/json")
+    assert r.status_code == 422
+    r = client.post(
+        f"/api/v1/readiness/{a.pk}/return", {"comment": "请补充报告"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["status"] == "draft"
+
+
+def test_update_valuation_through_the_api(client, owner, outsider, make_valuation):
+    v = make_valuation()
+    client.force_login(owner)
+    r = client.put(f"/api/v1/valuations/{v.pk}", body(title="改后"), content_type="application/json")
+    assert r.status_code == 200 and r.json()["title"] == "改后"
+    r = client.put(
+        f"/api/v1/valuations/{v.pk}", body(life={"kind": "fixed", "mode": 0}), content_type="application/json"
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "life_mode"
+    client.force_login(outsider)
+    assert (
+        client.put(f"/api/v1/valuations/{v.pk}", body(), content_type="application/json").status_code == 404
+    )

@@ -2,6 +2,7 @@ import hashlib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from keqiao.achievements.models import AchievementEvent
 from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted, TransitionNotAllowed
@@ -16,7 +17,10 @@ pytestmark = pytest.mark.django_db
 def test_criteria_table_covers_nine_levels_and_says_its_source():
     assert [lv.number for lv in trl.LEVELS] == list(range(1, 10))
     assert all(lv.criteria and lv.evidence for lv in trl.LEVELS)
-    assert "not available" in str(trl.SOURCE_NOTE)
+    with translation.override("en"):
+        assert "not available" in str(trl.SOURCE_NOTE)
+    with translation.override("zh-hans"):
+        assert "未能取得标准全文" in str(trl.SOURCE_NOTE)
 
 
 def test_level_reached_stops_at_first_gap():

@@ -43,7 +43,7 @@ def test_bad_answers_keep_what_was_typed(client, owner, make_assessment):
     assert r.status_code == 400
     body = r.content.decode()
     assert "保留这段文字" in body and "我的理由" in body
-    assert "Say how the criteria of this level are met." in body
+    assert "请说明本级判据的满足情况。" in body
 
 
 def test_bad_evidence_is_refused_with_message(client, owner, make_assessment):

@@ -156,6 +156,7 @@ API_BODIES = {
     "keqiao_deals_api_payment_create": ("json", {"received_on": "2026-01-05", "amount": "1000.00"}),
     "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
     "keqiao_evaluation_api_assessment_confirm": ("json", {"level": 5}),
+    "keqiao_evaluation_api_assessment_return": ("json", {"comment": "矩阵测试：请补充报告"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

@@ -374,4 +374,11 @@ API |= {
     "keqiao_evaluation_api_valuation": api_only("university"),
     "keqiao_evaluation_api_valuation_copy": api_only("university", status=201),
     "keqiao_evaluation_api_valuation_share": api_only("university"),
+    # the university may already have an assessment in progress on the achievement asked about (409)
+    "keqiao_evaluation_api_assessment_start": api_only("university", status=(201, 409), others=403),
+    "keqiao_evaluation_api_assessment_save": api_only(*ASSESSORS, status=403, university=409),
+    "keqiao_evaluation_api_evidence_add": api_only(*SIGNED_IN, status=422),
+    "keqiao_evaluation_api_assessment_submit": api_only(*ASSESSORS, status=403, university=409),
+    "keqiao_evaluation_api_assessment_return": api_only(*ASSESSORS, university=403),
+    "keqiao_evaluation_api_valuation_update": api_only(*SIGNED_IN, status=422),
 }
