@@ -3,7 +3,7 @@ pricing dossier of a deal (促进科技成果转化法 art. 18: the price and th
 
 import io
 import math
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _

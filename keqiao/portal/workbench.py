@@ -61,6 +61,7 @@ class Roles:
     broker: bool
     departments: set
     government: bool
+    expert: bool = False
 
     @property
     def holder(self) -> bool:
@@ -105,6 +106,7 @@ def roles_of(user) -> Roles:
         broker=user_is_broker(user),
         departments=user_department_ids(user),
         government=user_in_government(user),
+        expert=bool(getattr(user, "is_expert", False)),
     )
 
 
@@ -315,6 +317,10 @@ def quick_actions(roles: Roles) -> list[tuple[str, str, bool]]:
         actions.append((_("Plan progress"), reverse("governance:plans"), False))
     if roles.supervises:
         actions.append((_("Task supervision"), reverse("supervision:home"), False))
+    if roles.holder:
+        actions.append((_("Valuations"), reverse("evaluation:valuations"), False))
+    if roles.broker or roles.expert:
+        actions.append((_("Readiness levels to confirm"), reverse("evaluation:queue"), False))
     return actions
 
 
