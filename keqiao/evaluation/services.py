@@ -280,6 +280,13 @@ def _require_member(by: User, organization: Organization) -> None:
     require_active_organization(organization, allow_pending=True)
 
 
+def _require_own_achievement(achievement: Achievement | None, organization: Organization) -> None:
+    if achievement is not None and achievement.organization_id != organization.pk:
+        raise NotPermitted(
+            _("A valuation can only name an achievement of its own organisation."), field="achievement"
+        )
+
+
 def _compute(*, raw: dict, achievement: Achievement | None, market: dict) -> tuple[dict, dict, int, int]:
     """Check the raw inputs, take the level from the achievement when it is confirmed, find the market
     comparables and run the engine: (inputs to store, results, seed, draws)."""
@@ -330,6 +337,7 @@ def valuation_create(
 ) -> Valuation:
     """Compute and save a valuation of `organization`, private to it until shared."""
     _require_member(by, organization)
+    _require_own_achievement(achievement, organization)
     title = _clean_title(title)
     stored, results, seed, draws = _compute(raw=inputs, achievement=achievement, market=market or {})
     v = Valuation.objects.create(
@@ -360,6 +368,7 @@ def valuation_update(
     """Recompute a valuation with new inputs (with the current method version)."""
     v = Valuation.objects.select_for_update().get(pk=valuation.pk)
     _require_member(by, v.organization)
+    _require_own_achievement(achievement, v.organization)
     title = _clean_title(title)
     stored, results, seed, draws = _compute(raw=inputs, achievement=achievement, market=market or {})
     v.title, v.inputs, v.results, v.seed, v.draws = title, stored, results, seed, draws

@@ -180,3 +180,11 @@ def test_search_and_matching_use_confirmed_level(make_assessment, assessor):
     assert achievement_item(ach).trl == 7
     doc = achievement_document(ach)
     assert doc.facets["trl"] == ("7",) and doc.sort_values["trl"] == 7.0
+
+
+def test_public_api_shows_the_confirmed_level(client, make_assessment, assessor):
+    a = make_assessment("submitted", level=6)
+    services.assessment_confirm(assessment=a, by=assessor, level=6)
+    data = client.get(f"/api/v1/achievements/{a.achievement_id}").json()
+    assert data["trl"] == 5 and data["confirmed_trl"] == 6
+    assert data["trl_confirmed_org"] == "眉山技术转移服务中心（测试）"

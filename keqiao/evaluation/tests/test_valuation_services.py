@@ -126,3 +126,10 @@ def test_update_recomputes(make_valuation, owner):
     raw = valuation_inputs(royalty={"kind": "fixed", "mode": "10"})
     v2 = services.valuation_update(valuation=v, by=owner, title="改", inputs=raw)
     assert v2.results["value"]["p50"] > v.results["value"]["p50"]
+
+
+def test_achievement_of_another_organisation_refused(make_valuation, make_achievement, outsider, other_org):
+    ach = make_achievement("published")
+    with pytest.raises(NotPermitted) as exc:
+        make_valuation(by=outsider, organization=other_org, achievement=ach)
+    assert exc.value.field == "achievement"
