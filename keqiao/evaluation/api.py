@@ -221,7 +221,7 @@ class ValuationIn(InputSchema):
     organization_id: Id | None = None
     achievement_id: Id | None = None
     trl: int = Field(4, ge=1, le=9)
-    draws: int = Field(engine.DEFAULT_DRAWS, ge=100, le=200_000)
+    draws: int = Field(engine.DEFAULT_DRAWS, ge=100, le=engine.MAX_DRAWS)
     seed: int = Field(1, ge=0, le=2**31 - 1)
     revenue: DistIn
     growth: DistIn = DistIn(mode=0)

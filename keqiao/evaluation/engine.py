@@ -25,7 +25,9 @@ from . import trl
 
 METHOD_VERSION = "1.0"
 MAX_LIFE_YEARS = 50
+MAX_AMOUNT = 1e11  # yuan: above any technology's revenue; keeps every result a finite number
 DEFAULT_DRAWS = 10_000
+MAX_DRAWS = 100_000
 HISTOGRAM_BINS = 20
 
 FIXED, UNIFORM, TRIANGULAR, NORMAL, LOGNORMAL = "fixed", "uniform", "triangular", "normal", "lognormal"
@@ -49,15 +51,15 @@ class Parameter:
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
-        "revenue", _("First-year revenue of the products using the technology"), _("yuan"), 0, math.inf
+        "revenue", _("First-year revenue of the products using the technology"), _("yuan"), 0, MAX_AMOUNT
     ),
     Parameter("growth", _("Annual revenue growth"), "%", -1, 10, lo_open=True, percent=True),
     Parameter("royalty", _("Royalty or profit-share rate"), "%", 0, 1, percent=True),
     Parameter("life", _("Remaining economic life"), _("years"), 0, MAX_LIFE_YEARS, lo_open=True),
     Parameter("discount", _("Discount rate"), "%", -1, 10, lo_open=True, percent=True),
     Parameter("tax", _("Income tax rate"), "%", 0, 1, percent=True),
-    Parameter("dev_cost", _("Remaining development cost to market"), _("yuan"), 0, math.inf),
-    Parameter("reproduction_cost", _("Reproduction cost"), _("yuan"), 0, math.inf),
+    Parameter("dev_cost", _("Remaining development cost to market"), _("yuan"), 0, MAX_AMOUNT),
+    Parameter("reproduction_cost", _("Reproduction cost"), _("yuan"), 0, MAX_AMOUNT),
     Parameter("obsolescence", _("Obsolescence"), "%", 0, 1, percent=True),
 )
 BY_NAME = {p.name: p for p in PARAMETERS}
@@ -154,7 +156,7 @@ def _domain_message(p: Parameter):
         if p.lo_open:
             return _("Must be above %(lo)s.") % {"lo": lo_s}
         return _("Must be %(lo)s or more.") % {"lo": lo_s}
-    hi_s = f"{hi:g}{'%' if p.percent else ''}"
+    hi_s = f"{hi:,.0f}" if hi >= 1000 else f"{hi:g}{'%' if p.percent else ''}"
     if p.lo_open:
         return _("Must be above %(lo)s and at most %(hi)s.") % {"lo": lo_s, "hi": hi_s}
     return _("Must be between %(lo)s and %(hi)s.") % {"lo": lo_s, "hi": hi_s}
@@ -238,7 +240,7 @@ def parse_inputs(raw: dict) -> Inputs:
             dists[p.name] = d
     checks = (
         ("trl", 1, 9, _("A readiness level is between 1 and 9.")),
-        ("draws", 100, 200_000, _("Between 100 and 200,000 draws.")),
+        ("draws", 100, MAX_DRAWS, _("Between 100 and 100,000 draws.")),
         ("seed", 0, 2**31 - 1, _("A seed is a whole number from 0 to 2,147,483,647.")),
     )
     ints = {}
@@ -350,9 +352,23 @@ def run(inputs: Inputs) -> dict:
     n = inputs.draws
     draws = {p.name: inputs.dists[p.name].sample(rng, n) for p in PARAMETERS}
     p_success = trl.probability_of_success(inputs.trl)
-    income = income_value(*(draws[k] for k in ("revenue", "growth", "royalty", "life", "discount", "tax")))
-    value = p_success * income - draws["dev_cost"]
-    cost = draws["reproduction_cost"] * (1 - draws["obsolescence"])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        income = income_value(
+            *(draws[k] for k in ("revenue", "growth", "royalty", "life", "discount", "tax"))
+        )
+        value = p_success * income - draws["dev_cost"]
+        cost = draws["reproduction_cost"] * (1 - draws["obsolescence"])
+    if not (np.isfinite(value).all() and np.isfinite(cost).all()):
+        # e.g. a discount rate just above −100 % with a long life: the discount factor underflows
+        raise InputError(
+            {
+                "inputs": [
+                    _(
+                        "These inputs give values too large to compute: check the discount rate, the growth and the spreads."
+                    )
+                ]
+            }
+        )
     income_stats = _percentiles(value)
     cost_stats = _percentiles(cost)
     market = market_summary(inputs.comparables)

@@ -208,7 +208,7 @@ class Valuation(models.Model):
     method_version = models.CharField(_("method version"), max_length=20)
     seed = models.PositiveIntegerField(_("random seed"), validators=[MaxValueValidator(2**31 - 1)])
     draws = models.PositiveIntegerField(
-        _("draws"), validators=[MinValueValidator(100), MaxValueValidator(200_000)]
+        _("draws"), validators=[MinValueValidator(100), MaxValueValidator(100_000)]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

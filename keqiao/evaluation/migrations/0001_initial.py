@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('results', models.JSONField(default=dict, verbose_name='results')),
                 ('method_version', models.CharField(max_length=20, verbose_name='method version')),
                 ('seed', models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(2147483647)], verbose_name='random seed')),
-                ('draws', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(100), django.core.validators.MaxValueValidator(200000)], verbose_name='draws')),
+                ('draws', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(100), django.core.validators.MaxValueValidator(100000)], verbose_name='draws')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('achievement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='achievements.achievement', verbose_name='achievement')),

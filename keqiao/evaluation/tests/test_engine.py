@@ -204,6 +204,21 @@ def test_several_errors_reported_together():
     assert {"life_mode", "royalty_mode"} <= set(exc.value.errors)
 
 
+def test_values_too_large_to_compute_are_refused():
+    inputs = engine.parse_inputs(
+        raw(discount={"kind": "fixed", "mode": "-99.9999999999"}, life={"kind": "fixed", "mode": "50"})
+    )
+    with pytest.raises(engine.InputError) as exc:
+        engine.run(inputs)
+    assert "inputs" in exc.value.errors
+
+
+def test_amounts_are_bounded():
+    with pytest.raises(engine.InputError) as exc:
+        engine.parse_inputs(raw(revenue={"kind": "fixed", "mode": "1e300"}))
+    assert "revenue_mode" in exc.value.errors
+
+
 def test_income_is_vectorised():
     n = 5
     v = engine.income_value(np.full(n, 1e6), 0.0, 0.1, np.array([1, 2, 3, 4, 5.0]), 0.0, 0.0)
