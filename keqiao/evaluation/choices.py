@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssessmentStatus(models.TextChoices):
@@ -22,8 +23,8 @@ ASSESSMENT_TRANSITIONS = {
 
 
 class Verdict(models.TextChoices):
-    AGREED = "agreed", _("Agreed")
-    CORRECTED = "corrected", _("Corrected")
+    AGREED = "agreed", pgettext_lazy("readiness verdict", "Agreed")
+    CORRECTED = "corrected", pgettext_lazy("readiness verdict", "Corrected")
 
 
 ASSESSMENT_EVENT_LABELS = {

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keqiao.common.choices import TRL_CHOICES
 
@@ -48,7 +49,7 @@ class WalkForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    level = forms.TypedChoiceField(label=_("Level"), choices=TRL_CHOICES, coerce=int)
+    level = forms.TypedChoiceField(label=pgettext_lazy("readiness", "Level"), choices=TRL_CHOICES, coerce=int)
     file = forms.FileField(label=_("Evidence file (PDF or picture)"))
 
 

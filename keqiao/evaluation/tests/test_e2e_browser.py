@@ -58,6 +58,7 @@ def test_walk_confirm_and_value_with_charts(
     holder.locator("#id_file").set_input_files(str(evidence))
     holder.locator("#upload-evidence").click()
     expect(holder.locator("#level-5")).to_contain_text("中试检测报告.pdf")
+    screenshot(holder, "evaluation-walk-through.png")
     holder.locator("#submit-assessment").click()
     expect(holder.locator("#confirm-dialog")).to_be_visible()
     holder.locator("#confirm-dialog-ok").click()
@@ -72,6 +73,7 @@ def test_walk_confirm_and_value_with_charts(
     agency.locator("#confirm-level").click()
     agency.locator("#confirm-dialog-ok").click()
     expect(agency.locator("#confirmed-level")).to_contain_text("TRL 5")
+    screenshot(agency, "evaluation-confirmed.png")
     assessment.refresh_from_db()
     assert assessment.status == "confirmed" and assessment.confirmed_by == assessor
     agency.goto(f"{base}/achievements/{achievement.pk}/")
