@@ -156,7 +156,7 @@ def _domain_message(p: Parameter):
         if p.lo_open:
             return _("Must be above %(lo)s.") % {"lo": lo_s}
         return _("Must be %(lo)s or more.") % {"lo": lo_s}
-    hi_s = f"{hi:,.0f}" if hi >= 1000 else f"{hi:g}{'%' if p.percent else ''}"
+    hi_s = (f"{hi:,.0f}" if hi >= 1000 else f"{hi:g}") + ("%" if p.percent else "")
     if p.lo_open:
         return _("Must be above %(lo)s and at most %(hi)s.") % {"lo": lo_s, "hi": hi_s}
     return _("Must be between %(lo)s and %(hi)s.") % {"lo": lo_s, "hi": hi_s}

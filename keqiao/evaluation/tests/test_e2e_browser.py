@@ -89,6 +89,7 @@ def test_walk_confirm_and_value_with_charts(
     expect(holder.locator("[data-error-summary]")).to_be_visible()
     expect(holder.locator("#id_discount_mode")).to_have_value("-150")
     expect(holder.locator("#id_revenue_high")).to_have_value("3200000")
+    screenshot(holder, "evaluation-form-refused.png")
     holder.locator("#id_discount_mode").fill("10")
     holder.locator("#compute").click()
     expect(holder.locator("#histogram-chart")).to_be_visible()

@@ -153,7 +153,11 @@ def test_without_comparables_the_reconciliation_says_so():
 @pytest.mark.parametrize(
     ("override", "field", "message"),
     [
-        ({"discount": {"kind": "fixed", "mode": "-100"}}, "discount_mode", "Must be above -100%"),
+        (
+            {"discount": {"kind": "fixed", "mode": "-100"}},
+            "discount_mode",
+            "Must be above -100% and at most 1,000%.",
+        ),
         (
             {"discount": {"kind": "uniform", "low": "-120", "high": "5"}},
             "discount_low",
@@ -183,6 +187,11 @@ def test_without_comparables_the_reconciliation_says_so():
             "impossible values",
         ),
         ({"revenue": {"kind": "fixed", "mode": "abc"}}, "revenue_mode", "Enter a number"),
+        (
+            {"revenue": {"kind": "fixed", "mode": "-1"}},
+            "revenue_mode",
+            "Must be between 0 and 100,000,000,000.",
+        ),
         ({"revenue": {"kind": "fixed", "mode": "nan"}}, "revenue_mode", "Enter a number"),
         ({"revenue": {"kind": "triangular", "low": "1"}}, "revenue_mode", "needs this value"),
         ({"revenue": {"kind": "beta", "mode": "1"}}, "revenue_kind", "Choose a distribution"),
