@@ -9,6 +9,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
+    from config.startup import load_settings
+
+    load_settings()  # a configuration error is one line naming the variable, not a traceback
     execute_from_command_line(sys.argv)
 
 

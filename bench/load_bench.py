@@ -2,7 +2,7 @@
 
     .venv-bench/bin/python bench/load_bench.py [--duration 300] [--users 50] [--json var/bench/load.json]
 
-`scripts/run-bench.sh` builds .venv-bench (requirements.lock + requirements-bench.lock: gunicorn and
+`scripts/run-bench.sh` builds .venv-bench (requirements.lock, which has gunicorn, + requirements-bench.lock:
 locust) and runs this when PostgreSQL answers. Steps:
 
 1. the database (default postgres://postgres@127.0.0.1:5432/kq_load) is created if missing, migrated,

@@ -5,7 +5,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from config.startup import load_settings
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+load_settings()  # a configuration error is one line naming the variable, not a traceback
 application = get_wsgi_application()
 
 if os.environ.get("KEQIAO_WARM_UP", "true").strip().lower() not in ("0", "false", "no", "off"):

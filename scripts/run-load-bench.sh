@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-var/bench}
 mkdir -p "$OUT"
 echo "== load: 50 clients against gunicorn on PostgreSQL, production settings (bench/load_bench.py)"
-# Its own venv, .venv-bench: requirements.lock (what production runs) + requirements-bench.lock (gunicorn
-# and locust), rebuilt only when a lock file changes. Skipped when PostgreSQL does not answer.
+# Its own venv, .venv-bench: requirements.lock (what production runs) + requirements-bench.lock (locust;
+# gunicorn is in requirements.lock), rebuilt only when a lock file changes. Skipped when PostgreSQL does not answer.
 BENCH_DB=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq_load}
 # Reachable at all? (a TCP connection; load_bench.py then creates the database if it is missing)
 if ${PYTHON:-python3} - "$BENCH_DB" <<'PYEOF' 2>/dev/null

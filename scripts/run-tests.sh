@@ -22,6 +22,12 @@ if [ "$CI" = "true" ] && [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null && apt-get install -y -qq fonts-wqy-microhei >/dev/null
 fi
+# The deployment files are checked with nginx -t and systemd-analyze verify (keqiao/portal/tests/test_deploy_files.py).
+if [ "$CI" = "true" ] && { [ ! -x /usr/sbin/nginx ] || ! command -v systemd-analyze >/dev/null 2>&1; }; then
+  echo "CI: installing nginx-light and systemd to check the deployment files" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq nginx-light systemd openssl >/dev/null
+fi
 if [ "$browser_ok" = "true" ]; then
   export KEQIAO_BROWSER_TESTS=required
 else

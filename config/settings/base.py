@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "keqiao.common.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "keqiao.common.maintenance.MaintenanceModeMiddleware",  # before anything that touches the database
     "django.contrib.sessions.middleware.SessionMiddleware",
     "keqiao.common.middleware.ChineseFirstLocaleMiddleware",
     "keqiao.common.input_guard.RejectNulMiddleware",
@@ -186,16 +187,31 @@ if CELERY_TASK_ALWAYS_EAGER:
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
-# E-mail: console by default; SMTP when EMAIL_HOST is set.
+# E-mail: EMAIL_BACKEND=smtp, console or file; unset, SMTP when EMAIL_HOST is set and the console otherwise.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
 EMAIL_HOST = env_str("EMAIL_HOST")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_EMAIL_KIND = (env_str("EMAIL_BACKEND") or ("smtp" if EMAIL_HOST else "console")).strip().lower()
+if _EMAIL_KIND not in EMAIL_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"EMAIL_BACKEND={_EMAIL_KIND!r} must be one of {', '.join(EMAIL_BACKENDS)}.")
+if _EMAIL_KIND == "smtp" and not EMAIL_HOST:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("EMAIL_BACKEND=smtp needs EMAIL_HOST (the SMTP relay).")
+EMAIL_BACKEND = EMAIL_BACKENDS[_EMAIL_KIND]
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# EMAIL_BACKEND=file: one file per message in this directory (for a trial installation without a relay).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "科桥 Keqiao <noreply@keqiao.example>")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # Error reports: with ADMINS set ("Name <a@b>, Other <c@d>"), every server error (500) is mailed to them.
@@ -216,14 +232,23 @@ LOG_FORMAT = env_log_format("LOG_FORMAT")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.observability.JsonLinesFormatter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonLinesFormatter"},
+        # Celery's worker and beat use this one in text mode (config/celery.py): time, level and logger.
+        "text": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"},
+    },
+    # Unsubscribe and password-reset tokens never reach a log line.
+    "filters": {"redact_tokens": {"()": "config.observability.RedactTokensFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
             **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Celery's INFO lines are for its worker and beat (config/celery.py raises them there); web processes
+    # sending tasks stay quiet.
     "loggers": {"jieba": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 
@@ -264,6 +289,15 @@ if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", _ADMIN_PATH or "") or _ADMIN_PATH.spl
         f"KEQIAO_ADMIN_PATH={_ADMIN_PATH!r} must be path segments of letters, digits, - or _, each ending "
         f"in '/' (e.g. 'office-admin/'), and must not start with one of the site's own: {', '.join(_RESERVED_PATHS)}."
     )
+for _name, _value, _least in (
+    ("KEQIAO_INDEX_CHANGE_KEEP_DAYS", env_int("KEQIAO_INDEX_CHANGE_KEEP_DAYS", 30), 1),
+    ("KEQIAO_NOTIFICATION_KEEP_DAYS", env_int("KEQIAO_NOTIFICATION_KEEP_DAYS", 180), 1),
+    ("KEQIAO_MAINTENANCE_RETRY_AFTER", env_int("KEQIAO_MAINTENANCE_RETRY_AFTER", 600), 0),
+):
+    if _value < _least:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{_name}={_value} must be at least {_least}.")
 KEQIAO = {
     # 3-digit region/department code that prefixes achievement registration numbers.
     "REGISTRATION_OFFICE_CODE": _OFFICE_CODE,
@@ -309,6 +343,13 @@ KEQIAO = {
     "SIGNIN_KNOWN_ADDRESS_DAYS": env_int("KEQIAO_SIGNIN_KNOWN_ADDRESS_DAYS", 30),
     "SIGNIN_LOCK_MINUTES": env_int("KEQIAO_SIGNIN_LOCK_MINUTES", 1),
     "SIGNIN_LOCK_MAX_MINUTES": env_int("KEQIAO_SIGNIN_LOCK_MAX_MINUTES", 15),
+    # Nightly upkeep (keqiao/portal/upkeep.py): days of search change log and of notifications kept.
+    "INDEX_CHANGE_KEEP_DAYS": env_int("KEQIAO_INDEX_CHANGE_KEEP_DAYS", 30),
+    "NOTIFICATION_KEEP_DAYS": env_int("KEQIAO_NOTIFICATION_KEEP_DAYS", 180),
+    # Maintenance mode (keqiao/common/maintenance.py): while this file exists, every page but /healthz
+    # answers 503 with a Retry-After; `manage.py maintenance on|off` creates and removes it.
+    "MAINTENANCE_FILE": env_str("KEQIAO_MAINTENANCE_FILE") or str(VAR_DIR / "maintenance.on"),
+    "MAINTENANCE_RETRY_AFTER": env_int("KEQIAO_MAINTENANCE_RETRY_AFTER", 600),
 }
 
 # Content-Security-Policy (django-csp): scripts and everything else only from the platform itself; no

@@ -23,4 +23,6 @@ KEQIAO = {
     "SEARCH_SNAPSHOT_DIR": "",
     "MATCHING_BUNDLED_CORPUS": False,
     "MODELS_DIR": str(VAR_DIR / "test-models"),
+    # Never the development server's flag: tests turn maintenance mode on in their own directory.
+    "MAINTENANCE_FILE": str(VAR_DIR / "test-maintenance" / "maintenance.on"),
 }

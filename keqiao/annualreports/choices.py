@@ -4,6 +4,7 @@ funded S&T plan projects, with the report's transition table and the registry of
 from django.db import models
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def _interp(message, **values):
@@ -36,7 +37,7 @@ FILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.APPROVED, ReportStatus.RE
 REPORT_EVENT_LABELS = {
     "created": _("Created"),
     "edited": _("Edited"),
-    "submit": _("Submitted"),
+    "submit": pgettext_lazy("report event", "Submitted"),
     "return": _("Returned for revision"),
     "approve": _("Approved"),
     "receive": _("Received by the S&T bureau"),

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -148,3 +149,11 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def notifications_prune(*, before: datetime.datetime) -> int:
+    """Delete the notifications created before ``before``, except those still waiting for their digest
+    (daily or weekly, not e-mailed yet). Returns how many were deleted."""
+    waiting = Q(frequency__in=[Frequency.DAILY, Frequency.WEEKLY], emailed_at__isnull=True)
+    deleted, _per_model = Notification.objects.filter(created_at__lt=before).exclude(waiting).delete()
+    return deleted

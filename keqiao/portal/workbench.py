@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from keqiao.accounts.models import Organization
 from keqiao.accounts.selectors import (
@@ -110,9 +111,10 @@ def roles_of(user) -> Roles:
     )
 
 
-def _add(items: list[Item], count: int, label: str, url: str) -> None:
+def _add(items: list[Item], count: int, label, url: str) -> None:
+    """Add a line when something waits; ``label`` is an ngettext_lazy(…, "count") of its noun phrase."""
     if count:
-        items.append(Item(count, label, url))
+        items.append(Item(count, label % {"count": count}, url))
 
 
 def awaiting(user, roles: Roles) -> list[Item]:
@@ -122,78 +124,114 @@ def awaiting(user, roles: Roles) -> list[Item]:
         _add(
             items,
             achievement_selectors.review_queue().count(),
-            _("achievements to review"),
+            ngettext_lazy("achievement to review", "achievements to review", "count"),
             reverse("achievements:review_queue"),
         )
         _add(
             items,
             demand_selectors.review_queue().count(),
-            _("demands to review"),
+            ngettext_lazy("demand to review", "demands to review", "count"),
             reverse("demands:review_queue"),
         )
         _add(
             items,
             organizations_pending_verification().count(),
-            _("organisations to verify"),
+            ngettext_lazy("organisation to verify", "organisations to verify", "count"),
             reverse("accounts:pending"),
         )
     if roles.office:
         _add(
             items,
             contract_selectors.contracts_for_office("submitted").count(),
-            _("contracts to register"),
+            ngettext_lazy("contract to register", "contracts to register", "count"),
             reverse("contracts:contracts") + "?scope=office&status=submitted",
         )
     if roles.supervises:
         _add(
             items,
             _annual_reports_to_review(user, roles),
-            _("annual reports to review"),
+            ngettext_lazy("annual report to review", "annual reports to review", "count"),
             reverse("annualreports:index"),
         )
     if roles.departments:
         _add(
             items,
             _progress_reports_due(roles),
-            _("progress reports to file for the last quarter"),
+            ngettext_lazy(
+                "progress report to file for the last quarter",
+                "progress reports to file for the last quarter",
+                "count",
+            ),
             reverse("supervision:home"),
         )
     if roles.organizations:
         deals = negotiation_selectors.awaiting_answer(user)
         negotiations = reverse("negotiations:mine")
-        _add(items, deals["interests"], _("expressions of interest to answer"), negotiations + "?tab=action")
-        _add(items, deals["offers"], _("offers awaiting your answer"), negotiations)
-        _add(items, deals["meetings"], _("meetings to confirm"), negotiations)
-        _add(items, deals["messages"], _("negotiations where the other side wrote last"), negotiations)
+        _add(
+            items,
+            deals["interests"],
+            ngettext_lazy("expression of interest to answer", "expressions of interest to answer", "count"),
+            negotiations + "?tab=action",
+        )
+        _add(
+            items,
+            deals["offers"],
+            ngettext_lazy("offer awaiting your answer", "offers awaiting your answer", "count"),
+            negotiations,
+        )
+        _add(
+            items,
+            deals["meetings"],
+            ngettext_lazy("meeting to confirm", "meetings to confirm", "count"),
+            negotiations,
+        )
+        _add(
+            items,
+            deals["messages"],
+            ngettext_lazy(
+                "negotiation where the other side wrote last",
+                "negotiations where the other side wrote last",
+                "count",
+            ),
+            negotiations,
+        )
         _add(
             items,
             matching_selectors.recommendations_to_answer(user).count(),
-            _("recommendations to answer"),
+            ngettext_lazy("recommendation to answer", "recommendations to answer", "count"),
             reverse("matching:recommendations"),
         )
         _add(
             items,
             contract_selectors.agreed_deals_without_contract(user).count(),
-            _("agreed deals whose contract is still to be filed"),
+            ngettext_lazy(
+                "agreed deal whose contract is still to be filed",
+                "agreed deals whose contract is still to be filed",
+                "count",
+            ),
             reverse("contracts:contract_new"),
         )
         _add(
             items,
             contract_selectors.contracts_to_revise(user).count(),
-            _("contracts returned for revision"),
+            ngettext_lazy("contract returned for revision", "contracts returned for revision", "count"),
             reverse("contracts:contracts") + "?status=returned",
         )
     if roles.broker:
         _add(
             items,
             negotiation_selectors.broker_invitations(user),
-            _("negotiations you were invited to"),
+            ngettext_lazy("negotiation you were invited to", "negotiations you were invited to", "count"),
             reverse("negotiations:mine"),
         )
         _add(
             items,
             matching_selectors.recommendations_unanswered(user).count(),
-            _("of your recommendations still unanswered"),
+            ngettext_lazy(
+                "of your recommendations still unanswered",
+                "of your recommendations still unanswered",
+                "count",
+            ),
             reverse("matching:recommendations"),
         )
     return items

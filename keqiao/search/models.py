@@ -66,3 +66,16 @@ class SearchIndexState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}@{self.last_change_id}"
+
+
+def prune_changes(*, before) -> int:
+    """Delete change-log rows written before ``before``, always keeping the newest row (snapshots
+    compare their position with the log's highest id, which must never go down). Safe once every
+    process has read past them: run it after `rebuild_search_index` (keqiao/portal/upkeep.py)."""
+    from django.db.models import Max
+
+    newest = IndexChange.objects.aggregate(m=Max("id"))["m"]
+    if newest is None:
+        return 0
+    deleted, _per_model = IndexChange.objects.filter(created_at__lt=before, id__lt=newest).delete()
+    return deleted

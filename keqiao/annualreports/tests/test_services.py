@@ -563,3 +563,14 @@ def test_plan_project_link_refuses_foreign_achievements(holder_org, owner, burea
     )
     with pytest.raises(DomainError, match="own achievements"):
         services.plan_project_link(project=project, by=owner, achievement_ids=[foreign.pk])
+
+
+def test_the_submit_event_reads_as_an_action_not_as_the_submission_time_column():
+    """The history's "Submitted" event and the lists' "Submitted" column are different words in Chinese."""
+    from django.utils import translation
+
+    from keqiao.annualreports.choices import REPORT_EVENT_LABELS
+
+    with translation.override("zh-hans"):
+        assert str(REPORT_EVENT_LABELS["submit"]) == "已提交"
+        assert translation.gettext("Submitted") == "提交时间"

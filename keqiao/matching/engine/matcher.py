@@ -83,6 +83,17 @@ SIG_TERMS = 16
 _LABEL_KINDS = ("discipline", "industry", "tech_field")
 
 
+def as_written(terms: list[str], written: str) -> list[str]:
+    """Each term as the query writes it: segmentation lower-cases Latin words ("abb"), a person wrote
+    "ABB"; a term not found verbatim stays as it is."""
+    out = []
+    lowered = written.lower()
+    for term in terms:
+        at = lowered.find(term)
+        out.append(written[at : at + len(term)] if at >= 0 and len(lowered) == len(written) else term)
+    return out
+
+
 class LexicalIndexes(Protocol):
     """Where a matcher finds the BM25F index of each kind when it does not keep its own: an engine with
     the fields of :data:`LEXICAL_FIELDS` (and possibly secondary ones, which matching ignores), holding
@@ -567,6 +578,7 @@ class Matcher:
             return []
         rows, ids, x, terms, weights, tf, store = ev.rows, ev.ids, ev.x, ev.terms, ev.weights, ev.tf, ev.store
         t, kw, b = ev.query_tokens
+        written = query.text()
         # topical relevance: absolute evidence, independent of the rest of the pool
         model = getattr(self, "relevance_model", None) or (R.DEFAULT if self._lsa() else R.DENSE_DEFAULT)
         p_rel = model.p_relevant(x)
@@ -605,7 +617,7 @@ class Matcher:
                 relevance=float(p_rel[j]),
                 grade=model.grade(float(p_ans[j])),
             )
-            m.shared_terms = self._shared_terms(terms, weights, tf[j])
+            m.shared_terms = as_written(self._shared_terms(terms, weights, tf[j]), written)
             if q_terms is None:
                 q_terms = [self._sig_terms[i] for i in self._signature(t + kw + b)]
             m.shared_concepts = self._concepts(q_terms, m.shared_terms, store, int(rows[j]))

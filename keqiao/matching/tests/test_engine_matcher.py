@@ -354,3 +354,10 @@ def test_own_items_do_not_crowd_out_the_lexical_pool():
     m = Matcher(lexical_pool=3, semantic_pool=0)  # lexical candidates only
     m.build(corpus(*own, other))
     assert 2 in by_id(m.match(demand(organization_id=7), "achievement", exclude_organization=7))
+
+
+def test_shared_terms_are_shown_as_the_query_writes_them():
+    from keqiao.matching.engine.matcher import as_written
+
+    assert as_written(["abb", "变频器", "plc"], "ABB变频器与PLC的通信故障") == ["ABB", "变频器", "PLC"]
+    assert as_written(["igbt"], "功率器件") == ["igbt"]  # not written verbatim: left as it is

@@ -21,7 +21,6 @@ def test_checker_leaves_out_user_data():
 
 # Pages whose templates do not yet mark all their user data (titles, names, descriptions): they still
 # show it unmarked, so the check cannot tell it from untranslated text. Remove a page once it is marked.
-NOT_YET_MARKED = {"achievement"}
 PAGES = [
     "home",
     "search",
@@ -61,12 +60,7 @@ def _url(name, make_achievement, make_demand) -> str:
 
 @pytest.mark.parametrize(
     "page",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason="user data not yet marked on this page"))
-        if p in NOT_YET_MARKED
-        else p
-        for p in PAGES
-    ],
+    PAGES,
 )
 def test_main_pages_in_english_have_no_chinese_outside_user_data(
     client, bureau, make_achievement, make_demand, page
