@@ -12,6 +12,7 @@ from keqiao.common.schemas import django_entries, error_entry, pydantic_entries,
 from keqiao.contracts.api import router as contracts_router
 from keqiao.contracts.api import statistics_router
 from keqiao.demands.api import router as demands_router
+from keqiao.evaluation.api import router as evaluation_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
@@ -117,4 +118,5 @@ api.add_router("/", supervision_router)
 api.add_router("/", governance_router)
 api.add_router("/", annualreports_router)
 api.add_router("/", reviews_router)
+api.add_router("/", evaluation_router)
 api.add_router("/reference", reference)

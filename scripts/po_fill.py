@@ -32,7 +32,7 @@ for entry in catalogue:
     entry.msgstr_plural = dict(source.msgstr_plural)
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
-    entry.previous_msgid = None
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     filled += 1
 catalogue.save(PO)
 print(

@@ -17,6 +17,6 @@ for entry in catalogue:
         entry.msgstr = updates[entry.msgid]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-        entry.previous_msgid = None
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 catalogue.save(PO)
 print(f"{len(catalogue.untranslated_entries())} untranslated, {len(catalogue.fuzzy_entries())} fuzzy")

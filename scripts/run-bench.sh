@@ -31,4 +31,6 @@ echo "== registered contracts at n=$N: statistics page and API, contract list, p
 $PY manage.py bench_deals --n "$N" | tee "$OUT/bench_deals.json"
 echo "== expert proposal with conflict checks over 5,000 experts and 100,000 registered contracts (manage.py bench_reviews)"
 $PY manage.py bench_reviews | tee "$OUT/bench_reviews.json"
+echo "== Monte Carlo valuation, 10,000 draws (manage.py bench_valuation)"
+$PY manage.py bench_valuation | tee "$OUT/bench_valuation.json"
 bash scripts/run-load-bench.sh

@@ -92,6 +92,9 @@ class AchievementPublic(Schema):
     level: str
     stage: str
     trl: int
+    confirmed_trl: int | None = Field(None, description="The level confirmed by an agency or expert, if any")
+    trl_confirmed_org: str = ""
+    trl_confirmed_at: datetime.datetime | None = None
     evaluation: str
     keywords: list[str]
     industry_code: str | None = Field(None, alias="industry.code")

@@ -157,4 +157,5 @@ EVENT_LABELS = {
     "attachment_added": _("Attachment added"),
     "attachment_removed": _("Attachment removed"),
     "evaluation_set": _("Level and evaluation form set from an expert review"),
+    "trl_confirmed": _("Readiness level confirmed"),
 }

@@ -58,6 +58,25 @@ class Achievement(models.Model):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(9)],
     )
+    # The level confirmed by an agency or an expert after a readiness assessment (keqiao.evaluation); when
+    # set, the listing, matching and search use it instead of the self-declared `trl`.
+    confirmed_trl = models.PositiveSmallIntegerField(
+        _("confirmed technology readiness level"),
+        choices=TRL_CHOICES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+    )
+    trl_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("readiness confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    trl_confirmed_org = models.CharField(_("readiness confirmed for"), max_length=100, blank=True)
+    trl_confirmed_at = models.DateTimeField(_("readiness confirmed at"), null=True, blank=True)
     evaluation = models.CharField(
         _("evaluation form"),
         max_length=20,
@@ -141,6 +160,11 @@ class Achievement(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(trl__gte=1, trl__lte=9), name="achievement_trl_range"),
             models.CheckConstraint(
+                condition=models.Q(confirmed_trl__isnull=True)
+                | models.Q(confirmed_trl__gte=1, confirmed_trl__lte=9),
+                name="achievement_confirmed_trl_range",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
                 name="achievement_price_non_negative",
             ),
@@ -151,6 +175,11 @@ class Achievement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("achievements:detail", args=[self.pk])
+
+    @property
+    def effective_trl(self) -> int:
+        """The readiness level the platform uses: the confirmed one when there is one, else the declared."""
+        return self.confirmed_trl or self.trl
 
     @property
     def is_public(self) -> bool:

@@ -34,7 +34,7 @@ def achievement_document(a) -> Document:
         },
         facets={
             "field": (a.tech_field,) if a.tech_field else (),
-            "trl": (str(a.trl),),
+            "trl": (str(a.effective_trl),),
             "ip": tuple(sorted({i.kind for i in a.ip_items.all()})),
             "mode": tuple(a.transfer_modes),
             "region": tuple(dict.fromkeys([county, region.code])),
@@ -43,7 +43,7 @@ def achievement_document(a) -> Document:
         },
         sort_values={
             "published": a.published_at.timestamp() if a.published_at else math.nan,
-            "trl": float(a.trl),
+            "trl": float(a.effective_trl),
             "price": float(a.price) if a.price is not None else math.nan,
         },
     )

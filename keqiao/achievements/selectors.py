@@ -15,7 +15,7 @@ from .models import Achievement, AchievementEvent, Attachment
 
 def _base() -> QuerySet[Achievement]:
     return Achievement.objects.select_related(
-        "organization", "organization__region", "industry", "discipline"
+        "organization", "organization__region", "industry", "discipline", "trl_confirmed_by"
     )
 
 

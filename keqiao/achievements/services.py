@@ -545,6 +545,44 @@ def achievements_remind(*, now: datetime.datetime | None = None) -> int:
     )
 
 
+# --- confirmed readiness (written by the evaluation app after an agency or expert confirmed a level) -----
+
+
+@transaction.atomic
+def achievement_set_confirmed_trl(
+    *, achievement: Achievement, level: int, by: User, organization_name: str = "", note: str = ""
+) -> Achievement:
+    """Record the readiness level confirmed by `by` (an agency member or an expert); listing, matching and
+    search use it from now on. The caller has checked that `by` may confirm."""
+    if not isinstance(level, int) or not 1 <= level <= 9:
+        raise DomainError(_("A readiness level is between 1 and 9."), field="level")
+    a = _lock(achievement)
+    before = a.confirmed_trl
+    a.confirmed_trl = level
+    a.trl_confirmed_by = by
+    a.trl_confirmed_org = (organization_name or "")[:100]
+    a.trl_confirmed_at = timezone.now()
+    a.save(
+        update_fields=[
+            "confirmed_trl",
+            "trl_confirmed_by",
+            "trl_confirmed_org",
+            "trl_confirmed_at",
+            "updated_at",
+        ]
+    )
+    _event(
+        a,
+        by=by,
+        action="trl_confirmed",
+        from_status=a.status,
+        note=note,
+        changes={"confirmed_trl": [before, level]},
+    )
+    _changed(a)
+    return a
+
+
 # --- attachments ----------------------------------------------------------------------------------
 
 

@@ -84,7 +84,7 @@ def achievement_detail(request, pk: int):
         "attachments": attachments,
         "can_edit": selectors.can_edit(request.user, achievement),
         "is_bureau": user_is_bureau(request.user),
-        "trl_label": TRL_LABELS.get(achievement.trl),
+        "trl_label": TRL_LABELS.get(achievement.effective_trl),
         "events": selectors.achievement_events(achievement) if private else None,
         "return_form": ReturnForm(),
         "attachment_form": AttachmentForm(),

@@ -6,3 +6,10 @@ class EvaluationConfig(AppConfig):
     name = "keqiao.evaluation"
     verbose_name = _("Evaluation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from keqiao.common import panels
+
+        from .views import deal_panel  # models: ready() only
+
+        panels.register("deal", deal_panel)

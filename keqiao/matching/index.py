@@ -98,7 +98,7 @@ def achievement_item(a: Achievement) -> Item:
         discipline_prior=prior,
         industry=a.industry.code if a.industry_id else None,
         tech_field=a.tech_field or None,
-        trl=a.trl,
+        trl=a.effective_trl,
         price=float(a.price) if a.price is not None and not a.price_negotiable else None,
         modes=tuple(a.transfer_modes),
         region=_county(a.organization.region),

@@ -12,6 +12,7 @@ from keqiao.accounts.selectors import (
     user_is_bureau,
     user_organization_ids,
 )
+from keqiao.common import panels
 from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, add_to_form
@@ -303,6 +304,7 @@ def _render_room(request, deal, side, bound: dict):
             "contract": contract,
             "demand_budget": deal.demand if deal.demand_id and deal.disclosed and side is not None else None,
             **contents,
+            **panels.context_for(request, "deal", deal),
         },
         status=400 if bound else 200,
     )

@@ -63,6 +63,7 @@ class Roles:
     broker: bool
     departments: set
     government: bool
+    expert: bool = False
 
     @property
     def holder(self) -> bool:
@@ -107,6 +108,7 @@ def roles_of(user) -> Roles:
         broker=user_is_broker(user),
         departments=user_department_ids(user),
         government=user_in_government(user),
+        expert=bool(getattr(user, "is_expert", False)),
     )
 
 
@@ -237,7 +239,7 @@ def awaiting(user, roles: Roles) -> list[Item]:
         _add(
             items,
             review_selectors.scores_to_submit(user).count(),
-            _("expert reviews awaiting your score"),
+            ngettext_lazy("expert review awaiting your score", "expert reviews awaiting your score", "count"),
             reverse("reviews:my_reviews"),
         )
     return items
@@ -361,6 +363,10 @@ def quick_actions(roles: Roles) -> list[tuple[str, str, bool]]:
         actions.append((_("Plan progress"), reverse("governance:plans"), False))
     if roles.supervises:
         actions.append((_("Task supervision"), reverse("supervision:home"), False))
+    if roles.holder:
+        actions.append((_("Valuations"), reverse("evaluation:valuations"), False))
+    if roles.broker or roles.expert:
+        actions.append((_("Readiness levels to confirm"), reverse("evaluation:queue"), False))
     return actions
 
 

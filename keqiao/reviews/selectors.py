@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 
@@ -217,6 +218,36 @@ class ClosedReview:
     panel: list[tuple[str, str]]  # (expert name, organisation), in panel order
     closed_at: object
     organizer: str
+
+    def summary_lines(self) -> list[str]:
+        """The opinion in a few lines, in the reader's language, for documents that cite it (the pricing
+        dossier): the review, the panel, the method, the total and each indicator."""
+        r = self.result
+        method = (
+            _("mean after dropping the highest and lowest score")
+            if r.get("method") == "trimmed_mean"
+            else _("mean")
+        )
+        lines = [
+            _("Review “%(title)s”, organised by %(organizer)s, closed on %(date)s.")
+            % {"title": self.review.title, "organizer": self.organizer, "date": f"{self.closed_at:%Y-%m-%d}"},
+            _("Panel: %(panel)s.")
+            % {"panel": "、".join(f"{name}（{org}）" if org else name for name, org in self.panel)},
+            _("Method: %(method)s of %(n)s scores per indicator (0–100).")
+            % {"method": method, "n": r.get("n", 0)},
+            _("Weighted total %(total).1f (standard deviation %(std).1f, range %(min).1f–%(max).1f).")
+            % {"total": r["total"], "std": r["total_std"], "min": r["total_min"], "max": r["total_max"]},
+        ]
+        if self.review.conclusion:
+            lines.append(_("Conclusion: %(conclusion)s") % {"conclusion": self.review.conclusion})
+        for key, label in choices.Indicator.choices:
+            i = r.get("indicators", {}).get(key)
+            if i:
+                lines.append(
+                    _("%(indicator)s: %(score).1f (standard deviation %(std).1f).")
+                    % {"indicator": label, "score": i["score"], "std": i["std"]}
+                )
+        return lines
 
 
 def closed_review_for(subject) -> ClosedReview | None:

@@ -81,6 +81,28 @@ PAGE_ARGS = {
         "existing": lambda w: {POST: {"organization": w["univ_org"], "year": w["reporting_year"]}},
     },
     "accounts:decide": {"verify_pending": lambda w: {"pk": w["pending_org"], "decision": "verify"}},
+    # evaluation: readiness assessments, valuations, the pricing dossier
+    "evaluation:achievement_trl": {"published": lambda w: {"pk": w["assessment_submitted_achievement"]}},
+    "evaluation:assessment": {
+        "submitted": lambda w: {"pk": w["assessment_submitted"]},
+        "draft": lambda w: {"pk": w["assessment_draft"]},
+    },
+    "evaluation:assessment_save": {"submitted": lambda w: {"pk": w["assessment_submitted"]}},
+    "evaluation:evidence_add": {"submitted": lambda w: {"pk": w["assessment_submitted"]}},
+    "evaluation:assessment_confirm": {"submitted": lambda w: {"pk": w["assessment_submitted"]}},
+    "evaluation:assessment_return": {"submitted": lambda w: {"pk": w["assessment_submitted"]}},
+    "evaluation:evidence": {"submitted": lambda w: {"pk": w["evidence"]}},
+    "evaluation:evidence_remove": {"submitted": lambda w: {"pk": w["evidence"]}},
+    "evaluation:valuation": {
+        "shared": lambda w: {"pk": w["valuation_shared"]},
+        "private": lambda w: {"pk": w["valuation_private"]},
+    },
+    "evaluation:valuation_edit": {"private": lambda w: {"pk": w["valuation_private"]}},
+    "evaluation:valuation_copy": {"shared": lambda w: {"pk": w["valuation_shared"]}},
+    "evaluation:valuation_share": {"private": lambda w: {"pk": w["valuation_private"]}},
+    "evaluation:valuation_pdf": {"shared": lambda w: {"pk": w["valuation_shared"]}},
+    "evaluation:valuation_xlsx": {"private": lambda w: {"pk": w["valuation_private"]}},
+    "evaluation:dossier": {"party": lambda w: {"deal_pk": w["deal"]}},
 }
 
 
@@ -113,6 +135,10 @@ def api_params(path: str, w) -> dict:
         params.update(report_id=w["report"], attachment_id=w["report_attachment"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
+    if path.startswith("/api/v1/readiness/"):
+        params.update(assessment_id=w["assessment_submitted"])
+    if path.startswith("/api/v1/valuations/"):
+        params.update(valuation_id=w["valuation_shared"])
     return params
 
 
@@ -129,6 +155,8 @@ API_BODIES = {
     "keqiao_deals_api_milestone_create": ("json", {"title": "中期验收"}),
     "keqiao_deals_api_payment_create": ("json", {"received_on": "2026-01-05", "amount": "1000.00"}),
     "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
+    "keqiao_evaluation_api_assessment_confirm": ("json", {"level": 5}),
+    "keqiao_evaluation_api_assessment_return": ("json", {"comment": "矩阵测试：请补充报告"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

@@ -380,3 +380,49 @@ API.update(
         "keqiao_reviews_api_review_apply": api_only(*SIGNED_IN, status=422),
     }
 )
+# --- evaluation: readiness assessments (holders; experts and service agencies confirm), valuations
+# (private to their organisation, shared into a negotiation room for its parties), pricing dossiers
+ASSESSORS = ("agency", "office")  # evaluation.selectors.user_is_assessor: members of verified agencies
+PAGES |= {
+    "evaluation:achievement_trl": {"published": page(outcome(200), outcome(302))},
+    "evaluation:queue": {"": page(outcome(200))},
+    "evaluation:assessment": {"submitted": page(only("university", *ASSESSORS)), "draft": page(only())},
+    "evaluation:assessment_save": {"submitted": page(POST_ONLY, only("university", *ASSESSORS, status=400))},
+    "evaluation:evidence_add": {"submitted": page(POST_ONLY, only("university", *ASSESSORS, status=400))},
+    "evaluation:assessment_confirm": {
+        "submitted": page(POST_ONLY, only("university", *ASSESSORS, status=400))
+    },
+    "evaluation:assessment_return": {
+        "submitted": page(POST_ONLY, only("university", *ASSESSORS, status=400))
+    },
+    "evaluation:evidence": {"submitted": page(only("university", *ASSESSORS))},
+    "evaluation:evidence_remove": {"submitted": page(POST_ONLY, only("university", *ASSESSORS, status=302))},
+    "evaluation:valuations": {"": page(outcome(200))},
+    # without an organisation (the platform administrator) there is nothing to value for: sent back
+    "evaluation:valuation_new": {"": page(outcome(200, admin=302), outcome(400, admin=302))},
+    "evaluation:valuation": {"shared": page(only("university")), "private": page(only("university"))},
+    "evaluation:valuation_edit": {"private": page(only("university"), only("university", status=400))},
+    "evaluation:valuation_copy": {"shared": page(POST_ONLY, only("university", status=302))},
+    "evaluation:valuation_share": {"private": page(POST_ONLY, only("university", status=302))},
+    "evaluation:valuation_pdf": {"shared": page(only("university"))},
+    "evaluation:valuation_xlsx": {"private": page(only("university"))},
+    "evaluation:dossier": {"party": page(only("university"))},
+}
+API |= {
+    "keqiao_evaluation_api_readiness_levels": everyone(200),
+    "keqiao_evaluation_api_assessments": api_only(*SIGNED_IN),
+    "keqiao_evaluation_api_assessment": api_only("university", *ASSESSORS),
+    "keqiao_evaluation_api_assessment_confirm": api_only(*ASSESSORS, university=403),
+    "keqiao_evaluation_api_valuations": api_only(*SIGNED_IN),
+    "keqiao_evaluation_api_valuation_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_evaluation_api_valuation": api_only("university"),
+    "keqiao_evaluation_api_valuation_copy": api_only("university", status=201),
+    "keqiao_evaluation_api_valuation_share": api_only("university"),
+    # the university may already have an assessment in progress on the achievement asked about (409)
+    "keqiao_evaluation_api_assessment_start": api_only("university", status=(201, 409), others=403),
+    "keqiao_evaluation_api_assessment_save": api_only(*ASSESSORS, status=403, university=409),
+    "keqiao_evaluation_api_evidence_add": api_only(*SIGNED_IN, status=422),
+    "keqiao_evaluation_api_assessment_submit": api_only(*ASSESSORS, status=403, university=409),
+    "keqiao_evaluation_api_assessment_return": api_only(*ASSESSORS, university=403),
+    "keqiao_evaluation_api_valuation_update": api_only(*SIGNED_IN, status=422),
+}

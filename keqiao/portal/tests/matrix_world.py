@@ -235,4 +235,22 @@ def _extend() -> World:
         plan_project=PlanProject.objects.filter(organization=univ).order_by("pk").first().pk,
         unsubscribe_token=unsubscribe_token(univ_user),
     )
+    world.ids.update(_evaluation_ids(univ, deal))
     return world
+
+
+def _evaluation_ids(univ: Organization, deal: Deal) -> dict:
+    """The demo's readiness assessments and valuations: the university's submitted assessment and its
+    evidence, the agricultural institute's draft, the university's valuation shared into its agreed deal
+    with the maker, and its private one."""
+    from keqiao.evaluation.models import TrlAssessment, TrlEvidence, Valuation
+
+    submitted = TrlAssessment.objects.get(achievement__organization=univ, status="submitted")
+    return {
+        "assessment_submitted": submitted.pk,
+        "assessment_submitted_achievement": submitted.achievement_id,
+        "assessment_draft": TrlAssessment.objects.get(status="draft").pk,
+        "evidence": TrlEvidence.objects.filter(assessment=submitted).order_by("pk").first().pk,
+        "valuation_shared": Valuation.objects.get(organization=univ, deal=deal).pk,
+        "valuation_private": Valuation.objects.get(organization=univ, deal__isnull=True).pk,
+    }
