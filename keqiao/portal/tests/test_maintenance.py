@@ -18,6 +18,8 @@ KEYS = {
     "demands_reminded",
     "task_reports_reminded",
     "annual_reports_reminded",
+    "auctions_sold",
+    "auctions_unsold",
 }
 
 
