@@ -59,8 +59,12 @@ def hall(request):
 def _publishable(user):
     return list(
         Achievement.objects.filter(
-            organization_id__in=user_organization_ids(user), status=Achievement.Status.PUBLISHED
-        ).order_by("-pk")[:200]
+            organization_id__in=user_organization_ids(user),
+            organization__status=Organization.Status.VERIFIED,
+            status=Achievement.Status.PUBLISHED,
+        )
+        .select_related("organization")
+        .order_by("-pk")[:200]
     )
 
 
@@ -70,7 +74,7 @@ def auction_new(request):
     achievements = _publishable(request.user)
     if not achievements:
         raise Http404
-    form = forms.AuctionForm(request.POST or None, achievements=achievements)
+    form = forms.AuctionForm(request.POST if request.method == "POST" else None, achievements=achievements)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         achievement = next(a for a in achievements if a.pk == data["achievement"])

@@ -81,6 +81,9 @@ PAGE_ARGS = {
         "existing": lambda w: {POST: {"organization": w["univ_org"], "year": w["reporting_year"]}},
     },
     "accounts:decide": {"verify_pending": lambda w: {"pk": w["pending_org"], "decision": "verify"}},
+    "trading:auction": {"open": lambda w: {"pk": w["auction"], POST: {"action": "bid", "amount": "1.00"}}},
+    "trading:auction_live": {"open": lambda w: {"pk": w["auction"]}},
+    "trading:auction_ledger": {"open": lambda w: {"pk": w["auction"]}},
 }
 
 
@@ -111,6 +114,8 @@ def api_params(path: str, w) -> dict:
         params.update(action="submit")
     if path.startswith("/api/v1/supervision/"):
         params.update(report_id=w["report"], attachment_id=w["report_attachment"])
+    if path.startswith("/api/v1/trading/"):
+        params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     return params
@@ -129,6 +134,7 @@ API_BODIES = {
     "keqiao_deals_api_milestone_create": ("json", {"title": "中期验收"}),
     "keqiao_deals_api_payment_create": ("json", {"received_on": "2026-01-05", "amount": "1000.00"}),
     "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
+    "keqiao_trading_api_bid_create": ("json", {"amount": "1.00"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

@@ -11,6 +11,7 @@ from keqiao.portal.demo.annualreports import load_annual_reports
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.supervision import load_supervision
+from keqiao.portal.demo.trading import load_trading
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 # The annual reports create the education department, which also reports on plan tasks.
                 result["counts"].update(load_annual_reports())
                 result["counts"].update(load_supervision())
+                result["counts"].update(load_trading())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
