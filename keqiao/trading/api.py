@@ -94,7 +94,7 @@ def auction_detail(request, auction_id: int):
     bidder = selectors.bidder_of(request.user, auction)
     me = None
     if bidder is not None:
-        leading = bool(auction.leading_bid_id and auction.leading_bid.bidder_id == bidder.pk)
+        leading = auction.leading_bidder_id == bidder.pk
         me = {"paddle": bidder.paddle, "status": bidder.status, "leading": leading}
     return {"auction": auction, "me": me, "bids": selectors.bid_history(auction)}
 

@@ -70,6 +70,14 @@ class Auction(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    leading_bidder = models.ForeignKey(
+        "trading.Bidder",
+        verbose_name=_("leading bidder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     bid_count = models.PositiveIntegerField(_("bids"), default=0)
     extensions = models.PositiveIntegerField(_("extensions"), default=0)
     head_hash = models.CharField(_("hash of the last bid"), max_length=64, blank=True)

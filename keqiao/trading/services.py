@@ -262,9 +262,7 @@ def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | No
     """Place a bid. The auction's row is locked for the rest of the transaction: the checks below read
     the state the previous bid left, and the ledger's head moves one bid at a time."""
     with transaction.atomic():
-        auction = (
-            Auction.objects.select_for_update(of=("self",)).select_related("leading_bid").get(pk=auction.pk)
-        )
+        auction = Auction.objects.select_for_update().get(pk=auction.pk)
         now = now or timezone.now()
         org_ids = user_organization_ids(by)
         if auction.organization_id in org_ids:
@@ -290,7 +288,9 @@ def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | No
                 field="amount",
                 code="too_low",
             )
-        if auction.leading_bid_id and auction.leading_bid.bidder_id == bidder.pk:
+        # Read from the locked row itself: a join would be evaluated against the snapshot taken before
+        # the lock was granted, and miss the bid of the transaction that held it.
+        if auction.leading_bidder_id == bidder.pk:
             raise DomainError(_("You already hold the highest bid."), field="amount", code="leading")
         window = datetime.timedelta(minutes=auction.extension_minutes)
         extended = auction.ends_at - now < window
@@ -312,6 +312,7 @@ def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | No
         Auction.objects.filter(pk=auction.pk).update(
             current_price=amount,
             leading_bid=bid,
+            leading_bidder=bidder,
             bid_count=bid.seq,
             head_hash=bid.row_hash,
             ends_at=ends_at,

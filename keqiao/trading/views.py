@@ -98,7 +98,6 @@ def _live_context(request, auction) -> dict:
     bidder = selectors.bidder_of(request.user, auction)
     now = timezone.now()
     remaining = max(0, int((auction.ends_at - now).total_seconds())) if auction.is_open else 0
-    leading = auction.leading_bid
     return {
         "auction": auction,
         "bidder": bidder,
@@ -106,7 +105,7 @@ def _live_context(request, auction) -> dict:
         "started": now >= auction.starts_at,
         "remaining": remaining,
         "remaining_parts": divmod(remaining, 60),
-        "leading_mine": bool(bidder and leading and leading.bidder_id == bidder.pk),
+        "leading_mine": bool(bidder and auction.leading_bidder_id == bidder.pk),
         "reserve_met": auction.bid_count and auction.current_price >= auction.reserve_price,
     }
 
