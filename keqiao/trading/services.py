@@ -260,20 +260,25 @@ def bidder_decide(*, bidder: Bidder, by: User, accept: bool, note: str = "") -> 
 
 def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | None = None) -> Bid:
     """Place a bid. The auction's row is locked for the rest of the transaction: the checks below read
-    the state the previous bid left, and the ledger's head moves one bid at a time."""
+    the state the previous bid left, and the ledger's head moves one bid at a time. What does not change
+    under the lock (the user's admitted registration: admission is never withdrawn) is read before it,
+    so that the lock is held for three statements."""
+    org_ids = user_organization_ids(by)
+    bidder = (
+        Bidder.objects.filter(
+            auction_id=auction.pk, organization_id__in=org_ids, status=choices.BidderStatus.ACCEPTED
+        )
+        .order_by("paddle")
+        .first()
+        if org_ids
+        else None
+    )
     with transaction.atomic():
         auction = Auction.objects.select_for_update().get(pk=auction.pk)
+        # The time of the bid is taken once the lock is held: bids are ordered by it.
         now = now or timezone.now()
-        org_ids = user_organization_ids(by)
         if auction.organization_id in org_ids:
             raise NotPermitted(_("The holder and organiser of an auction cannot bid in it."))
-        bidder = (
-            Bidder.objects.filter(
-                auction=auction, organization_id__in=org_ids, status=choices.BidderStatus.ACCEPTED
-            )
-            .order_by("paddle")
-            .first()
-        )
         if bidder is None:
             raise NotPermitted(_("Only bidders admitted by the organiser can bid."))
         if auction.status != choices.AuctionStatus.OPEN or now >= auction.ends_at:
