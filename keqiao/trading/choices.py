@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuctionStatus(models.TextChoices):
     # Published: bidders register at once; bids are taken between the start and the (extended) end.
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Bidding open")
     SOLD = "sold", _("Sold")
     UNSOLD = "unsold", _("No sale")
     CANCELLED = "cancelled", _("Cancelled")

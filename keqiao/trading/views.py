@@ -20,7 +20,7 @@ from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, selectors, services
 
-HALL_STATUS = {"open": _("Open"), "closed": _("Ended"), "all": _("All")}
+HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
 
 
 def hall(request):
