@@ -45,3 +45,24 @@ class TradeMode(models.TextChoices):
 
     NEGOTIATION = "negotiation", _("Negotiation")
     AUCTION = "auction", _("Auction")
+
+
+class NoticeStatus(models.TextChoices):
+    OPEN = "open", _("Under public notice")
+    PASSED = "passed", _("Notice passed")
+    WITHDRAWN = "withdrawn", _("Notice withdrawn")
+
+
+NOTICE_TRANSITIONS: dict[str, dict[str, str]] = {
+    NoticeStatus.OPEN: {"pass": NoticeStatus.PASSED, "withdraw": NoticeStatus.WITHDRAWN},
+}
+
+NOTICE_EVENT_LABELS = {
+    "published": _("Price notice published"),
+    "objection": _("Objection filed"),
+    "answer": _("Objection answered"),
+    "pass": _("Notice passed"),
+    "withdraw": _("Notice withdrawn"),
+}
+
+DEFAULT_NOTICE_DAYS = 15

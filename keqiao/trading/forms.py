@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.negotiations.choices import DealMode, PaymentMethod
+from keqiao.negotiations.forms import MultipleFileField
 
 DATETIME = {
     "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -74,4 +75,32 @@ class BidForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NoticeForm(forms.Form):
+    pricing_basis = forms.CharField(
+        label=_("Pricing basis"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text=_("The valuation or pricing dossier behind the price, or the method used."),
+    )
+    notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=5, max_value=60)
+
+
+class ObjectionForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 3000})
+    )
+    files = MultipleFileField(
+        label=_("Attachments"), required=False, help_text=_("PDF, JPEG, PNG or WebP; up to 5 files.")
+    )
+
+
+class AnswerForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("Answer"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,7 @@
 """Listed trading (技术交易): online auctions (拍卖 / 竞价), their qualified bidders and the bid ledger."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -263,3 +265,142 @@ class AuctionEvent(ListingEvent):
     class Meta(ListingEvent.Meta):
         verbose_name = _("auction event")
         verbose_name_plural = _("auction events")
+
+
+class NoticeSetting(models.Model):
+    """An organisation's own public notice period for agreed prices (the platform default otherwise)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="price_notice_setting",
+    )
+    notice_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"), validators=[MinValueValidator(5), MaxValueValidator(60)]
+    )
+
+    class Meta:
+        verbose_name = _("price notice setting")
+        verbose_name_plural = _("price notice settings")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.notice_days}"
+
+
+class PriceNotice(models.Model):
+    """The public notice of a price a university or institute agreed in a negotiation (协议定价公示,
+    促进科技成果转化法 art. 18). The contract of the deal is registered only once the notice has passed."""
+
+    Status = choices.NoticeStatus
+
+    deal = models.OneToOneField(
+        "negotiations.Deal", verbose_name=_("deal"), on_delete=models.PROTECT, related_name="price_notice"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="price_notices",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("achievement"), max_length=200)
+    counterparty = models.CharField(_("counterparty"), max_length=100)
+    mode = models.CharField(_("transfer mode"), max_length=30, choices=DealMode.choices)
+    price = money_field(_("agreed price (yuan)"))
+    pricing_basis = models.TextField(_("pricing basis"), max_length=2000)
+    notice_days = models.PositiveSmallIntegerField(_("notice period (days)"))
+    published_at = models.DateTimeField(_("published at"))
+    ends_at = models.DateTimeField(_("notice ends"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=choices.NoticeStatus.choices, default=choices.NoticeStatus.OPEN
+    )
+    status_note = models.CharField(_("reason"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("price notice")
+        verbose_name_plural = _("price notices")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "ends_at"], name="notice_status_end_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trading:notice", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == choices.NoticeStatus.OPEN
+
+
+def _objection_path(instance, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"notices/{instance.objection.notice_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class Objection(models.Model):
+    """An objection to a price notice, with its reasons; the holder answers each one."""
+
+    notice = models.ForeignKey(
+        PriceNotice, verbose_name=_("price notice"), on_delete=models.PROTECT, related_name="objections"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField(_("reasons"), max_length=3000)
+    answer = models.TextField(_("answer"), max_length=3000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.reasons[:40]
+
+
+class ObjectionAttachment(models.Model):
+    objection = models.ForeignKey(
+        Objection, verbose_name=_("objection"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_objection_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NoticeEvent(ListingEvent):
+    """The audit rows of a price notice: publication, objections, answers, the close."""
+
+    SUBJECT = "notice"
+    EVENT_LABELS = choices.NOTICE_EVENT_LABELS
+
+    notice = models.ForeignKey(
+        PriceNotice, verbose_name=_("price notice"), on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(ListingEvent.Meta):
+        verbose_name = _("price notice event")
+        verbose_name_plural = _("price notice events")

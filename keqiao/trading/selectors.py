@@ -5,9 +5,10 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.negotiations.models import Deal
 
 from . import choices, ledger
-from .models import Auction, Bid, Bidder
+from .models import Auction, Bid, Bidder, Objection, PriceNotice
 
 HISTORY_LENGTH = 20
 
@@ -86,3 +87,36 @@ def bid_history(auction: Auction, *, limit: int = HISTORY_LENGTH) -> list[Bid]:
 def ledger_document(auction: Auction) -> dict:
     bids = Bid.objects.filter(auction=auction).order_by("seq")
     return ledger.export(auction, bids)
+
+
+def notices_public() -> QuerySet[PriceNotice]:
+    return PriceNotice.objects.select_related("organization").order_by("-published_at", "-pk")
+
+
+def notice_for(pk: int) -> PriceNotice:
+    """Price notices are public, open or closed."""
+    notice = PriceNotice.objects.select_related("organization", "deal").filter(pk=pk).first()
+    if notice is None:
+        raise Http404
+    return notice
+
+
+def sees_objection_files(user, objection: Objection) -> bool:
+    """Attachments of an objection: its author, the holder and the bureau."""
+    return (
+        objection.author_id == getattr(user, "pk", None)
+        or objection.notice.organization_id in user_organization_ids(user)
+        or user_is_bureau(user)
+    )
+
+
+def deal_for_notice(user, deal_pk: int) -> Deal:
+    """An agreed deal whose technology side the user acts for (404 otherwise)."""
+    deal = (
+        Deal.objects.select_related("achievement", "demand", "initiator", "counterpart", "agreed_offer")
+        .filter(pk=deal_pk)
+        .first()
+    )
+    if deal is None or deal.seller.pk not in user_organization_ids(user):
+        raise Http404
+    return deal

@@ -8,22 +8,41 @@ the same way and does nothing to an auction already closed, so the periodic run 
 
 import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from keqiao.accounts.models import Organization, User
-from keqiao.accounts.selectors import member_ids, require_active_organization, user_organization_ids
+from keqiao.accounts.selectors import (
+    member_ids,
+    require_active_organization,
+    user_admin_organization_ids,
+    user_organization_ids,
+)
 from keqiao.common import workflow
 from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import format_yuan, parse_amount
+from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
-from keqiao.negotiations.choices import DealMode, PaymentMethod
-from keqiao.negotiations.services import deal_record_trade
+from keqiao.negotiations.choices import DealMode, DealStatus, PaymentMethod
+from keqiao.negotiations.models import Deal
+from keqiao.negotiations.services import deal_record_trade, lock_deal
 from keqiao.notifications.services import notify
 from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
 from . import choices, ledger
-from .models import Auction, AuctionEvent, Bid, Bidder
+from .models import (
+    Auction,
+    AuctionEvent,
+    Bid,
+    Bidder,
+    NoticeEvent,
+    NoticeSetting,
+    Objection,
+    ObjectionAttachment,
+    PriceNotice,
+)
 from .notification_kinds import AUCTION
 
 MAX_AUCTION_DAYS = 90
@@ -413,3 +432,221 @@ def auctions_maintain(*, now: datetime.datetime | None = None) -> dict[str, int]
             status = Auction.objects.values_list("status", flat=True).get(pk=pk)
             counts["sold" if status == choices.AuctionStatus.SOLD else "unsold"] += 1
     return counts
+
+
+# --- agreed-price public notices (协议定价公示) ------------------------------------------------------
+
+NOTICE_HOLDER_KINDS = (Organization.Kind.UNIVERSITY, Organization.Kind.INSTITUTE)
+MAX_OBJECTION_FILES = 5
+
+
+def _notice_event(notice: PriceNotice, *, by, action: str, **kwargs) -> NoticeEvent:
+    return NoticeEvent.record(notice, by=by, action=action, **kwargs)
+
+
+def _tell_notice(notice: PriceNotice, *, user_ids, title, key: str) -> None:
+    reason = _("Price notice of “%(title)s”") % {"title": notice.title}
+    notify(
+        {uid: (reason, None) for uid in user_ids},
+        verb=AUCTION,
+        title=title,
+        url=notice.get_absolute_url(),
+        key=key,
+    )
+
+
+def notice_days_for(organization: Organization) -> int:
+    setting = NoticeSetting.objects.filter(organization=organization).first()
+    return setting.notice_days if setting else choices.DEFAULT_NOTICE_DAYS
+
+
+@transaction.atomic
+def notice_setting_save(*, organization: Organization, by: User, notice_days) -> NoticeSetting:
+    """An organisation's administrator sets its notice period (5 to 60 days)."""
+    if organization.pk not in user_admin_organization_ids(by):
+        raise NotPermitted(_("Only an administrator of the organisation can change its settings."))
+    try:
+        days = int(notice_days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 5 <= days <= 60:
+        raise DomainError(_("The notice period must be between 5 and 60 days."), field="notice_days")
+    setting, _created = NoticeSetting.objects.update_or_create(
+        organization=organization, defaults={"notice_days": days}
+    )
+    return setting
+
+
+@transaction.atomic
+def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None) -> PriceNotice:
+    """The university or institute that agreed a price in a negotiation publishes it for public notice."""
+    deal = lock_deal(deal)
+    seller = deal.seller
+    if seller.pk not in user_organization_ids(by):
+        raise NotPermitted(_("Only the technology side of the deal publishes its price notice."))
+    require_active_organization(seller, allow_pending=False)
+    if seller.kind not in NOTICE_HOLDER_KINDS:
+        raise DomainError(_("Price notices are published by universities and research institutes."))
+    if deal.status != DealStatus.AGREED or deal.agreed_offer_id is None:
+        raise DomainError(_("A price notice is published once the negotiation is agreed."))
+    existing = PriceNotice.objects.filter(deal=deal).first()
+    if existing is not None and existing.status != choices.NoticeStatus.WITHDRAWN:
+        raise DomainError(_("This deal's price is already noticed."))
+    pricing_basis = clean_text(
+        pricing_basis,
+        field="pricing_basis",
+        max_length=2000,
+        what=_("State how the price was set: a valuation, a pricing dossier or the method used."),
+    )
+    days = notice_days_for(seller) if notice_days in (None, "") else notice_days
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 5 <= days <= 60:
+        raise DomainError(_("The notice period must be between 5 and 60 days."), field="notice_days")
+    offer = deal.agreed_offer
+    now = timezone.now()
+    if existing is not None:  # one notice per deal: a withdrawn price is renegotiated, not re-noticed
+        raise DomainError(_("A withdrawn notice cannot be published again; the deal must be renegotiated."))
+    notice = PriceNotice.objects.create(
+        deal=deal,
+        organization=seller,
+        created_by=by,
+        title=deal.listing.title[:200],
+        counterparty=deal.buyer.name[:100],
+        mode=offer.mode,
+        price=offer.price,
+        pricing_basis=pricing_basis,
+        notice_days=days,
+        published_at=now,
+        ends_at=now + datetime.timedelta(days=days),
+    )
+    _notice_event(notice, by=by, action="published", to_status=notice.status)
+    return notice
+
+
+@transaction.atomic
+def objection_file(*, notice: PriceNotice, by: User, reasons: str, files=()) -> Objection:
+    """Anyone signed in objects to an open notice, with reasons and attachments."""
+    notice = workflow.lock(notice)
+    if not getattr(by, "is_authenticated", False):
+        raise NotPermitted(_("Sign in to file an objection."))
+    if not notice.is_open or timezone.now() >= notice.ends_at:
+        raise DomainError(_("The notice period is over; objections are no longer taken."))
+    reasons = clean_text(
+        reasons, field="reasons", max_length=3000, what=_("Give the reasons for your objection.")
+    )
+    files = list(files or [])
+    if len(files) > MAX_OBJECTION_FILES:
+        raise DomainError(_("At most %(max)d files.") % {"max": MAX_OBJECTION_FILES}, field="files")
+    checked = []
+    for f in files:
+        try:
+            checked.append((f, check_upload(f)))
+        except ValidationError as exc:
+            raise DomainError(f"{f.name}: {' '.join(exc.messages)}", field="files") from exc
+    objection = Objection.objects.create(notice=notice, author=by, reasons=reasons)
+    for f, mime in checked:
+        ObjectionAttachment.objects.create(
+            objection=objection, file=f, original_name=f.name[:200], content_type=mime, size=f.size
+        )
+    _notice_event(notice, by=by, action="objection", from_status=notice.status)
+    _tell_notice(
+        notice,
+        user_ids=member_ids([notice.organization_id]),
+        title=_("An objection to the price notice of “%(title)s”: answer it") % {"title": notice.title},
+        key=f"notice:{notice.pk}:objection:{objection.pk}",
+    )
+    return objection
+
+
+@transaction.atomic
+def objection_answer(*, objection: Objection, by: User, answer: str) -> Objection:
+    """The holder answers an objection (once); the notice passes only when every objection is answered."""
+    notice = workflow.lock(objection.notice)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if notice.organization_id not in user_organization_ids(by):
+        raise NotPermitted(_("Only the holder that published the notice answers objections."))
+    if not notice.is_open:
+        raise DomainError(_("The notice is closed."))
+    if objection.answered_at:
+        raise DomainError(_("This objection has already been answered."))
+    objection.answer = clean_text(answer, field="answer", max_length=3000, what=_("Write the answer."))
+    objection.answered_by, objection.answered_at = by, timezone.now()
+    objection.save(update_fields=["answer", "answered_by", "answered_at"])
+    _notice_event(notice, by=by, action="answer", from_status=notice.status)
+    _tell_notice(
+        notice,
+        user_ids=[objection.author_id],
+        title=_("Your objection to the price notice of “%(title)s” was answered") % {"title": notice.title},
+        key=f"notice:{notice.pk}:answer:{objection.pk}",
+    )
+    return objection
+
+
+@transaction.atomic
+def notice_withdraw(*, notice: PriceNotice, by: User, reason: str) -> PriceNotice:
+    notice = workflow.lock(notice)
+    if notice.organization_id not in user_organization_ids(by):
+        raise NotPermitted(_("Only the holder that published the notice can withdraw it."))
+    reason = clean_text(reason, field="reason", max_length=500, what=_("Give a reason for withdrawing."))
+    workflow.transition(
+        notice,
+        "withdraw",
+        choices.NOTICE_TRANSITIONS,
+        event=NoticeEvent,
+        by=by,
+        note=reason,
+        status_note=reason,
+        closed_at=timezone.now(),
+    )
+    return notice
+
+
+def notices_maintain(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Pass every open notice whose period is over and whose objections are all answered (periodic,
+    idempotent: each notice is re-read under its lock). A notice with an unanswered objection stays open."""
+    now = now or timezone.now()
+    passed = 0
+    due = PriceNotice.objects.filter(status=choices.NoticeStatus.OPEN, ends_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            notice = PriceNotice.objects.select_for_update().get(pk=pk)
+            if (
+                not notice.is_open
+                or notice.ends_at > now
+                or notice.objections.filter(answered_at__isnull=True).exists()
+            ):
+                continue
+            workflow.transition(
+                notice, "pass", choices.NOTICE_TRANSITIONS, event=NoticeEvent, by=None, closed_at=now
+            )
+            _tell_notice(
+                notice,
+                user_ids=member_ids([notice.organization_id, notice.deal.buyer.pk]),
+                title=_("The price notice of “%(title)s” has passed: the contract can be registered")
+                % {"title": notice.title},
+                key=f"notice:{notice.pk}:passed",
+            )
+            passed += 1
+    return {"passed": passed}
+
+
+def require_passed_notice(contract) -> None:
+    """Contract registration of a negotiated deal whose technology side is a university or institute
+    needs its agreed price noticed and passed (registered with contracts in TradingConfig.ready())."""
+    deal = contract.deal
+    if deal is None or getattr(deal, "auction", None) is not None:
+        return  # off-platform contracts, and auctions, whose price was set in public
+    if deal.seller.kind not in NOTICE_HOLDER_KINDS:
+        return
+    notice = PriceNotice.objects.filter(deal=deal).first()
+    if notice is None and not settings.KEQIAO["PRICE_NOTICE_REQUIRED"]:
+        return
+    if notice is None or notice.status != choices.NoticeStatus.PASSED:
+        raise DomainError(
+            _("The price agreed by a university or research institute must pass its public notice first.")
+        )

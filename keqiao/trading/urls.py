@@ -13,3 +13,11 @@ urlpatterns = [
     path("auctions/<int:pk>/live/", views.auction_live, name="auction_live"),
     path("auctions/<int:pk>/ledger.json", views.auction_ledger, name="auction_ledger"),
 ]
+
+urlpatterns += [
+    path("notices/<int:pk>/", views.notice, name="notice"),
+    path("notices/new/<int:deal_pk>/", views.notice_new, name="notice_new"),
+    path(
+        "notices/<int:pk>/attachments/<int:attachment_pk>/", views.notice_attachment, name="notice_attachment"
+    ),
+]

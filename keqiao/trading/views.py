@@ -14,11 +14,13 @@ from keqiao.accounts.models import Organization
 from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau, user_organization_ids
 from keqiao.achievements.models import Achievement
 from keqiao.common.confirm import confirmation_page
+from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, NotPermitted, add_to_form
 from keqiao.common.pagination import paginate
 from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, selectors, services
+from .models import ObjectionAttachment
 
 HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
 
@@ -239,3 +241,124 @@ def auction_ledger(request, pk: int):
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="auction-{auction.pk}-ledger.json"'
     return response
+
+
+# --- agreed-price public notices ---------------------------------------------------------------------
+
+
+@login_required
+def notice_new(request, deal_pk: int):
+    """The university or institute publishes the price it agreed in a negotiation."""
+    deal = selectors.deal_for_notice(request.user, deal_pk)
+    form = forms.NoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notice_days": services.notice_days_for(deal.seller)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_publish(
+                deal=deal,
+                by=request.user,
+                pricing_basis=form.cleaned_data["pricing_basis"],
+                notice_days=form.cleaned_data["notice_days"],
+            )
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The price notice is published; the public may object until it ends.")
+            )
+            return redirect(notice)
+    return render(
+        request, "trading/notice_new.html", {"form": form, "deal": deal}, status=400 if form.errors else 200
+    )
+
+
+def notice(request, pk: int):
+    """The public notice: terms, pricing basis, objections and answers; sign in to object."""
+    notice = selectors.notice_for(pk)
+    bound: dict = {}
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        status = _notice_post(request, notice, bound)
+        if status == 302:
+            return redirect(notice)
+        notice = selectors.notice_for(pk)
+    user = request.user
+    is_holder = notice.organization_id in user_organization_ids(user)
+    objections = list(notice.objections.select_related("author").prefetch_related("attachments"))
+    for o in objections:
+        o.files_visible = selectors.sees_objection_files(user, o)
+    return render(
+        request,
+        "trading/notice.html",
+        {
+            "notice": notice,
+            "is_holder": is_holder,
+            "objections": objections,
+            "events": list(notice.events.order_by("created_at", "id")),
+            "objection_form": bound.get("object") or forms.ObjectionForm(),
+            "answer_form": bound.get("answer"),
+            "withdraw_form": bound.get("withdraw") or forms.WithdrawForm(),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _notice_post(request, notice, bound: dict) -> int:
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "object":
+        form = forms.ObjectionForm(request.POST, request.FILES)
+    elif action == "answer":
+        form = forms.AnswerForm(request.POST)
+    elif action == "withdraw":
+        form = forms.WithdrawForm(request.POST)
+        confirm = confirmation_page(
+            request,
+            question=_("Withdraw the price notice of “%(title)s”?") % {"title": notice.title},
+            consequence=_("The notice closes as withdrawn; the price must be renegotiated."),
+            button=_("Withdraw the notice"),
+            cancel_url=notice.get_absolute_url(),
+        )
+        if confirm is not None:
+            bound["withdraw"] = form
+            return 200
+    else:
+        return 400
+    bound[action] = form
+    if not form.is_valid():
+        return 400
+    data = form.cleaned_data
+    try:
+        if action == "object":
+            services.objection_file(notice=notice, by=user, reasons=data["reasons"], files=data["files"])
+            messages.success(request, _("Your objection was filed; the holder answers it."))
+        elif action == "answer":
+            objection = notice.objections.filter(pk=data["objection"]).first()
+            if objection is None:
+                raise Http404
+            services.objection_answer(objection=objection, by=user, answer=data["answer"])
+            messages.success(request, _("Your answer is published with the objection."))
+        else:
+            services.notice_withdraw(notice=notice, by=user, reason=data["reason"])
+            messages.success(request, _("The price notice was withdrawn."))
+    except DomainError as exc:
+        add_to_form(form, exc)
+        return exc.status_code
+    return 302
+
+
+@login_required
+def notice_attachment(request, pk: int, attachment_pk: int):
+    att = (
+        ObjectionAttachment.objects.select_related("objection__notice")
+        .filter(pk=attachment_pk, objection__notice_id=pk)
+        .first()
+    )
+    if att is None or not selectors.sees_objection_files(request.user, att.objection):
+        raise Http404
+    return file_response(att.file.open("rb"), att.original_name, att.content_type)

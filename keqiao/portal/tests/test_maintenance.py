@@ -20,6 +20,7 @@ KEYS = {
     "annual_reports_reminded",
     "auctions_sold",
     "auctions_unsold",
+    "price_notices_passed",
 }
 
 

@@ -57,3 +57,22 @@ def make_auction(make_achievement, owner, holder_org, outsider, other_org, rival
         return auction
 
     return make
+
+
+@pytest.fixture
+def agreed_deal(make_achievement, owner, outsider, other_org):
+    """A deal on the university's achievement agreed at 200,000 yuan through the negotiation services."""
+    from keqiao.negotiations import services as negotiation_services
+
+    def make():
+        a = make_achievement("published", title="竹浆纸清洁漂白技术")
+        deal = negotiation_services.deal_express_interest(
+            by=outsider, organization=other_org, listing=a, mode="transfer", message="拟受让用于竹浆纸生产。"
+        )
+        deal = negotiation_services.deal_accept(deal=deal, by=owner)
+        offer = negotiation_services.offer_make(
+            deal=deal, by=owner, price="200000.00", payment_method="lump_sum", mode="transfer"
+        )
+        return negotiation_services.offer_accept(offer=offer, by=outsider)
+
+    return make
