@@ -29,4 +29,7 @@ echo "== matching speed and memory at n=$N (bench/matching_bench.py)"
 $PY bench/matching_bench.py --n "$N" --json "$OUT/matching.json"
 echo "== registered contracts at n=$N: statistics page and API, contract list, plan dashboard, xlsx export (manage.py bench_deals)"
 $PY manage.py bench_deals --n "$N" | tee "$OUT/bench_deals.json"
+echo "== auction: 200 bidders, 5,000 bids over the last 10 minutes on PostgreSQL (manage.py bench_auction)"
+DATABASE_URL=${BENCH_AUCTION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq_auction} \
+  $PY manage.py bench_auction --bidders 200 --bids 5000 --workers 16 --duration 600 | tee "$OUT/bench_auction.json"
 bash scripts/run-load-bench.sh

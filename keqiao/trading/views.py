@@ -46,6 +46,8 @@ def hall(request):
         "trading/hall.html",
         {
             "page": paginate(request, qs, 20),
+            # Open price notices (the public may object) above the auctions; the rest on their own pages.
+            "notices": list(selectors.notices_public().filter(status=choices.NoticeStatus.OPEN)[:20]),
             "status": status,
             "statuses": HALL_STATUS,
             "mode": mode,

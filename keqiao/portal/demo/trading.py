@@ -6,15 +6,18 @@ Everything goes through the trading services; bids are placed at times in the pa
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from keqiao.accounts.models import Organization, User
 from keqiao.achievements.models import Achievement
+from keqiao.negotiations.models import Deal
 from keqiao.trading import services
 from keqiao.trading.models import Auction
 
-_USERNAMES = ["univ", "bamboo", "zhubian", "paocai", "pharma"]
+_USERNAMES = ["univ", "bamboo", "zhubian", "paocai", "pharma", "maker"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _org(user: User) -> Organization:
@@ -127,4 +130,31 @@ def load_trading() -> dict:
         sold.refresh_from_db()
         services.auction_close(auction=sold, now=sold.ends_at)
         counts["auctions"] += 1
+
+    # 3. Under public notice: the price the university agreed with the Danling manufacturer, with one
+    #    objection (and its attachment) answered by the university.
+    agreed = Deal.objects.filter(
+        counterpart=orgs["univ"], initiator=orgs["maker"], status="agreed", achievement__isnull=False
+    ).first()
+    if agreed is not None:
+        notice = services.notice_publish(
+            deal=agreed,
+            by=u["univ"],
+            pricing_basis=(
+                "依据眉山某资产评估有限公司出具的无形资产评估报告（收益法，评估值42万元），"
+                "经校技术转移中心集体决策，按评估值上浮约7%协议定价。"
+            ),
+        )
+        objection = services.objection_file(
+            notice=notice,
+            by=u["paocai"],
+            reasons="同类技术在四川科创通上的成交价约为60万元，公示价格是否偏低？",
+            files=[SimpleUploadedFile("同类成交价格摘录.pdf", PDF, content_type="application/pdf")],
+        )
+        services.objection_answer(
+            objection=objection,
+            by=u["univ"],
+            answer="所述交易包含设备与技术服务，可比部分约为40万元；本次定价高于评估值，依据见评估报告。",
+        )
+        counts["price_notices"] = 1
     return counts

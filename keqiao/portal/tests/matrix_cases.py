@@ -84,6 +84,13 @@ PAGE_ARGS = {
     "trading:auction": {"open": lambda w: {"pk": w["auction"], POST: {"action": "bid", "amount": "1.00"}}},
     "trading:auction_live": {"open": lambda w: {"pk": w["auction"]}},
     "trading:auction_ledger": {"open": lambda w: {"pk": w["auction"]}},
+    "trading:notice": {
+        "open": lambda w: {"pk": w["notice"], POST: {"action": "object", "reasons": "矩阵测试异议"}}
+    },
+    "trading:notice_new": {"agreed": lambda w: {"deal_pk": w["notice_deal"]}},
+    "trading:notice_attachment": {
+        "objection": lambda w: {"pk": w["notice"], "attachment_pk": w["notice_attachment"]}
+    },
 }
 
 

@@ -168,6 +168,10 @@ PAGES = {
     "trading:auction": {"open": page(everyone(200), only("enterprise", status=400, others=403))},
     "trading:auction_live": {"open": page(everyone(200))},
     "trading:auction_ledger": {"open": page(only("enterprise", "university", "officials"))},
+    # a price notice is public and anyone signed in may object; the objection's files are private
+    "trading:notice": {"open": page(everyone(200), everyone(302))},
+    "trading:notice_new": {"agreed": page(only("university"), only("university", status=400))},
+    "trading:notice_attachment": {"objection": page(only("enterprise", "university", "officials"))},
     # --- action plans
     "governance:plans": {"": page(only("government"))},
     "governance:plan_create": {"": page(only("officials"), only("officials"))},

@@ -29,7 +29,7 @@ from keqiao.notifications.services import unsubscribe_token
 from keqiao.supervision import selectors as supervision_selectors
 from keqiao.supervision.models import ProgressReport, ReportAttachment
 from keqiao.testing.factories import OrganizationFactory, achievement_data, demand_data, member
-from keqiao.trading.models import Auction
+from keqiao.trading.models import Auction, ObjectionAttachment, PriceNotice
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -237,5 +237,8 @@ def _extend() -> World:
         unsubscribe_token=unsubscribe_token(univ_user),
         auction=Auction.objects.get(organization=univ, status=Auction.Status.OPEN).pk,
         auction_bidder_pending=Auction.objects.get(organization=univ).bidders.get(status="pending").pk,
+        notice=PriceNotice.objects.get(organization=univ).pk,
+        notice_deal=PriceNotice.objects.get(organization=univ).deal_id,
+        notice_attachment=ObjectionAttachment.objects.get().pk,
     )
     return world

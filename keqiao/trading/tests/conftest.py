@@ -76,3 +76,10 @@ def agreed_deal(make_achievement, owner, outsider, other_org):
         return negotiation_services.offer_accept(offer=offer, by=outsider)
 
     return make
+
+
+@pytest.fixture
+def client(client):
+    """Pages in English, so that the tests read the messages as written in the code."""
+    client.cookies["django_language"] = "en"
+    return client
