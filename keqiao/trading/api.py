@@ -252,3 +252,115 @@ def ledger_verify(request, auction_id: int):
         "bids": len(document["bids"]),
         "head_hash": auction.head_hash,
     }
+
+
+# --- agreed-price public notices ---------------------------------------------------------------------
+
+
+class ObjectionOut(Schema):
+    id: int
+    reasons: str
+    answer: str
+    created_at: datetime.datetime
+    answered_at: datetime.datetime | None
+    attachments: int
+
+    @staticmethod
+    def resolve_attachments(obj) -> int:
+        return len(obj.attachments.all())
+
+
+class NoticeOut(Schema):
+    id: int
+    deal_id: int
+    title: str
+    holder: str
+    counterparty: str
+    mode: str
+    price: Decimal
+    pricing_basis: str
+    notice_days: int
+    published_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    status_note: str
+
+    @staticmethod
+    def resolve_holder(obj) -> str:
+        return obj.organization.name
+
+
+class NoticeDetail(Schema):
+    notice: NoticeOut
+    objections: list[ObjectionOut]
+
+
+@router.get("/trading/notices", response=list[NoticeOut], summary="Agreed-price public notices")
+def notice_list(
+    request,
+    status: Choice([*choices.NoticeStatus.values, ""]) = "open",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
+    qs = selectors.notices_public()
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[offset : offset + limit])
+
+
+@router.get(
+    "/trading/notices/{notice_id}", response=NoticeDetail, summary="A price notice and its objections"
+)
+def notice_detail(request, notice_id: int):
+    notice = selectors.notice_for(notice_id)
+    return {"notice": notice, "objections": list(notice.objections.prefetch_related("attachments"))}
+
+
+class NoticeIn(InputSchema):
+    deal_id: Id
+    pricing_basis: Text(2000, required=True)
+    notice_days: int | None = None
+
+
+@router.post(
+    "/trading/notices", response={201: NoticeOut}, summary="Publish an agreed price", auth=django_auth
+)
+def notice_create(request, payload: NoticeIn):
+    deal = selectors.deal_for_notice(request.user, payload.deal_id)
+    notice = services.notice_publish(
+        deal=deal, by=request.user, pricing_basis=payload.pricing_basis, notice_days=payload.notice_days
+    )
+    return Status(201, notice)
+
+
+class ObjectionIn(InputSchema):
+    reasons: Text(3000, required=True)
+
+
+@router.post(
+    "/trading/notices/{notice_id}/objections",
+    response={201: ObjectionOut},
+    summary="Object to a price notice (attachments through the page)",
+    auth=django_auth,
+)
+def objection_create(request, notice_id: int, payload: ObjectionIn):
+    notice = selectors.notice_for(notice_id)
+    return Status(201, services.objection_file(notice=notice, by=request.user, reasons=payload.reasons))
+
+
+class AnswerIn(InputSchema):
+    answer: Text(3000, required=True)
+
+
+@router.post(
+    "/trading/notices/{notice_id}/objections/{objection_id}/answer",
+    response=ObjectionOut,
+    summary="Answer an objection (the holder)",
+    auth=django_auth,
+)
+def objection_answer(request, notice_id: int, objection_id: int, payload: AnswerIn):
+    notice = selectors.notice_for(notice_id)
+    objection = notice.objections.filter(pk=objection_id).first()
+    if objection is None:
+        raise Http404
+    return services.objection_answer(objection=objection, by=request.user, answer=payload.answer)

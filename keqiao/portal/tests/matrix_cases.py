@@ -123,6 +123,7 @@ def api_params(path: str, w) -> dict:
         params.update(report_id=w["report"], attachment_id=w["report_attachment"])
     if path.startswith("/api/v1/trading/"):
         params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
+        params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     return params
@@ -142,6 +143,8 @@ API_BODIES = {
     "keqiao_deals_api_payment_create": ("json", {"received_on": "2026-01-05", "amount": "1000.00"}),
     "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
     "keqiao_trading_api_bid_create": ("json", {"amount": "1.00"}),
+    "keqiao_trading_api_objection_create": ("json", {"reasons": "矩阵测试异议"}),
+    "keqiao_trading_api_objection_answer": ("json", {"answer": "矩阵测试答复"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

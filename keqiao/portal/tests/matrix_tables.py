@@ -304,6 +304,12 @@ API = {
     "keqiao_trading_api_bid_create": api_only("enterprise", status=400, others=403),
     "keqiao_trading_api_ledger_export": api_only("enterprise", "university", "officials"),
     "keqiao_trading_api_ledger_verify": api_only("enterprise", "university", "officials"),
+    "keqiao_trading_api_notice_list": everyone(200),
+    "keqiao_trading_api_notice_detail": everyone(200),
+    "keqiao_trading_api_notice_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_objection_create": api_only(*SIGNED_IN, status=201),
+    # the demo objection is answered already (400 for the holder); nobody else answers
+    "keqiao_trading_api_objection_answer": api_only("university", status=400, others=403),
     "keqiao_api_regions": everyone(200),
     "keqiao_api_classifications": everyone(200),
 }

@@ -240,5 +240,6 @@ def _extend() -> World:
         notice=PriceNotice.objects.get(organization=univ).pk,
         notice_deal=PriceNotice.objects.get(organization=univ).deal_id,
         notice_attachment=ObjectionAttachment.objects.get().pk,
+        notice_objection=ObjectionAttachment.objects.get().objection_id,
     )
     return world

@@ -89,3 +89,28 @@ def test_writes_need_a_session(client, make_auction):
         == 401
     )
     assert client.get(f"{BASE}/{auction.pk}/ledger").status_code == 401
+
+
+def test_notice_api_publish_object_answer(client, agreed_deal, owner, rival, outsider):
+    deal = agreed_deal()
+    client.force_login(outsider)
+    body = {"deal_id": deal.pk, "pricing_basis": "依据评估报告"}
+    assert client.post("/api/v1/trading/notices", body, content_type="application/json").status_code == 404
+    client.force_login(owner)
+    response = client.post("/api/v1/trading/notices", body, content_type="application/json")
+    assert response.status_code == 201
+    notice_id = response.json()["id"]
+    assert [n["id"] for n in client.get("/api/v1/trading/notices").json()] == [notice_id]
+    client.force_login(rival)
+    url = f"/api/v1/trading/notices/{notice_id}/objections"
+    assert client.post(url, {"reasons": " "}, content_type="application/json").status_code == 422
+    objection_id = client.post(url, {"reasons": "价格偏低"}, content_type="application/json").json()["id"]
+    answer_url = f"{url}/{objection_id}/answer"
+    assert client.post(answer_url, {"answer": "不"}, content_type="application/json").status_code == 403
+    client.force_login(owner)
+    assert (
+        client.post(answer_url, {"answer": "依据评估报告"}, content_type="application/json").status_code
+        == 200
+    )
+    detail = client.get(f"/api/v1/trading/notices/{notice_id}").json()
+    assert detail["objections"][0]["answer"] == "依据评估报告"
