@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization
-from keqiao.accounts.selectors import user_holder_organizations, user_is_bureau, user_organization_ids
+from keqiao.accounts.selectors import (
+    user_holder_organizations,
+    user_is_bureau,
+    user_organization_ids,
+    user_sees_statistics,
+)
 from keqiao.achievements.models import Achievement
 from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import file_response
@@ -21,6 +26,7 @@ from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, selectors, services
 from .models import ObjectionAttachment
+from .statistics import trade_statistics
 
 HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
 
@@ -55,6 +61,7 @@ def hall(request):
             "q": q,
             "now": timezone.now(),
             "is_bureau": user_is_bureau(request.user),
+            "outcomes": trade_statistics() if user_sees_statistics(request.user) else None,
             "may_publish": request.user.is_authenticated and bool(_publishable(request.user)),
         },
     )

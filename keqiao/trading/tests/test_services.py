@@ -284,3 +284,17 @@ def test_cancelled_auctions_are_hidden_from_the_public(make_auction, owner, outs
     with pytest.raises(Http404):
         selectors.auction_for(AnonymousUser(), auction.pk)
     assert selectors.auction_for(owner, auction.pk) == auction
+
+
+def test_statistics_count_each_mode_with_the_premium(make_auction, outsider, rival):
+    from keqiao.trading.statistics import trade_statistics
+
+    auction = make_auction(reserve_price="100000")
+    services.bid_place(auction=auction, by=outsider, amount="100000")
+    services.bid_place(auction=auction, by=rival, amount="120000")
+    auction.refresh_from_db()
+    services.auctions_maintain(now=auction.ends_at)
+    rows = {r["mode"]: r for r in trade_statistics()}
+    assert rows["auction"]["concluded"] == 1 and rows["auction"]["amount"] == Decimal("120000.00")
+    assert rows["auction"]["premium"] == Decimal("0.2")
+    assert rows["auction"]["contracts"] == 0  # counted once the contract is registered

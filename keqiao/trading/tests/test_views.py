@@ -152,3 +152,32 @@ def stranger_user(db):
         Membership.Role.ADMIN,
         username="s",
     )
+
+
+def test_bureau_sees_the_outcome_by_mode_with_the_registered_contract(
+    client, make_auction, outsider, other_org, bureau, owner
+):
+    from keqiao.contracts import services as contract_services
+
+    auction = make_auction(reserve_price="100000")
+    services.bid_place(auction=auction, by=outsider, amount="100000")
+    auction.refresh_from_db()
+    services.auctions_maintain(now=auction.ends_at)
+    auction.refresh_from_db()
+    data = contract_services.contract_initial(auction.deal) | {
+        "transfer_object": "patent",
+        "ip_type": "invention_patent",
+        "socio_economic_objective": "industry",
+    }
+    contract = contract_services.contract_create(
+        by=outsider, organization=other_org, data=data, deal=auction.deal
+    )
+    contract = contract_services.contract_submit(contract=contract, by=outsider)
+    contract_services.contract_approve(contract=contract, by=bureau)
+    assert 'id="trade-outcomes"' not in client.get(reverse("trading:hall")).content.decode()
+    client.force_login(owner)
+    assert 'id="trade-outcomes"' not in client.get(reverse("trading:hall")).content.decode()
+    client.force_login(bureau)
+    body = client.get(reverse("trading:hall")).content.decode()
+    row = body.split('id="outcome-auction"')[1].split("</tr>")[0]
+    assert 'data-count="1"' in row and 'data-amount="100000.00"' in row
