@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from keqiao.accounts.models import Organization, User
@@ -25,6 +26,7 @@ from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import format_yuan, parse_amount
 from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
+from keqiao.matching.models import Subscription
 from keqiao.negotiations.choices import DealMode, DealStatus, PaymentMethod
 from keqiao.negotiations.models import Deal
 from keqiao.negotiations.services import deal_record_trade, lock_deal
@@ -62,6 +64,24 @@ def _tell(auction: Auction, *, org_ids, title, key: str) -> None:
         url=auction.get_absolute_url(),
         key=key,
     )
+
+
+def _alert_followers(achievement, *, title, url: str, key: str, exclude_org_id: int) -> int:
+    """Tell whoever follows the achievement, its holder or its technology field (matching's
+    subscriptions), each at the e-mail frequency they chose; the holder's own members are left out."""
+    recipients: dict[int, tuple[str, str | None]] = {}
+    for sub in Subscription.objects.filter(
+        Q(kind=Subscription.Kind.FIELD, value=achievement.tech_field)
+        | Q(kind=Subscription.Kind.ORGANIZATION, value=str(achievement.organization_id))
+        | Q(kind=Subscription.Kind.ACHIEVEMENT, value=str(achievement.pk))
+    ).select_related("user"):
+        if sub.user.is_active:
+            recipients.setdefault(
+                sub.user_id, (_("You follow %(what)s") % {"what": sub.label or sub.value}, sub.frequency)
+            )
+    for uid in member_ids([exclude_org_id]):
+        recipients.pop(uid, None)
+    return len(notify(recipients, verb=AUCTION, title=title, url=url, key=key))
 
 
 def _lock(auction: Auction) -> Auction:
@@ -160,6 +180,14 @@ def auction_create(*, by: User, organization: Organization, achievement, data: d
         achievement=achievement, organization=organization, created_by=by, **cleaned
     )
     _event(auction, by=by, action="created", to_status=auction.status)
+    _alert_followers(
+        achievement,
+        title=_("Up for auction: “%(title)s”, bidding until %(end)s")
+        % {"title": achievement.title, "end": timezone.localtime(auction.ends_at).strftime("%Y-%m-%d %H:%M")},
+        url=auction.get_absolute_url(),
+        key=f"auction:{auction.pk}:published",
+        exclude_org_id=organization.pk,
+    )
     return auction
 
 
@@ -523,6 +551,14 @@ def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None
         ends_at=now + datetime.timedelta(days=days),
     )
     _notice_event(notice, by=by, action="published", to_status=notice.status)
+    if deal.achievement_id:
+        _alert_followers(
+            deal.achievement,
+            title=_("Agreed price under public notice: “%(title)s”") % {"title": notice.title},
+            url=notice.get_absolute_url(),
+            key=f"notice:{notice.pk}:published",
+            exclude_org_id=seller.pk,
+        )
     return notice
 
 

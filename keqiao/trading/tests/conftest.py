@@ -83,3 +83,12 @@ def client(client):
     """Pages in English, so that the tests read the messages as written in the code."""
     client.cookies["django_language"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages of refused operations are matched as written in the code."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

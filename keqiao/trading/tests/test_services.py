@@ -298,3 +298,17 @@ def test_statistics_count_each_mode_with_the_premium(make_auction, outsider, riv
     assert rows["auction"]["concluded"] == 1 and rows["auction"]["amount"] == Decimal("120000.00")
     assert rows["auction"]["premium"] == Decimal("0.2")
     assert rows["auction"]["contracts"] == 0  # counted once the contract is registered
+
+
+def test_followers_of_the_field_are_alerted_of_a_new_auction(
+    make_achievement, owner, holder_org, outsider, colleague
+):
+    from keqiao.matching.models import Subscription
+    from keqiao.notifications.models import Notification
+
+    a = make_achievement("published", tech_field="new_materials")
+    Subscription.objects.create(user=outsider, kind="field", value="new_materials", label="新材料")
+    Subscription.objects.create(user=colleague, kind="field", value="new_materials", label="新材料")
+    auction = services.auction_create(by=owner, organization=holder_org, achievement=a, data=auction_data())
+    alerted = Notification.objects.filter(url=auction.get_absolute_url())
+    assert list(alerted.values_list("user__username", flat=True)) == ["outsider"]  # not the holder's own
