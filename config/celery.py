@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "keqiao.portal.tasks.run_hourly_maintenance",
         "schedule": crontab(minute=15, hour="*/1"),
     },
+    # Auctions end to the minute (extended by late bids); the hourly run closes them too.
+    "trading-close-auctions": {
+        "task": "keqiao.trading.tasks.close_auctions",
+        "schedule": crontab(minute="*"),
+    },
     "notifications-daily-digest": {
         "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8),

@@ -19,6 +19,7 @@ from keqiao.negotiations.api import router as negotiations_router
 from keqiao.notifications.api import router as notifications_router
 from keqiao.reviews.api import router as reviews_router
 from keqiao.supervision.api import router as supervision_router
+from keqiao.trading.api import router as trading_router
 
 # Operation ids are what API clients generate their function names from, so an endpoint keeps the id it
 # was first published under when its code moves to another app.
@@ -119,4 +120,5 @@ api.add_router("/", governance_router)
 api.add_router("/", annualreports_router)
 api.add_router("/", reviews_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", trading_router)
 api.add_router("/reference", reference)

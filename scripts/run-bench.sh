@@ -33,4 +33,7 @@ echo "== expert proposal with conflict checks over 5,000 experts and 100,000 reg
 $PY manage.py bench_reviews | tee "$OUT/bench_reviews.json"
 echo "== Monte Carlo valuation, 10,000 draws (manage.py bench_valuation)"
 $PY manage.py bench_valuation | tee "$OUT/bench_valuation.json"
+echo "== auction: 200 bidders, 5,000 bids over the last 10 minutes on PostgreSQL (manage.py bench_auction)"
+DATABASE_URL=${BENCH_AUCTION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq_auction} \
+  $PY manage.py bench_auction --bidders 200 --bids 5000 --workers 16 --duration 600 | tee "$OUT/bench_auction.json"
 bash scripts/run-load-bench.sh

@@ -324,6 +324,10 @@ KEQIAO = {
     # Deals: unanswered interest expires; a room without activity is reminded, then closed.
     "INTEREST_EXPIRY_DAYS": env_int("KEQIAO_INTEREST_EXPIRY_DAYS", 30),
     "ROOM_STALL_DAYS": env_int("KEQIAO_ROOM_STALL_DAYS", 30),
+    # 促进科技成果转化法 art. 18: a price a university or institute agreed is publicly noticed before its
+    # contract is registered. On: every such negotiated deal needs a passed notice. Off: only a deal whose
+    # notice was published waits for it (for deployments migrating deals agreed before notices existed).
+    "PRICE_NOTICE_REQUIRED": env_bool("KEQIAO_PRICE_NOTICE_REQUIRED", False),
     "ROOM_CLOSE_AFTER_REMINDER_DAYS": env_int("KEQIAO_ROOM_CLOSE_AFTER_REMINDER_DAYS", 14),
     # Technology contracts: the 6-digit GB/T 2260 code of the registering city (prefix of 技术输出/吸纳)
     # and the yearly technology transaction target of the action plan (yuan).

@@ -36,6 +36,10 @@ from . import choices
 from .models import Contract, ContractEvent, Milestone, Payment, RegistrationCounter
 from .notification_kinds import CONTRACT
 
+# Checks run (inside the transaction, the contract's row locked) before a contract is submitted for
+# registration. Apps above this one append to it in their ready(): trading requires a passed price notice.
+submission_guards: list = []
+
 # --- technology contracts --------------------------------------------------------------------------
 
 CONTRACT_FIELDS = (
@@ -334,6 +338,8 @@ def contract_submit(*, contract: Contract, by: User) -> Contract:
             _("The negotiation behind this contract is “%(status)s”; it can no longer be registered.")
             % {"status": contract.deal.get_status_display()}
         )
+    for guard in submission_guards:
+        guard(contract)
     _contract_transition(contract, "submit", by=by)
     contract.submitted_at = timezone.now()
     contract.save(update_fields=["submitted_at"])

@@ -80,6 +80,7 @@ DEAL_EVENT_LABELS = {
     "meeting_decline": _("Meeting declined"),
     "invite": _("Broker invited"),
     "viewed_by_bureau": _("Viewed by the S&T bureau"),
+    "trade": _("Agreed by listed trading"),
 }
 
 

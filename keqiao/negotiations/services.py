@@ -272,6 +272,58 @@ def deal_complete(*, deal: Deal, by: User, note: str = "") -> Deal:
     return deal
 
 
+@transaction.atomic
+def deal_record_trade(
+    *, achievement, buyer: Organization, by: User, price, mode: str, payment_method: str, note: str
+) -> Deal:
+    """A deal concluded by listed trading (an auction won, a listing taken): agreed at a fixed price.
+
+    The deal starts as agreed with an accepted offer at the price, so that the technology contract is filed
+    from it like any negotiated deal. An open negotiation of the buyer on the same achievement is closed
+    first (the trade settles it).
+    """
+    for open_deal in Deal.objects.select_for_update().filter(
+        achievement=achievement, initiator=buyer, status__in=choices.OPEN_STATUSES
+    ):
+        if open_deal.status == choices.DealStatus.AGREED:
+            raise DomainError(_("The buyer has already agreed a deal on this achievement by negotiation."))
+        action = "withdraw" if open_deal.status == choices.DealStatus.INTEREST else "terminate"
+        _transition(open_deal, action, by=by, note=str(note)[:500])
+    now = timezone.now()
+    deal = Deal.objects.create(
+        achievement=achievement,
+        initiator=buyer,
+        initiated_by=by,
+        counterpart_id=achievement.organization_id,
+        mode=mode,
+        message=str(note)[:2000],
+        status=choices.DealStatus.AGREED,
+        status_note=str(note)[:500],
+        last_activity_at=now,
+    )
+    offer = Offer.objects.create(
+        deal=deal,
+        made_by=by,
+        side=buyer,
+        price=price,
+        payment_method=payment_method,
+        mode=mode,
+        note=str(note)[:2000],
+        status=choices.OfferStatus.ACCEPTED,
+    )
+    deal.agreed_offer = offer
+    deal.save(update_fields=["agreed_offer"])
+    _event(deal, by=by, action="trade", to_status=deal.status, note=str(note), changes={"price": str(price)})
+    _tell(
+        deal,
+        org_ids=deal.party_ids,
+        title=_("Agreement reached on “%(title)s”: register the technology contract")
+        % {"title": achievement.title},
+        key=f"deal:{deal.pk}:trade",
+    )
+    return deal
+
+
 # --- the room --------------------------------------------------------------------------------------
 
 

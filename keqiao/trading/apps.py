@@ -6,3 +6,11 @@ class TradingConfig(AppConfig):
     name = "keqiao.trading"
     verbose_name = _("Technology trading")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # services import models: only possible once the app registry is ready
+        from keqiao.contracts.services import submission_guards
+
+        from .services import require_passed_notice
+
+        submission_guards.append(require_passed_notice)

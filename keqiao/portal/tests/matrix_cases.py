@@ -103,6 +103,16 @@ PAGE_ARGS = {
     "evaluation:valuation_pdf": {"shared": lambda w: {"pk": w["valuation_shared"]}},
     "evaluation:valuation_xlsx": {"private": lambda w: {"pk": w["valuation_private"]}},
     "evaluation:dossier": {"party": lambda w: {"deal_pk": w["deal"]}},
+    "trading:auction": {"open": lambda w: {"pk": w["auction"], POST: {"action": "bid", "amount": "1.00"}}},
+    "trading:auction_live": {"open": lambda w: {"pk": w["auction"]}},
+    "trading:auction_ledger": {"open": lambda w: {"pk": w["auction"]}},
+    "trading:notice": {
+        "open": lambda w: {"pk": w["notice"], POST: {"action": "object", "reasons": "矩阵测试异议"}}
+    },
+    "trading:notice_new": {"agreed": lambda w: {"deal_pk": w["notice_deal"]}},
+    "trading:notice_attachment": {
+        "objection": lambda w: {"pk": w["notice"], "attachment_pk": w["notice_attachment"]}
+    },
 }
 
 
@@ -133,6 +143,9 @@ def api_params(path: str, w) -> dict:
         params.update(action="submit")
     if path.startswith("/api/v1/supervision/"):
         params.update(report_id=w["report"], attachment_id=w["report_attachment"])
+    if path.startswith("/api/v1/trading/"):
+        params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
+        params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -157,6 +170,9 @@ API_BODIES = {
     "keqiao_deals_api_contract_correction": ("json", {"reason": "更正笔误", "changes": {}}),
     "keqiao_evaluation_api_assessment_confirm": ("json", {"level": 5}),
     "keqiao_evaluation_api_assessment_return": ("json", {"comment": "矩阵测试：请补充报告"}),
+    "keqiao_trading_api_bid_create": ("json", {"amount": "1.00"}),
+    "keqiao_trading_api_objection_create": ("json", {"reasons": "矩阵测试异议"}),
+    "keqiao_trading_api_objection_answer": ("json", {"answer": "矩阵测试答复"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

@@ -162,6 +162,16 @@ PAGES = {
     "contracts:contract_correct": {"registered": page(only("registry"), only("registry"))},
     "contracts:statistics": {"": page(only("government"))},
     "contracts:statistics_export": {"": page(only("registry"))},
+    # --- listed trading: the public hall and auction; only the admitted bidder's low bid reaches the rule
+    "trading:hall": {"": page(everyone(200))},
+    "trading:auction_new": {"": page(only("university"), only("university", status=400))},
+    "trading:auction": {"open": page(everyone(200), only("enterprise", status=400, others=403))},
+    "trading:auction_live": {"open": page(everyone(200))},
+    "trading:auction_ledger": {"open": page(only("enterprise", "university", "officials"))},
+    # a price notice is public and anyone signed in may object; the objection's files are private
+    "trading:notice": {"open": page(everyone(200), everyone(302))},
+    "trading:notice_new": {"agreed": page(only("university"), only("university", status=400))},
+    "trading:notice_attachment": {"objection": page(only("enterprise", "university", "officials"))},
     # --- action plans
     "governance:plans": {"": page(only("government"))},
     "governance:plan_create": {"": page(only("officials"), only("officials"))},
@@ -284,6 +294,22 @@ API = {
     "keqiao_annualreports_api_plan_project": api_only("university", "officials"),
     "keqiao_annualreports_api_plan_project_report": VALIDATED,
     "keqiao_annualreports_api_plan_project_link": VALIDATED,
+    "keqiao_trading_api_auction_list": everyone(200),
+    "keqiao_trading_api_auction_detail": everyone(200),
+    "keqiao_trading_api_auction_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_bidder_register": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_bidder_list": api_only("university", "officials"),
+    # the organiser must record the deposit to admit (400); nobody else may decide
+    "keqiao_trading_api_bidder_decide": api_only("university", status=400),
+    "keqiao_trading_api_bid_create": api_only("enterprise", status=400, others=403),
+    "keqiao_trading_api_ledger_export": api_only("enterprise", "university", "officials"),
+    "keqiao_trading_api_ledger_verify": api_only("enterprise", "university", "officials"),
+    "keqiao_trading_api_notice_list": everyone(200),
+    "keqiao_trading_api_notice_detail": everyone(200),
+    "keqiao_trading_api_notice_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_objection_create": api_only(*SIGNED_IN, status=201),
+    # the demo objection is answered already (400 for the holder); nobody else answers
+    "keqiao_trading_api_objection_answer": api_only("university", status=400, others=403),
     "keqiao_api_regions": everyone(200),
     "keqiao_api_classifications": everyone(200),
 }

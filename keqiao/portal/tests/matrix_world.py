@@ -29,6 +29,7 @@ from keqiao.notifications.services import unsubscribe_token
 from keqiao.supervision import selectors as supervision_selectors
 from keqiao.supervision.models import ProgressReport, ReportAttachment
 from keqiao.testing.factories import OrganizationFactory, achievement_data, demand_data, member
+from keqiao.trading.models import Auction, ObjectionAttachment, PriceNotice
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -234,6 +235,12 @@ def _extend() -> World:
         subscription=Subscription.objects.filter(user=paocai_user).order_by("pk").first().pk,
         plan_project=PlanProject.objects.filter(organization=univ).order_by("pk").first().pk,
         unsubscribe_token=unsubscribe_token(univ_user),
+        auction=Auction.objects.get(organization=univ, status=Auction.Status.OPEN).pk,
+        auction_bidder_pending=Auction.objects.get(organization=univ).bidders.get(status="pending").pk,
+        notice=PriceNotice.objects.get(organization=univ).pk,
+        notice_deal=PriceNotice.objects.get(organization=univ).deal_id,
+        notice_attachment=ObjectionAttachment.objects.get().pk,
+        notice_objection=ObjectionAttachment.objects.get().objection_id,
     )
     world.ids.update(_evaluation_ids(univ, deal))
     return world

@@ -18,6 +18,9 @@ KEYS = {
     "demands_reminded",
     "task_reports_reminded",
     "annual_reports_reminded",
+    "auctions_sold",
+    "auctions_unsold",
+    "price_notices_passed",
 }
 
 

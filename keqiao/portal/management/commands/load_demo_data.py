@@ -13,6 +13,7 @@ from keqiao.portal.demo.evaluation import load_evaluation
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.reviews import load_reviews
 from keqiao.portal.demo.supervision import load_supervision
+from keqiao.portal.demo.trading import load_trading
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 # Experts and reviews: after the deals, whose parties the conflict checks read.
                 result["counts"].update(load_reviews())
                 result["counts"].update(load_evaluation())
+                result["counts"].update(load_trading())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
