@@ -23,4 +23,6 @@ KEQIAO = {
     "SEARCH_SNAPSHOT_DIR": "",
     "MATCHING_BUNDLED_CORPUS": False,
     "MODELS_DIR": str(VAR_DIR / "test-models"),
+    "REGISTER_KEY_FILE": str(VAR_DIR / "test-register-sm2.key"),
+    "REGISTER_KEY_GENERATE": True,
 }

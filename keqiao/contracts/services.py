@@ -32,7 +32,7 @@ from keqiao.negotiations.services import deal_contract_performing, deal_contract
 from keqiao.notifications.services import notify
 from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
-from . import choices
+from . import choices, register
 from .models import Contract, ContractEvent, Milestone, Payment, RegistrationCounter
 from .notification_kinds import CONTRACT
 
@@ -401,6 +401,7 @@ def contract_approve(*, contract: Contract, by: User, note: str = "") -> Contrac
     contract.registered_on = timezone.localdate(now)
     contract.registration_number = _next_registration_number(contract.registered_on.year)
     contract.save(update_fields=["approved_at", "reviewed_by", "registered_on", "registration_number"])
+    register.contract_registered(contract=contract, by=by)  # register entry, signed; its certificate
     if contract.deal_id:
         deal_contract_registered(deal=contract.deal, by=by, registration_number=contract.registration_number)
     _tell_contract(
