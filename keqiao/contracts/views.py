@@ -32,6 +32,7 @@ from keqiao.negotiations.selectors import deal_visible_to, side_of
 from . import choices, forms, selectors, services
 from . import statistics as stats
 from .exports import contracts_xlsx
+from .register_views import registration_context
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -217,6 +218,7 @@ def contract_detail(request, pk: int):
             "comment_form": bound.get("return") or forms.CommentForm(prefix="return"),
             "milestone_form": bound.get("milestone") or forms.MilestoneForm(prefix="milestone"),
             "payment_form": bound.get("payment") or forms.PaymentForm(prefix="payment"),
+            **registration_context(contract),
         },
         status=400 if bound else 200,
     )

@@ -135,3 +135,33 @@ API_BODIES = {
 API_QUERY = {
     "keqiao_annualreports_api_overview": lambda w: f"year={w['reporting_year']}",
 }
+
+
+def _certificate_code(w) -> str:
+    from keqiao.contracts.models import Certificate
+
+    return Certificate.objects.filter(contract_id=w["contract"], status="valid").values_list(
+        "code", flat=True
+    )[0]
+
+
+def _submitted_contract(w) -> int:
+    from keqiao.contracts.models import Contract
+
+    return Contract.objects.filter(status="submitted").order_by("pk").values_list("pk", flat=True)[0]
+
+
+# --- contract registration: certificates, public verification, verified technology income
+PAGE_ARGS.update(
+    {
+        "contracts:contract_income": {
+            "submitted": lambda w: {"pk": _submitted_contract(w), POST: {"action": "year"}},
+            "registered": lambda w: {
+                "pk": w["contract"],
+                POST: {"action": "year", "year-year": "2025", "year-amount": "1"},
+            },
+        },
+        "contracts:certificate_pdf": {"registered": lambda w: {"code": _certificate_code(w)}},
+        "contracts:certificate_verify": {"registered": lambda w: {"code": _certificate_code(w)}},
+    }
+)

@@ -335,3 +335,16 @@ ADMIN_NO_DELETE = {
     "search.indexchange",
     "supervision.supervisionevent",
 }
+
+# --- contract registration: certificates, public verification, verified technology income
+PAGES.update(
+    {
+        "contracts:contract_income": {
+            "submitted": page(only("registry"), only("registry", status=400)),
+            "registered": page(only("registry"), only("registry", status=400)),
+        },
+        "contracts:certificate_pdf": {"registered": page(only("enterprise", "registry"))},
+        "contracts:certificate_lookup": {"": page(everyone(200))},
+        "contracts:certificate_verify": {"registered": page(everyone(200))},
+    }
+)
