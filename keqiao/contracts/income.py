@@ -193,3 +193,48 @@ def verified_income_by_year(organization_ids) -> list[dict]:
             }
         )
     return out
+
+
+def income_statistics(by_year) -> list[dict]:
+    """The registered contract amount of each year of the statistics' `by_year` rows (by registration
+    year) beside the verified technology income the registration office attributed to that year (one
+    aggregate query)."""
+    from django.db.models import DecimalField, F, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    years = [int(row.key) for row in by_year]
+    if not years:
+        return []
+    deducted = (
+        IncomeDeduction.objects.filter(income_year=OuterRef("pk"))
+        .values("income_year")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=16, decimal_places=2)
+    verified = dict(
+        IncomeYear.objects.filter(
+            contract__in=Contract.objects.registered(), year__gte=min(years), year__lte=max(years)
+        )
+        .annotate(
+            deducted=Coalesce(Subquery(deducted, output_field=money), Value(Decimal("0")), output_field=money)
+        )
+        .values("year")
+        .annotate(total=Sum(F("amount") - F("deducted"), output_field=money))
+        .values_list("year", "total")
+    )
+    cent = Decimal("0.01")
+    rows = []
+    for row in by_year:
+        income = Decimal(verified.get(int(row.key)) or 0).quantize(cent)
+        rows.append(
+            {
+                "year": int(row.key),
+                "contract_amount": row.contract_amount,
+                "verified_income": income,
+                # in ten-thousand yuan (万元), the unit of the statistics' tables
+                "contract_amount_wan": row.contract_amount_wan,
+                "verified_income_wan": (income / 10000).quantize(cent),
+            }
+        )
+    return rows

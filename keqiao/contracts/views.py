@@ -30,6 +30,7 @@ from keqiao.common.pagination import paginate
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
 from . import choices, forms, selectors, services
+from . import income as contract_income
 from . import statistics as stats
 from .exports import contracts_xlsx
 from .register_views import registration_context
@@ -64,6 +65,7 @@ def contracts(request):
             "statuses": choices.ContractStatus.choices,
             "can_file": bool(user_holder_organizations(request.user)),
             "can_see_statistics": user_sees_statistics(request.user),
+            "income_by_year": contract_income.verified_income_by_year(user_organization_ids(request.user)),
         },
     )
 
@@ -406,6 +408,7 @@ def statistics(request):
             },
             "can_export": user_is_contract_office(request.user),
             "progress_bar": min(summary["progress_percent"] or 0, 100),
+            "income_rows": contract_income.income_statistics(report["by_year"]),
         },
     )
 

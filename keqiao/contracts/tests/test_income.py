@@ -180,3 +180,28 @@ def test_page_is_for_the_office_only(client, submitted, owner, outsider):
     for user in (owner, outsider):
         client.force_login(user)
         assert client.get(url).status_code == 404
+
+
+def test_statistics_and_contract_list_show_verified_income(client, submitted, bureau, owner):
+    year = _year(submitted)
+    income.income_year_record(contract=submitted, by=bureau, year=year, amount="300000")
+    income.income_deduction_record(
+        contract=submitted, by=bureau, year=year, category="non_technical", amount="45000", basis="培训费"
+    )
+    services.contract_approve(contract=submitted, by=bureau)
+    from keqiao.contracts import statistics
+
+    submitted.refresh_from_db()
+    registered_year = submitted.registered_on.year
+    rows = {r["year"]: r for r in income.income_statistics(statistics.by_year(max(year, registered_year)))}
+    assert rows[year]["verified_income"] == Decimal("255000.00")
+    assert rows[registered_year]["contract_amount"] == Decimal("300000.00")
+    client.force_login(bureau)
+    response = client.get(reverse("contracts:statistics"), {"year": submitted.registered_on.year})
+    assert response.status_code == 200
+    assert 'id="verified_income"' in response.content.decode()
+    client.force_login(owner)
+    response = client.get(reverse("contracts:contracts"))
+    html = response.content.decode()
+    assert 'id="income-by-year"' in html and "25.5" in html
+    assert response.context["income_by_year"][0]["verified"] == Decimal("255000.00")
