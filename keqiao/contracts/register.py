@@ -170,6 +170,13 @@ def contract_registered(*, contract, by) -> Certificate:
     return certificate_issue(contract=contract, entry=entry)
 
 
+def contract_amended(*, contract, by) -> Certificate:
+    """A change to a registered contract enters the register as an amendment with the contract's new
+    content; a new certificate is issued and the previous one is marked superseded."""
+    entry = register_append(contract=contract, kind=RegisterEntry.Kind.AMENDMENT, by=by)
+    return certificate_issue(contract=contract, entry=entry)
+
+
 # --- checking -----------------------------------------------------------------------------------------------
 
 

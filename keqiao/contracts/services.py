@@ -449,6 +449,7 @@ def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -
     _contract_event(
         contract, by=by, action="correct", from_status=contract.status, note=reason, changes=changes
     )
+    register.contract_amended(contract=contract, by=by)  # amendment entry; the certificate is reissued
     _tell_contract(
         contract,
         user_ids=member_ids(

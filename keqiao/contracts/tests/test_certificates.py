@@ -139,3 +139,23 @@ def test_contract_page_shows_the_certificate_and_register_entries(client, regist
     cert = _cert(registered)
     assert reverse("contracts:certificate_pdf", args=[cert.code]) in html
     assert 'id="registration-record"' in html and 'id="verified-income"' in html
+
+
+def test_a_correction_is_an_amendment_and_reissues_the_certificate(client, registered, bureau):
+    from keqiao.contracts import services
+    from keqiao.contracts.models import RegisterEntry
+
+    old = _cert(registered)
+    services.contract_correct(
+        contract=registered, by=bureau, data={"contract_amount": "220000.00"}, reason="补充协议增加合同金额"
+    )
+    kinds = list(RegisterEntry.objects.filter(contract=registered).values_list("kind", flat=True))
+    assert kinds == ["registration", "amendment"]
+    old.refresh_from_db()
+    new = Certificate.objects.get(contract=registered, status="valid")
+    assert old.status == "superseded" and old.superseded_by == new
+    assert new.printed["contract_amount"] == "220000.00" and old.printed["contract_amount"] == "200000.00"
+    response = client.get(reverse("contracts:certificate_verify", args=[old.code]))
+    assert response.status_code == 200 and not response.context["valid"]
+    assert 'id="certificate-state"' in response.content.decode()
+    assert old.get_status_display() in response.content.decode()
