@@ -165,3 +165,23 @@ PAGE_ARGS.update(
         "contracts:certificate_verify": {"registered": lambda w: {"code": _certificate_code(w)}},
     }
 )
+
+_api_params_before_certificates = api_params
+
+
+def api_params(path: str, w) -> dict:  # noqa: F811 - extends the function above with a certificate's code
+    params = _api_params_before_certificates(path, w)
+    if path.startswith("/api/v1/contract-certificates/"):
+        params["code"] = _certificate_code(w)
+    return params
+
+
+API_BODIES.update(
+    {
+        "keqiao_contracts_register_api_income_year_put": ("json", {"year": 2026, "amount": "1.00"}),
+        "keqiao_contracts_register_api_income_deduction_create": (
+            "json",
+            {"year": 2026, "category": "equipment", "amount": "1.00", "basis": "设备清单"},
+        ),
+    }
+)

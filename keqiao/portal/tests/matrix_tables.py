@@ -348,3 +348,13 @@ PAGES.update(
         "contracts:certificate_verify": {"registered": page(everyone(200))},
     }
 )
+API.update(
+    {
+        "keqiao_contracts_register_api_certificate_verify": everyone(200),
+        "keqiao_contracts_register_api_certificate_list": api_only("enterprise", "registry"),
+        "keqiao_contracts_register_api_income_years": api_only("enterprise", "registry"),
+        # the world's contract is registered: its income is no longer verified (400)
+        "keqiao_contracts_register_api_income_year_put": api_only("registry", status=400),
+        "keqiao_contracts_register_api_income_deduction_create": api_only("registry", status=400),
+    }
+)
