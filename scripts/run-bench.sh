@@ -29,4 +29,6 @@ echo "== matching speed and memory at n=$N (bench/matching_bench.py)"
 $PY bench/matching_bench.py --n "$N" --json "$OUT/matching.json"
 echo "== registered contracts at n=$N: statistics page and API, contract list, plan dashboard, xlsx export (manage.py bench_deals)"
 $PY manage.py bench_deals --n "$N" | tee "$OUT/bench_deals.json"
+echo "== contract register at n=$N: verify_register, certificate PDF, public verification page (manage.py bench_register)"
+$PY manage.py bench_register --n "$N" | tee "$OUT/bench_register.json"
 bash scripts/run-load-bench.sh

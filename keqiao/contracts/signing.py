@@ -301,6 +301,30 @@ class FastVerifier:
         return (e + x1) % N == r
 
 
+def table_sign(key: OfficeKey, message: bytes) -> str:
+    """The SM2 signature of `message` computed with the fixed-base table of G (~30 times faster than
+    gmssl; the same algorithm, checked against gmssl's verification in the tests). For bulk work such as
+    building a benchmark register."""
+    d = int(key.private_key, 16)
+    e = message_digest(key.public_key, message)
+    g = _g_table()
+    inverse = pow(1 + d, -1, N)
+    while True:
+        k = secrets.randbelow(N - 1) + 1
+        x, y, z = 1, 1, 0
+        for i in range(32):
+            j = (k >> (8 * i)) & 0xFF
+            if j:
+                x, y, z = _mixed_add(x, y, z, *g[i][j])
+        zi = pow(z, -1, P)
+        r = (e + x * zi * zi % P) % N
+        if r == 0 or r + k == N:
+            continue
+        s = inverse * (k - r * d) % N
+        if s:
+            return f"{r:064x}{s:064x}"
+
+
 def gmssl_verify(public_key: str, message: bytes, signature: str) -> bool:
     """gmssl's own check (slow; the reference the fast one is tested against)."""
     from gmssl import sm2

@@ -180,3 +180,12 @@ def test_fast_verifier_agrees_with_gmssl():
 def test_sm3_matches_the_reference():
     assert signing.sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
     assert signing.sm3(b"abc" * 100) == signing.gmssl_sm3(b"abc" * 100)
+
+
+def test_table_signatures_verify_with_gmssl():
+    key = signing.generate_key()
+    for i in range(4):
+        message = signing.sm3(bytes([i]))
+        signature = signing.table_sign(key, message)
+        assert signing.gmssl_verify(key.public_key, message, signature)
+        assert signing.FastVerifier(key.public_key).verify(message, signature)
