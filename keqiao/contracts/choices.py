@@ -33,6 +33,7 @@ CONTRACT_EVENT_LABELS = {
     "correct": _("Corrected"),
     "milestone": _("Milestone recorded"),
     "payment": _("Payment recorded"),
+    "document": _("Document uploaded"),
 }
 
 

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.forms import add_errors
+from keqiao.negotiations.forms import MultipleFileField
 
 from . import services
-from .models import Contract, IncomeDeduction
+from .models import Contract, ContractDocument, IncomeDeduction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -98,4 +99,14 @@ class IncomeDeductionForm(forms.Form):
         max_length=500,
         help_text=_("The clause, invoice or budget line the deduction rests on."),
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=ContractDocument.Kind.choices)
+    files = MultipleFileField(
+        label=_("File"),
+        help_text=_(
+            "One PDF, or pictures of the pages (JPEG, PNG, WebP) in order: they are assembled into one PDF."
+        ),
     )

@@ -246,6 +246,7 @@ class Payment(models.Model):
 # The register, certificates and verified income live in their own module; Django finds them here.
 from .register_models import (  # noqa: E402
     Certificate,
+    ContractDocument,
     IncomeDeduction,
     IncomeYear,
     RegisterEntry,
@@ -254,6 +255,7 @@ from .register_models import (  # noqa: E402
 __all__ = [
     "Certificate",
     "Contract",
+    "ContractDocument",
     "ContractEvent",
     "IncomeDeduction",
     "IncomeYear",

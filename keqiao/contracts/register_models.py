@@ -1,6 +1,7 @@
 """The tamper-evident contract register, the registration certificates it backs, and the verified
 technology income (技术性收入核定) of registered contracts."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -201,3 +202,42 @@ class IncomeDeduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.amount}"
+
+
+def _document_path(instance, filename: str) -> str:
+    # an unguessable name; the file is only ever served through the permission-checked view
+    return f"contracts/{instance.contract_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ContractDocument(models.Model):
+    """The signed contract or one of its annexes, as one PDF (pictures are assembled into one), kept with
+    the SHA-256 of its bytes. Seen by the contract's parties and the registration office only."""
+
+    class Kind(models.TextChoices):
+        SIGNED_CONTRACT = "signed", _("Signed contract")
+        PATENT_CERTIFICATE = "patent", _("Patent certificate or application notice")
+        LICENCE_RECORD = "licence_record", _("Patent licence record")
+        TECHNICAL_SPECIFICATION = "specification", _("Technical specification")
+        OTHER = "other", _("Other annex")
+
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("document"), max_length=15, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    pages = models.PositiveIntegerField(_("pictures assembled"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["kind", "-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,18 +1,21 @@
 """Pages of the registration certificate (the parties' PDF, the public verification) and of the
 registration office's 技术性收入核定."""
 
+from csp.constants import SELF
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
 
-from keqiao.accounts.selectors import user_is_contract_office
-from keqiao.common.downloads import PDF, attachment_response
+from keqiao.accounts.selectors import user_is_contract_office, user_organization_ids
+from keqiao.common.downloads import PDF, attachment_response, file_response
 from keqiao.common.errors import DomainError, add_to_form
 
-from . import certificates, forms, income, register, selectors
+from . import certificates, documents, forms, income, register, selectors
 from .register_models import Certificate, IncomeDeduction
 
 NOT_FOUND = _(
@@ -161,3 +164,83 @@ def registration_context(contract) -> dict:
         "register_entries": list(selectors.register_entries_of(contract)),
         "income_years": income.income_years_of(contract),
     }
+
+
+# --- the signed contract and its annexes -----------------------------------------------------------
+
+
+@login_required
+def contract_documents(request, pk: int):
+    """The contract's documents: the parties upload, the parties and the office read."""
+    contract = selectors.contract_visible_to(request.user, pk)
+    orgs = user_organization_ids(request.user)
+    is_party = bool(
+        orgs & {contract.organization_id, contract.seller_organization_id, contract.buyer_organization_id}
+    )
+    form = forms.DocumentForm()
+    status = 200
+    if request.method == "POST":
+        if not is_party:
+            raise Http404
+        form = forms.DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                documents.document_upload(
+                    contract=contract,
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    files=form.cleaned_data["files"],
+                )
+            except DomainError as exc:
+                if exc.status_code == 403:
+                    messages.error(request, str(exc.message))
+                    return redirect("contracts:contract_documents", pk=contract.pk)
+                add_to_form(form, exc)
+        if not form.errors:
+            messages.success(request, str(_("The document was uploaded.")))
+            return redirect("contracts:contract_documents", pk=contract.pk)
+        status = 400
+    docs = list(selectors.documents_of(contract))
+    return render(
+        request,
+        "contracts/contract_documents.html",
+        {
+            "c": contract,
+            "documents": docs,
+            "missing": documents.missing_kinds(contract, docs),
+            "can_upload": is_party and contract.status in documents.UPLOAD_STATUSES,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": [SELF]})
+def contract_document_file(request, pk: int, document_pk: int):
+    """The document's PDF, shown in the browser (and framed beside the form on the review page)."""
+    document = selectors.document_visible_to(request.user, pk, document_pk)
+    return file_response(document.file.open("rb"), document.original_name, PDF, inline=True)
+
+
+@login_required
+@require_GET
+def contract_review(request, pk: int):
+    """The registration office checks the form against the contract text: the fields beside the PDF."""
+    contract = selectors.contract_visible_to(request.user, pk)
+    if not user_is_contract_office(request.user):
+        raise Http404
+    docs = list(selectors.documents_of(contract))
+    shown = next((d for d in docs if str(d.pk) == request.GET.get("document", "")), docs[0] if docs else None)
+    return render(
+        request,
+        "contracts/contract_review.html",
+        {
+            "c": contract,
+            "documents": docs,
+            "shown": shown,
+            "missing": documents.missing_kinds(contract, docs),
+        },
+    )

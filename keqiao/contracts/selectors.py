@@ -10,7 +10,7 @@ from keqiao.negotiations.choices import DealStatus
 from keqiao.negotiations.models import Deal
 
 from . import choices
-from .models import Certificate, Contract, RegisterEntry
+from .models import Certificate, Contract, ContractDocument, RegisterEntry
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -103,3 +103,16 @@ def certificates_of(contract: Contract) -> QuerySet[Certificate]:
 
 def register_entries_of(contract: Contract) -> QuerySet[RegisterEntry]:
     return contract.register_entries.select_related("recorded_by").order_by("sequence")
+
+
+def documents_of(contract: Contract) -> QuerySet[ContractDocument]:
+    return contract.documents.select_related("uploaded_by").order_by("kind", "-uploaded_at", "-id")
+
+
+def document_visible_to(user, pk: int, document_pk: int) -> ContractDocument:
+    """A contract document: for the contract's parties and the registration office only."""
+    contract = contract_visible_to(user, pk)
+    document = contract.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    return document

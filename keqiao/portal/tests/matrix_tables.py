@@ -358,3 +358,12 @@ API.update(
         "keqiao_contracts_register_api_income_deduction_create": api_only("registry", status=400),
     }
 )
+PAGES.update(
+    {
+        "contracts:contract_documents": {
+            "registered": page(only("enterprise", "registry"), only("enterprise", status=400))
+        },
+        "contracts:contract_document": {"registered": page(only("enterprise", "registry"))},
+        "contracts:contract_review": {"registered": page(only("registry"))},
+    }
+)
