@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -212,7 +212,6 @@ class _Verifiers:
 
 
 FIELDS = (
-    "id",
     "sequence",
     "kind",
     "contract_id",
@@ -227,22 +226,39 @@ FIELDS = (
 )
 
 
-def _rows(chunk_size: int, using: str) -> Iterator[RegisterEntry]:
+def _chunks(chunk_size: int, using: str) -> Iterator[list[tuple]]:
+    """The register in order, as plain tuples of FIELDS, `chunk_size` entries at a time."""
     last = 0
-    qs = RegisterEntry.objects.using(using).order_by("sequence").only(*FIELDS)
+    qs = RegisterEntry.objects.using(using).order_by("sequence").values_list(*FIELDS)
     while True:
         page = list(qs.filter(sequence__gt=last)[:chunk_size])
         if not page:
             return
-        yield from page
-        last = page[-1].sequence
+        yield page
+        last = page[-1][0]
 
 
-def _check_signatures(batch: list[tuple[int, str, str, str]], keys: dict[str, str]) -> list[Problem]:
+def _check_rows(rows: list[tuple], keys: dict[str, str]) -> list[Problem]:
+    """Each entry's SM3 hash recomputed from its content and its SM2 signature checked."""
     verifiers = _Verifiers(keys)
     problems = []
-    for sequence, key_id, row_hash, signature in batch:
-        result = verifiers.check(key_id, bytes.fromhex(row_hash), signature)
+    for sequence, kind, contract_id, number, recorded_at, by_id, content, prev, row_hash, key_id, sig in rows:
+        digest = signing.sm3(
+            canonical(
+                sequence=sequence,
+                kind=kind,
+                contract_id=contract_id,
+                registration_number=number,
+                recorded_at=recorded_at,
+                recorded_by_id=by_id,
+                content=content,
+                prev_hash=prev,
+                key_id=key_id,
+            )
+        ).hex()
+        if digest != row_hash:
+            problems.append(Problem(sequence, "the content does not match its SM3 hash (edited)"))
+        result = verifiers.check(key_id, bytes.fromhex(row_hash), sig)
         if result is None:
             problems.append(Problem(sequence, f"signed with key {key_id}, which is not a trusted key"))
         elif not result:
@@ -251,45 +267,51 @@ def _check_signatures(batch: list[tuple[int, str, str, str]], keys: dict[str, st
 
 
 def _check_chunk(args) -> list[Problem]:  # top level: a worker process runs it
-    batch, keys = args
-    return _check_signatures(batch, keys)
+    rows, keys = args
+    return _check_rows(rows, keys)
 
 
 def register_verify(*, chunk_size: int = 5000, workers: int = 1, using: str = "default") -> Report:
-    """Walk the whole register: every hash recomputed, every link followed, every signature checked."""
+    """Walk the whole register: every hash recomputed, every link followed, every signature checked.
+
+    The links are followed here, in order; hashes and signatures are checked chunk by chunk, by `workers`
+    processes when there are more than one (the signature checks are what costs)."""
     keys = signing.trusted_public_keys()
     report = Report(problems=[])
-    prev_hash, expected = audit.GENESIS, 1
-    pending: list[tuple[int, str, str, str]] = []
-    for entry in _rows(chunk_size, using):
-        report.checked += 1
-        if entry.sequence != expected:
-            report.problems.append(
-                Problem(entry.sequence, f"entries {expected}–{entry.sequence - 1} are missing")
-            )
-        if entry.prev_hash != prev_hash:
-            report.problems.append(Problem(entry.sequence, "the link to the previous entry is broken"))
-        if entry_digest(entry) != entry.row_hash:
-            report.problems.append(
-                Problem(entry.sequence, "the content does not match its SM3 hash (edited)")
-            )
-        pending.append((entry.sequence, entry.key_id, entry.row_hash, entry.signature))
-        prev_hash, expected = entry.row_hash, entry.sequence + 1
-    report.head_hash = prev_hash
-    report.problems.extend(_signature_problems(pending, keys, workers))
+    state = {"prev": audit.GENESIS, "expected": 1}
+
+    def links(rows):
+        for row in rows:
+            sequence, prev_hash, row_hash = row[0], row[7], row[8]
+            report.checked += 1
+            if sequence != state["expected"]:
+                report.problems.append(
+                    Problem(sequence, f"entries {state['expected']}–{sequence - 1} are missing")
+                )
+            if prev_hash != state["prev"]:
+                report.problems.append(Problem(sequence, "the link to the previous entry is broken"))
+            state["prev"], state["expected"] = row_hash, sequence + 1
+        return rows, keys
+
+    tasks = (links(rows) for rows in _chunks(chunk_size, using))
+    if workers <= 1:
+        for task in tasks:
+            report.problems.extend(_check_chunk(task))
+    else:
+        import multiprocessing  # only a large register is worth the workers' start
+
+        # The chunks are read here, in this thread (its database connection); a few wait in the queue.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = []
+            for task in tasks:
+                pending.append(pool.apply_async(_check_chunk, (task,)))
+                if len(pending) > 2 * workers:
+                    report.problems.extend(pending.pop(0).get())
+            for result in pending:
+                report.problems.extend(result.get())
+    report.head_hash = state["prev"]
     report.problems.sort(key=lambda p: p.sequence)
     return report
-
-
-def _signature_problems(pending, keys, workers: int) -> Iterable[Problem]:
-    if workers <= 1 or len(pending) < 2000:
-        return _check_signatures(pending, keys)
-    import multiprocessing  # only a large register is worth the workers' start
-
-    size = -(-len(pending) // workers)
-    chunks = [(pending[i : i + size], keys) for i in range(0, len(pending), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [p for part in pool.map(_check_chunk, chunks) for p in part]
 
 
 def entry_holds(entry: RegisterEntry) -> tuple[bool, bool]:

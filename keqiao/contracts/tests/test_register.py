@@ -189,3 +189,21 @@ def test_table_signatures_verify_with_gmssl():
         signature = signing.table_sign(key, message)
         assert signing.gmssl_verify(key.public_key, message, signature)
         assert signing.FastVerifier(key.public_key).verify(message, signature)
+
+
+def test_workers_check_the_same_as_one_process(make_contract):
+    for name in ("甲", "乙", "丙"):
+        make_contract("approved", project_name=f"合同{name}")
+    entry = RegisterEntry.objects.get(sequence=2)
+    _sql(
+        "UPDATE contracts_registerentry SET signature = %s WHERE id = %s",
+        [entry.signature[:-1] + ("0" if entry.signature[-1] != "0" else "1"), entry.pk],
+    )
+    single = register.register_verify(chunk_size=1, workers=1)
+    several = register.register_verify(chunk_size=1, workers=2)
+    assert single.checked == several.checked == 3
+    assert (
+        [(p.sequence, p.message) for p in several.problems]
+        == [(p.sequence, p.message) for p in single.problems]
+        == [(2, "the SM2 signature does not match the entry hash")]
+    )
