@@ -302,6 +302,8 @@ KEQIAO = {
     "REGISTER_RETIRED_KEYS_FILE": env_str("KEQIAO_REGISTER_RETIRED_KEYS_FILE") or "",
     "REGISTER_KEY_GENERATE": False,
     "CONTRACT_OFFICE_NAME": env_str("KEQIAO_CONTRACT_OFFICE_NAME") or "眉山市技术合同认定登记机构",
+    # Working days the registration office has to answer a filing (Monday–Friday).
+    "CONTRACT_REVIEW_WORKING_DAYS": env_int("KEQIAO_CONTRACT_REVIEW_WORKING_DAYS", 7),
     # Officials must sign in with a code from an authenticator app (on in production, off in the demo).
     "2FA_REQUIRED_FOR_OFFICIALS": env_bool("KEQIAO_2FA_REQUIRED_FOR_OFFICIALS", False),
     # The admin's path, and the networks it answers to (CIDR ranges; empty: every network).

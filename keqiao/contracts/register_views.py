@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
@@ -15,7 +16,7 @@ from keqiao.accounts.selectors import user_is_contract_office, user_organization
 from keqiao.common.downloads import PDF, attachment_response, file_response
 from keqiao.common.errors import DomainError, add_to_form
 
-from . import certificates, documents, forms, income, register, selectors
+from . import certificates, deadlines, documents, forms, income, register, selectors
 from .register_models import Certificate, IncomeDeduction
 
 NOT_FOUND = _(
@@ -163,6 +164,8 @@ def registration_context(contract) -> dict:
         "certificates": list(selectors.certificates_of(contract)),
         "register_entries": list(selectors.register_entries_of(contract)),
         "income_years": income.income_years_of(contract),
+        "review_due": deadlines.review_due_on(contract),
+        "today": timezone.localdate(),
     }
 
 

@@ -29,7 +29,7 @@ from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import choices, forms, selectors, services
+from . import choices, deadlines, forms, selectors, services
 from . import income as contract_income
 from . import statistics as stats
 from .exports import contracts_xlsx
@@ -54,6 +54,7 @@ def contracts(request):
         if status in choices.ContractStatus.values:
             qs = qs.filter(status=status)
     page = paginate(request, qs, 30)
+    deadlines.mark(page)  # each filing under review: the day the office should answer by
     return render(
         request,
         "contracts/contracts.html",
