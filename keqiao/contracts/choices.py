@@ -34,6 +34,7 @@ CONTRACT_EVENT_LABELS = {
     "milestone": _("Milestone recorded"),
     "payment": _("Payment recorded"),
     "document": _("Document uploaded"),
+    "terminate": _("Registration terminated"),
 }
 
 

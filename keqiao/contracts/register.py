@@ -20,8 +20,11 @@ from django.db import router, transaction
 from django.utils import timezone
 
 from keqiao.common import audit
+from keqiao.common.errors import DomainError
+from keqiao.common.workflow import clean_text
+from keqiao.notifications.text import gettext_lazy as _
 
-from . import signing
+from . import choices, signing
 from .register_models import Certificate, RegisterEntry
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
@@ -170,11 +173,46 @@ def contract_registered(*, contract, by) -> Certificate:
     return certificate_issue(contract=contract, entry=entry)
 
 
+def is_terminated(contract) -> bool:
+    return RegisterEntry.objects.filter(contract_id=contract.pk, kind=RegisterEntry.Kind.TERMINATION).exists()
+
+
 def contract_amended(*, contract, by) -> Certificate:
     """A change to a registered contract enters the register as an amendment with the contract's new
-    content; a new certificate is issued and the previous one is marked superseded."""
+    content; a new certificate is issued and the previous one is marked superseded. Refused (and the
+    caller's transaction rolled back) once the contract is terminated."""
+    if is_terminated(contract):
+        raise DomainError(_("The registration of this contract was terminated; it can no longer be amended."))
     entry = register_append(contract=contract, kind=RegisterEntry.Kind.AMENDMENT, by=by)
     return certificate_issue(contract=contract, entry=entry)
+
+
+@transaction.atomic
+def contract_terminate(*, contract, by, reason: str) -> RegisterEntry:
+    """The registration office records the termination of a registered contract (解除、终止): the register
+    gets a termination entry and the contract's valid certificate is revoked."""
+    from .services import _contract_event, _lock_contract, _require_office
+
+    contract = _lock_contract(contract)
+    _require_office(by, contract)
+    if contract.status != choices.ContractStatus.APPROVED:
+        raise DomainError(_("Only a registered contract can be terminated."))
+    if is_terminated(contract):
+        raise DomainError(_("The registration of this contract was terminated already."))
+    reason = clean_text(
+        reason, field="reason", max_length=1000, what=_("Give the reason for the termination.")
+    )
+    entry = register_append(
+        contract=contract,
+        kind=RegisterEntry.Kind.TERMINATION,
+        by=by,
+        content={**contract_content(contract), "termination_reason": reason},
+    )
+    Certificate.objects.filter(contract=contract, status=Certificate.Status.VALID).update(
+        status=Certificate.Status.REVOKED
+    )
+    _contract_event(contract, by=by, action="terminate", from_status=contract.status, note=reason)
+    return entry
 
 
 # --- checking -----------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from keqiao.accounts.selectors import user_is_contract_office, user_organization_ids
 from keqiao.common.downloads import PDF, attachment_response, file_response
@@ -165,6 +165,7 @@ def registration_context(contract) -> dict:
         "register_entries": list(selectors.register_entries_of(contract)),
         "income_years": income.income_years_of(contract),
         "review_due": deadlines.review_due_on(contract),
+        "terminated": register.is_terminated(contract) if contract.status == "approved" else False,
         "today": timezone.localdate(),
     }
 
@@ -247,3 +248,19 @@ def contract_review(request, pk: int):
             "missing": documents.missing_kinds(contract, docs),
         },
     )
+
+
+@login_required
+@require_POST
+def contract_terminate(request, pk: int):
+    """The registration office records the termination of a registered contract, with its reason."""
+    contract = selectors.contract_visible_to(request.user, pk)
+    if not user_is_contract_office(request.user):
+        raise Http404
+    try:
+        register.contract_terminate(contract=contract, by=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(contract)
+    messages.success(request, str(_("The termination was recorded; the certificate is revoked.")))
+    return redirect(contract)

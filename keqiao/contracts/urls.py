@@ -19,6 +19,7 @@ urlpatterns = [
         register_views.contract_document_file,
         name="contract_document",
     ),
+    path("contracts/<int:pk>/terminate/", register_views.contract_terminate, name="contract_terminate"),
     path("contracts/<int:pk>/review/", register_views.contract_review, name="contract_review"),
     path("contracts/certificates/<str:code>.pdf", register_views.certificate_pdf, name="certificate_pdf"),
     path("contracts/verify/", register_views.certificate_lookup, name="certificate_lookup"),

@@ -159,3 +159,38 @@ def test_a_correction_is_an_amendment_and_reissues_the_certificate(client, regis
     assert response.status_code == 200 and not response.context["valid"]
     assert 'id="certificate-state"' in response.content.decode()
     assert old.get_status_display() in response.content.decode()
+
+
+def test_termination_revokes_the_certificate_and_refuses_amendments(client, registered, bureau, owner):
+    from keqiao.common.errors import DomainError, NotPermitted
+    from keqiao.contracts import register, services
+    from keqiao.contracts.models import RegisterEntry
+
+    with pytest.raises(NotPermitted):
+        register.contract_terminate(contract=registered, by=owner, reason="双方协议解除")
+    with pytest.raises(DomainError) as exc:
+        register.contract_terminate(contract=registered, by=bureau, reason="  ")
+    assert exc.value.field == "reason"
+    client.force_login(bureau)
+    url = reverse("contracts:contract_terminate", args=[registered.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"reason": "双方协议解除合同"}).status_code == 302
+    entry = RegisterEntry.objects.get(contract=registered, kind="termination")
+    assert entry.content["termination_reason"] == "双方协议解除合同"
+    cert = _cert(registered)
+    assert cert.status == "revoked"
+    with pytest.raises(DomainError):
+        services.contract_correct(
+            contract=registered, by=bureau, data={"contract_amount": "210000.00"}, reason="补充协议"
+        )
+    registered.refresh_from_db()
+    assert (
+        registered.contract_amount == 200000
+        and RegisterEntry.objects.filter(contract=registered).count() == 2
+    )
+    with pytest.raises(DomainError):
+        register.contract_terminate(contract=registered, by=bureau, reason="再次解除")
+    client.logout()
+    response = client.get(reverse("contracts:certificate_verify", args=[cert.code]))
+    assert response.status_code == 200 and not response.context["valid"]
+    assert cert.get_status_display() in response.content.decode()

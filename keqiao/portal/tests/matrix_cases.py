@@ -215,3 +215,11 @@ PAGE_ARGS.update(
         "contracts:contract_review": {"registered": lambda w: {"pk": w["contract"]}},
     }
 )
+
+PAGE_ARGS.update(
+    {
+        "contracts:contract_terminate": {
+            "registered": lambda w: {"pk": w["contract"], POST: {"reason": "协议解除"}}
+        }
+    }
+)

@@ -367,3 +367,6 @@ PAGES.update(
         "contracts:contract_review": {"registered": page(only("registry"))},
     }
 )
+PAGES.update(
+    {"contracts:contract_terminate": {"registered": page(outcome(405), only("registry", status=302))}}
+)
