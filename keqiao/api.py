@@ -11,6 +11,7 @@ from keqiao.common.models import Classification, Region
 from keqiao.common.schemas import django_entries, error_entry, pydantic_entries, summary
 from keqiao.contracts.api import router as contracts_router
 from keqiao.contracts.api import statistics_router
+from keqiao.contracts.register_api import router as contract_register_router
 from keqiao.demands.api import router as demands_router
 from keqiao.evaluation.api import router as evaluation_router
 from keqiao.governance.api import router as governance_router
@@ -114,6 +115,7 @@ api.add_router("/", matching_router)
 api.add_router("/", notifications_router)
 api.add_router("/deals", statistics_router)  # before /deals/{deal_id}
 api.add_router("/", negotiations_router)
+api.add_router("/", contract_register_router)  # before /contracts/{contract_id}/{action}
 api.add_router("/", contracts_router)
 api.add_router("/", supervision_router)
 api.add_router("/", governance_router)

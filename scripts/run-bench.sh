@@ -36,4 +36,6 @@ $PY manage.py bench_valuation | tee "$OUT/bench_valuation.json"
 echo "== auction: 200 bidders, 5,000 bids over the last 10 minutes on PostgreSQL (manage.py bench_auction)"
 DATABASE_URL=${BENCH_AUCTION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq_auction} \
   $PY manage.py bench_auction --bidders 200 --bids 5000 --workers 16 --duration 600 | tee "$OUT/bench_auction.json"
+echo "== contract register at n=$N: verify_register, certificate PDF, public verification page (manage.py bench_register)"
+$PY manage.py bench_register --n "$N" | tee "$OUT/bench_register.json"
 bash scripts/run-load-bench.sh

@@ -333,6 +333,15 @@ KEQIAO = {
     # and the yearly technology transaction target of the action plan (yuan).
     "CONTRACT_REGION_CODE": _CONTRACT_REGION,
     "ANNUAL_TRANSACTION_TARGET": env_int("KEQIAO_ANNUAL_TRANSACTION_TARGET", 100_000_000),
+    # The contract register: the office's SM2 private key (a file readable by the server only), the
+    # retired public keys still trusted for the entries they signed, and the office the certificates
+    # name. REGISTER_KEY_GENERATE (demo and tests only) writes a new key when the file is missing.
+    "REGISTER_KEY_FILE": env_str("KEQIAO_REGISTER_KEY_FILE") or "",
+    "REGISTER_RETIRED_KEYS_FILE": env_str("KEQIAO_REGISTER_RETIRED_KEYS_FILE") or "",
+    "REGISTER_KEY_GENERATE": False,
+    "CONTRACT_OFFICE_NAME": env_str("KEQIAO_CONTRACT_OFFICE_NAME") or "眉山市技术合同认定登记机构",
+    # Working days the registration office has to answer a filing (Monday–Friday).
+    "CONTRACT_REVIEW_WORKING_DAYS": env_int("KEQIAO_CONTRACT_REVIEW_WORKING_DAYS", 7),
     # Officials must sign in with a code from an authenticator app (on in production, off in the demo).
     "2FA_REQUIRED_FOR_OFFICIALS": env_bool("KEQIAO_2FA_REQUIRED_FOR_OFFICIALS", False),
     # The admin's path, and the networks it answers to (CIDR ranges; empty: every network).

@@ -14,3 +14,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+# The demo's register key: generated on first use unless KEQIAO_REGISTER_KEY_FILE names the operator's.
+KEQIAO = {
+    **KEQIAO,
+    "REGISTER_KEY_FILE": KEQIAO["REGISTER_KEY_FILE"] or str(VAR_DIR / "demo-register-sm2.key"),
+    "REGISTER_KEY_GENERATE": not KEQIAO["REGISTER_KEY_FILE"],
+}

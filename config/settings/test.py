@@ -25,4 +25,6 @@ KEQIAO = {
     "MODELS_DIR": str(VAR_DIR / "test-models"),
     # Never the development server's flag: tests turn maintenance mode on in their own directory.
     "MAINTENANCE_FILE": str(VAR_DIR / "test-maintenance" / "maintenance.on"),
+    "REGISTER_KEY_FILE": str(VAR_DIR / "test-register-sm2.key"),
+    "REGISTER_KEY_GENERATE": True,
 }

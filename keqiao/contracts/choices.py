@@ -33,6 +33,8 @@ CONTRACT_EVENT_LABELS = {
     "correct": _("Corrected"),
     "milestone": _("Milestone recorded"),
     "payment": _("Payment recorded"),
+    "document": _("Document uploaded"),
+    "terminate": _("Registration terminated"),
 }
 
 

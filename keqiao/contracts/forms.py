@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.forms import add_errors
+from keqiao.negotiations.forms import MultipleFileField
 
 from . import services
-from .models import Contract
+from .models import Contract, ContractDocument, IncomeDeduction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,3 +78,35 @@ class PaymentForm(forms.Form):
     received_on = forms.DateField(label=_("Received on"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+# --- 技术性收入核定 ---------------------------------------------------------------------------------
+
+
+class IncomeYearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    amount = forms.DecimalField(
+        label=_("Contract amount of the year (yuan)"), max_digits=14, decimal_places=2, min_value=0
+    )
+
+
+class IncomeDeductionForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    category = forms.ChoiceField(label=_("Not technology income"), choices=IncomeDeduction.Category.choices)
+    amount = forms.DecimalField(label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0)
+    basis = forms.CharField(
+        label=_("Basis"),
+        max_length=500,
+        help_text=_("The clause, invoice or budget line the deduction rests on."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"), choices=ContractDocument.Kind.choices)
+    files = MultipleFileField(
+        label=_("File"),
+        help_text=_(
+            "One PDF, or pictures of the pages (JPEG, PNG, WebP) in order: they are assembled into one PDF."
+        ),
+    )

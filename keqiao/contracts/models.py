@@ -241,3 +241,26 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.amount}"
+
+
+# The register, certificates and verified income live in their own module; Django finds them here.
+from .register_models import (  # noqa: E402
+    Certificate,
+    ContractDocument,
+    IncomeDeduction,
+    IncomeYear,
+    RegisterEntry,
+)
+
+__all__ = [
+    "Certificate",
+    "Contract",
+    "ContractDocument",
+    "ContractEvent",
+    "IncomeDeduction",
+    "IncomeYear",
+    "Milestone",
+    "Payment",
+    "RegisterEntry",
+    "RegistrationCounter",
+]

@@ -1,5 +1,7 @@
 """Reads for deals and contracts, and who may see what. Anyone else gets a 404, never a hint."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -8,7 +10,7 @@ from keqiao.negotiations.choices import DealStatus
 from keqiao.negotiations.models import Deal
 
 from . import choices
-from .models import Contract
+from .models import Certificate, Contract, ContractDocument, RegisterEntry
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -70,3 +72,47 @@ def agreed_deals_without_contract(user) -> QuerySet[Deal]:
     return Deal.objects.filter(
         Q(initiator_id__in=orgs) | Q(counterpart_id__in=orgs), status=DealStatus.AGREED, contract__isnull=True
     )
+
+
+# --- certificates and the register -------------------------------------------------------------------
+
+_CODE = re.compile(r"[A-Za-z0-9_-]{20,32}")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate a public verification code names, or None (malformed codes are not looked up)."""
+    code = (code or "").strip()
+    if not _CODE.fullmatch(code):
+        return None
+    return Certificate.objects.select_related("entry").filter(code=code).first()
+
+
+def certificate_visible_to(user, code: str) -> Certificate:
+    """A certificate's PDF is for the contract's parties and the registration office only."""
+    certificate = certificate_by_code(code)
+    if certificate is None:
+        raise Http404
+    contract = contract_visible_to(user, certificate.contract_id)
+    certificate.contract = contract
+    return certificate
+
+
+def certificates_of(contract: Contract) -> QuerySet[Certificate]:
+    return contract.certificates.select_related("entry").order_by("-issued_at", "-id")
+
+
+def register_entries_of(contract: Contract) -> QuerySet[RegisterEntry]:
+    return contract.register_entries.select_related("recorded_by").order_by("sequence")
+
+
+def documents_of(contract: Contract) -> QuerySet[ContractDocument]:
+    return contract.documents.select_related("uploaded_by").order_by("kind", "-uploaded_at", "-id")
+
+
+def document_visible_to(user, pk: int, document_pk: int) -> ContractDocument:
+    """A contract document: for the contract's parties and the registration office only."""
+    contract = contract_visible_to(user, pk)
+    document = contract.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    return document

@@ -32,7 +32,7 @@ from keqiao.negotiations.services import deal_contract_performing, deal_contract
 from keqiao.notifications.services import notify
 from keqiao.notifications.text import gettext_lazy as _  # notification texts keep their message
 
-from . import choices
+from . import choices, register
 from .models import Contract, ContractEvent, Milestone, Payment, RegistrationCounter
 from .notification_kinds import CONTRACT
 
@@ -407,6 +407,7 @@ def contract_approve(*, contract: Contract, by: User, note: str = "") -> Contrac
     contract.registered_on = timezone.localdate(now)
     contract.registration_number = _next_registration_number(contract.registered_on.year)
     contract.save(update_fields=["approved_at", "reviewed_by", "registered_on", "registration_number"])
+    register.contract_registered(contract=contract, by=by)  # register entry, signed; its certificate
     if contract.deal_id:
         deal_contract_registered(deal=contract.deal, by=by, registration_number=contract.registration_number)
     _tell_contract(
@@ -454,6 +455,7 @@ def contract_correct(*, contract: Contract, by: User, data: dict, reason: str) -
     _contract_event(
         contract, by=by, action="correct", from_status=contract.status, note=reason, changes=changes
     )
+    register.contract_amended(contract=contract, by=by)  # amendment entry; the certificate is reissued
     _tell_contract(
         contract,
         user_ids=member_ids(

@@ -29,9 +29,11 @@ from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import choices, forms, selectors, services
+from . import choices, deadlines, forms, selectors, services
+from . import income as contract_income
 from . import statistics as stats
 from .exports import contracts_xlsx
+from .register_views import registration_context
 
 # --- contracts -------------------------------------------------------------------------------------
 
@@ -52,6 +54,7 @@ def contracts(request):
         if status in choices.ContractStatus.values:
             qs = qs.filter(status=status)
     page = paginate(request, qs, 30)
+    deadlines.mark(page)  # each filing under review: the day the office should answer by
     return render(
         request,
         "contracts/contracts.html",
@@ -63,6 +66,7 @@ def contracts(request):
             "statuses": choices.ContractStatus.choices,
             "can_file": bool(user_holder_organizations(request.user)),
             "can_see_statistics": user_sees_statistics(request.user),
+            "income_by_year": contract_income.verified_income_by_year(user_organization_ids(request.user)),
         },
     )
 
@@ -217,6 +221,7 @@ def contract_detail(request, pk: int):
             "comment_form": bound.get("return") or forms.CommentForm(prefix="return"),
             "milestone_form": bound.get("milestone") or forms.MilestoneForm(prefix="milestone"),
             "payment_form": bound.get("payment") or forms.PaymentForm(prefix="payment"),
+            **registration_context(contract),
         },
         status=400 if bound else 200,
     )
@@ -404,6 +409,7 @@ def statistics(request):
             },
             "can_export": user_is_contract_office(request.user),
             "progress_bar": min(summary["progress_percent"] or 0, 100),
+            "income_rows": contract_income.income_statistics(report["by_year"]),
         },
     )
 

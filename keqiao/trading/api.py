@@ -348,7 +348,7 @@ def objection_create(request, notice_id: int, payload: ObjectionIn):
     return Status(201, services.objection_file(notice=notice, by=request.user, reasons=payload.reasons))
 
 
-class AnswerIn(InputSchema):
+class ObjectionAnswerIn(InputSchema):
     answer: Text(3000, required=True)
 
 
@@ -358,7 +358,7 @@ class AnswerIn(InputSchema):
     summary="Answer an objection (the holder)",
     auth=django_auth,
 )
-def objection_answer(request, notice_id: int, objection_id: int, payload: AnswerIn):
+def objection_answer(request, notice_id: int, objection_id: int, payload: ObjectionAnswerIn):
     notice = selectors.notice_for(notice_id)
     objection = notice.objections.filter(pk=objection_id).first()
     if objection is None:

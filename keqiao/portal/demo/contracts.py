@@ -16,6 +16,8 @@ from django.utils import timezone
 from keqiao.accounts.models import Organization, User
 from keqiao.achievements.models import Achievement
 from keqiao.contracts import choices
+from keqiao.contracts import income as contract_income
+from keqiao.contracts import register as contract_register
 from keqiao.contracts import services as contract_services
 from keqiao.contracts.models import Contract, ContractEvent, RegistrationCounter
 from keqiao.demands.models import Demand
@@ -185,6 +187,18 @@ def load_deals() -> dict:
             by=u["agri"], organization=orgs["agri"], data=data, deal=deal
         )
         contract_services.contract_submit(contract=contract, by=u["agri"])
+        # 技术性收入核定: the office deducts the culture materials the contract itemises
+        contract_income.income_year_record(
+            contract=contract, by=u["bureau"], year=contract.signed_on.year, amount=contract.contract_amount
+        )
+        contract_income.income_deduction_record(
+            contract=contract,
+            by=u["bureau"],
+            year=contract.signed_on.year,
+            category="materials",
+            amount="20000.00",
+            basis="合同第六条：菌种培养基及发酵耗材费用，据预算表列支",
+        )
         contract = contract_services.contract_approve(contract=contract, by=u["bureau"])
         contract_services.milestone_record(
             contract=contract, by=u["agri"], title="完成菌种筛选与小试", done_on=timezone.localdate()
@@ -195,6 +209,13 @@ def load_deals() -> dict:
             received_on=timezone.localdate(),
             amount="210000.00",
             note="首期款",
+        )
+        # A supplementary agreement extends the term: an amendment, and the certificate is reissued.
+        contract_services.contract_correct(
+            contract=contract,
+            by=u["bureau"],
+            data={"ends_on": contract.ends_on + datetime.timedelta(days=90)},
+            reason="双方签订补充协议，中试阶段延长三个月",
         )
         counts["contracts"] += 1
 
@@ -345,6 +366,7 @@ def _history(u: dict[str, User], orgs: dict[str, Organization]) -> int:
                 from_status="submitted",
                 to_status="approved",
             )
+            contract_register.contract_registered(contract=contract, by=u["bureau"])  # entry + certificate
             created += 1
         counter.last_serial = serial
         counter.save(update_fields=["last_serial"])

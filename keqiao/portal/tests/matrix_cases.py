@@ -222,3 +222,91 @@ def api_params(path: str, w) -> dict:  # noqa: F811 - extends the function above
             action="confirm",
         )
     return params
+
+
+def _certificate_code(w) -> str:
+    from keqiao.contracts.models import Certificate
+
+    return Certificate.objects.filter(contract_id=w["contract"], status="valid").values_list(
+        "code", flat=True
+    )[0]
+
+
+def _submitted_contract(w) -> int:
+    from keqiao.contracts.models import Contract
+
+    return Contract.objects.filter(status="submitted").order_by("pk").values_list("pk", flat=True)[0]
+
+
+# --- contract registration: certificates, public verification, verified technology income
+PAGE_ARGS.update(
+    {
+        "contracts:contract_income": {
+            "submitted": lambda w: {"pk": _submitted_contract(w), POST: {"action": "year"}},
+            "registered": lambda w: {
+                "pk": w["contract"],
+                POST: {"action": "year", "year-year": "2025", "year-amount": "1"},
+            },
+        },
+        "contracts:certificate_pdf": {"registered": lambda w: {"code": _certificate_code(w)}},
+        "contracts:certificate_verify": {"registered": lambda w: {"code": _certificate_code(w)}},
+    }
+)
+
+_api_params_before_certificates = api_params
+
+
+def api_params(path: str, w) -> dict:  # noqa: F811 - extends the function above with a certificate's code
+    params = _api_params_before_certificates(path, w)
+    if path.startswith("/api/v1/contract-certificates/"):
+        params["code"] = _certificate_code(w)
+    return params
+
+
+API_BODIES.update(
+    {
+        "keqiao_contracts_register_api_income_year_put": ("json", {"year": 2026, "amount": "1.00"}),
+        "keqiao_contracts_register_api_income_deduction_create": (
+            "json",
+            {"year": 2026, "category": "equipment", "amount": "1.00", "basis": "设备清单"},
+        ),
+    }
+)
+
+
+def _contract_document(w) -> dict:
+    from django.core.files.base import ContentFile
+
+    from keqiao.accounts.models import User
+    from keqiao.contracts.models import ContractDocument
+
+    doc = ContractDocument.objects.filter(contract_id=w["contract"]).first()
+    if doc is None:
+        doc = ContractDocument(
+            contract_id=w["contract"],
+            kind="signed",
+            original_name="合同.pdf",
+            size=4,
+            sha256="0" * 64,
+            uploaded_by=User.objects.get(username="paocai"),
+        )
+        doc.file.save("matrix.pdf", ContentFile(b"%PDF"), save=False)
+        doc.save()
+    return {"pk": w["contract"], "document_pk": doc.pk}
+
+
+PAGE_ARGS.update(
+    {
+        "contracts:contract_documents": {"registered": lambda w: {"pk": w["contract"]}},
+        "contracts:contract_document": {"registered": _contract_document},
+        "contracts:contract_review": {"registered": lambda w: {"pk": w["contract"]}},
+    }
+)
+
+PAGE_ARGS.update(
+    {
+        "contracts:contract_terminate": {
+            "registered": lambda w: {"pk": w["contract"], POST: {"reason": "协议解除"}}
+        }
+    }
+)

@@ -452,3 +452,39 @@ API |= {
     "keqiao_evaluation_api_assessment_return": api_only(*ASSESSORS, university=403),
     "keqiao_evaluation_api_valuation_update": api_only(*SIGNED_IN, status=422),
 }
+
+
+# --- contract registration: certificates, public verification, verified technology income
+PAGES.update(
+    {
+        "contracts:contract_income": {
+            "submitted": page(only("registry"), only("registry", status=400)),
+            "registered": page(only("registry"), only("registry", status=400)),
+        },
+        "contracts:certificate_pdf": {"registered": page(only("enterprise", "registry"))},
+        "contracts:certificate_lookup": {"": page(everyone(200))},
+        "contracts:certificate_verify": {"registered": page(everyone(200))},
+    }
+)
+API.update(
+    {
+        "keqiao_contracts_register_api_certificate_verify": everyone(200),
+        "keqiao_contracts_register_api_certificate_list": api_only("enterprise", "registry"),
+        "keqiao_contracts_register_api_income_years": api_only("enterprise", "registry"),
+        # the world's contract is registered: its income is no longer verified (400)
+        "keqiao_contracts_register_api_income_year_put": api_only("registry", status=400),
+        "keqiao_contracts_register_api_income_deduction_create": api_only("registry", status=400),
+    }
+)
+PAGES.update(
+    {
+        "contracts:contract_documents": {
+            "registered": page(only("enterprise", "registry"), only("enterprise", status=400))
+        },
+        "contracts:contract_document": {"registered": page(only("enterprise", "registry"))},
+        "contracts:contract_review": {"registered": page(only("registry"))},
+    }
+)
+PAGES.update(
+    {"contracts:contract_terminate": {"registered": page(outcome(405), only("registry", status=302))}}
+)

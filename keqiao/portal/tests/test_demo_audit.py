@@ -23,3 +23,18 @@ def test_the_demo_data_leaves_valid_audit_chains():
     received = AnnualReportEvent.objects.get(action="receive")
     assert received.created_at == received.report.received_at  # recorded at the demo's date, not now
     assert received.created_at > AnnualReportEvent.objects.get(action="approve").created_at
+
+
+def test_the_demo_registered_contracts_have_register_entries_and_certificates():
+    from keqiao.contracts.models import Certificate, Contract, IncomeDeduction, RegisterEntry
+
+    call_command("load_demo_data", "--limit", "20", stdout=io.StringIO())
+    registered = Contract.objects.registered()
+    assert registered.exists()
+    assert not registered.filter(certificates__isnull=True).exists()
+    assert RegisterEntry.objects.filter(kind="amendment").count() == 1
+    assert Certificate.objects.filter(status="superseded").count() == 1
+    assert IncomeDeduction.objects.exists()
+    out = io.StringIO()
+    call_command("verify_register", "--workers", "1", stdout=out)
+    assert "The register holds" in out.getvalue()
