@@ -7,7 +7,7 @@ SM3 hash and SM2 signature hold. Neither shows anything else of the contract.
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.conf import settings
 from django.urls import reverse

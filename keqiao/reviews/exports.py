@@ -3,7 +3,7 @@ its dispersion, a chart of the indicators, each expert's scores and comments, th
 font and page numbers (common/pdf.py)."""
 
 import io
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -72,7 +72,8 @@ class AchievementAdapter(SubjectAdapter):
     def facts(self, subject) -> SubjectFacts:
         from keqiao.achievements.models import Achievement
 
-        assert isinstance(subject, Achievement)
+        if not isinstance(subject, Achievement):
+            raise TypeError(f"not an achievement: {subject!r}")
         names = {subject.organization.name, *[n for n in subject.other_organizations if n]}
         return SubjectFacts(
             title=subject.title,
