@@ -19,7 +19,14 @@ except ImportError:  # pragma: no cover
     expect = None
 
 from keqiao.contracts.models import Contract
-from keqiao.testing.browser import chromium_browser, screenshot, sign_in, skip_reason
+from keqiao.testing.browser import (
+    PHONE_VIEWPORT,
+    chromium_browser,
+    horizontal_overflow,
+    screenshot,
+    sign_in,
+    skip_reason,
+)
 from keqiao.trading import services
 from keqiao.trading.models import Auction
 
@@ -43,7 +50,11 @@ def local(dt: datetime.datetime) -> str:
 def test_auction_with_two_bidders_and_an_extension_ends_in_a_registered_contract(
     browser, live_server, make_achievement, owner, outsider, other_org, rival, rival_org, bureau
 ):
-    achievement = make_achievement("published", title="竹纤维高效生物酶脱胶技术", tech_field="new_materials")
+    achievement = make_achievement(
+        "published",
+        title="竹纤维高效生物酶脱胶及其在竹浆纤维素纺织品连续化清洁生产中的应用技术",
+        tech_field="new_materials",
+    )
     base = live_server.url
     officer = sign_in(browser, base, "bureau", "/deals/statistics/")
     before = Decimal(officer.locator(".stats-amount").get_attribute("data-amount"))
@@ -101,6 +112,11 @@ def test_auction_with_two_bidders_and_an_extension_ends_in_a_registered_contract
     for page, other in ((first, rival_org.name), (second, other_org.name)):
         assert other not in page.content()
     screenshot(first, "e2e-auction-live.png")
+    # On a phone the page, with its long title and the bid history, stays within the screen.
+    first.set_viewport_size(PHONE_VIEWPORT)
+    assert horizontal_overflow(first) == 0
+    screenshot(first, "e2e-auction-live-phone.png")
+    first.set_viewport_size({"width": 1280, "height": 900})
 
     # The maintenance run closes it at its (extended) end: the highest bid becomes an agreed deal.
     auction.refresh_from_db()
