@@ -9,8 +9,9 @@ from . import engine
 
 
 def yuan(x: float) -> str:
-    """An amount in yuan, rounded to the yuan, with thousands separators; in Chinese, in 万 above 100,000."""
-    if abs(x) >= 100_000 and (get_language() or "").startswith("zh"):
+    """An amount in yuan, rounded to the yuan, with thousands separators; in Chinese, in 万 from 10,000 (as
+    the platform's other amounts), so the figures of one table read in one unit."""
+    if abs(x) >= 10_000 and (get_language() or "").startswith("zh"):
         return f"{x / 10_000:,.1f} 万"
     return f"{x:,.0f}"
 

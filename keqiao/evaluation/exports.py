@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportla
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from keqiao.common import pdf
@@ -101,7 +102,7 @@ def result_rows(results: dict) -> list[tuple[str, str]]:
         ("P10", yuan(v["p10"])),
         ("P50", yuan(v["p50"])),
         ("P90", yuan(v["p90"])),
-        (_("Mean"), yuan(v["mean"])),
+        (pgettext("valuation result", "Mean"), yuan(v["mean"])),
         (_("Probability of a positive value"), f"{v['p_positive']:.1%}"),
         (_("Cost approach (P50)"), yuan(results["cost"]["p50"])),
     ]

@@ -350,7 +350,13 @@ def valuation(request, pk: int):
             "tornado": charts.tornado_svg(
                 r, title=_("Sensitivity: value with each input at its P10 and P90"), labels=labels
             ),
-            "tornado_rows": [(labels.get(t["input"], t["input"]), t) for t in r.get("tornado") or []],
+            "tornado_rows": [
+                (
+                    labels.get(t["input"], t["input"]),
+                    {k: charts.yuan(t[k]) for k in ("at_p10", "at_p90", "swing")},
+                )
+                for t in r.get("tornado") or []
+            ],
             "comparables": exports.comparable_rows(r),
         },
     )

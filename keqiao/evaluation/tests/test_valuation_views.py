@@ -171,3 +171,16 @@ def test_dossier_cites_the_closed_expert_review_of_the_achievement(client, outsi
     review_services.review_close(review=review, by=bureau, conclusion="达到国内领先水平。")
     text = pdf_text(client.get(url).content)
     assert "李教授" in text and "王研究员" in text and "达到国内领先水平" in text and "80.0" in text
+
+
+def test_amounts_of_one_valuation_read_in_one_unit_in_chinese():
+    from django.utils import translation
+
+    from keqiao.evaluation.charts import yuan
+
+    with translation.override("zh-hans"):
+        assert [yuan(x) for x in (-32_230, 96_533, 353_000)] == ["-3.2 万", "9.7 万", "35.3 万"]
+        assert yuan(8_606) == "8,606"
+        assert translation.pgettext("valuation result", "Mean") == "平均值"
+    with translation.override("en"):
+        assert yuan(353_000) == "353,000"
