@@ -52,7 +52,7 @@ def worker_logging(loglevel: int | str | None = None) -> dict:
     with a time and level in text mode, and Celery's own loggers at the process's level (INFO by
     default), so "Task … received", "Task … succeeded in …: {counts}" and beat's "Scheduler: Sending
     due task" are logged."""
-    from django.conf import settings
+    from django.conf import settings  # settings are read once Django is configured, not at import
 
     config = copy.deepcopy(settings.LOGGING)
     if settings.LOG_FORMAT == "text":

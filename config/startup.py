@@ -21,8 +21,10 @@ def fail(message: str, status: int = EX_CONFIG) -> None:
 
 def load_settings() -> None:
     """Load the settings now, turning a configuration error into one line and exit status 78."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
+    from django.conf import (
+        settings,  # Django is configured by the caller first; importing settings earlier would fix them
+    )
+    from django.core.exceptions import ImproperlyConfigured  # the same: loaded with the settings
 
     try:
         settings.INSTALLED_APPS  # noqa: B018 - loads the settings module
@@ -47,8 +49,8 @@ def _reason(exc: BaseException) -> str:
 def service_problems(*, broker: bool = True, timeout: int = 5) -> list[str]:
     """One line for each service the configuration names that does not answer: the database, the cache
     (Redis) and, unless tasks run inline, the Celery broker. Passwords are never part of a line."""
-    from django.conf import settings
-    from django.db import connections
+    from django.conf import settings  # Django is set up by the caller first
+    from django.db import connections  # the same: the connections need the settings
 
     problems = []
     db = settings.DATABASES["default"]
@@ -65,14 +67,14 @@ def service_problems(*, broker: bool = True, timeout: int = 5) -> list[str]:
     redis_url = getattr(settings, "REDIS_URL", None)
     if redis_url:
         try:
-            import redis
+            import redis  # redis is loaded only when a Redis URL is configured
 
             redis.Redis.from_url(redis_url, socket_connect_timeout=timeout, socket_timeout=timeout).ping()
         except Exception as exc:
             problems.append(f"cache unreachable (REDIS_URL, {_where(redis_url)}) — {_reason(exc)}")
     if broker and not settings.CELERY_TASK_ALWAYS_EAGER:
         try:
-            from kombu import Connection
+            from kombu import Connection  # kombu is loaded only when a broker is configured
 
             with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
                 conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)

@@ -23,6 +23,7 @@ from keqiao.notifications.text import gettext_lazy as _
 from . import choices
 from .models import Contract, ContractEvent
 from .register_models import ContractDocument
+from .services import _lock_contract
 
 MAX_PICTURES = 30
 UPLOAD_STATUSES = {
@@ -64,7 +65,7 @@ def missing_kinds(contract: Contract, documents) -> list[tuple[str, str]]:
 
 def _assemble(pictures) -> bytes:
     """Pictures → one PDF, a page each, in the order given."""
-    from PIL import Image
+    from PIL import Image  # Pillow is loaded only when pictures are assembled into a PDF
 
     pages = []
     for f in pictures:
@@ -79,8 +80,6 @@ def _assemble(pictures) -> bytes:
 @transaction.atomic
 def document_upload(*, contract: Contract, by: User, kind: str, files) -> ContractDocument:
     """Store a PDF, or pictures assembled into one PDF, as a document of `contract` (its parties only)."""
-    from .services import _lock_contract
-
     contract = _lock_contract(contract)
     acting = user_organization_ids(by) & {
         contract.organization_id,

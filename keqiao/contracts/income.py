@@ -10,7 +10,8 @@ recorded before registration, so the registration entry and the certificate prin
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Prefetch, Sum
+from django.db.models import DecimalField, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from keqiao.accounts.models import User
 from keqiao.common.errors import DomainError
@@ -160,7 +161,6 @@ def verified_income_total(contract: Contract) -> Decimal | None:
 def verified_income_by_year(organization_ids) -> list[dict]:
     """Verified technology income per year of the registered contracts the organisations are party to:
     [{"year", "contracts", "amount", "deducted", "verified"}], oldest year first."""
-    from django.db.models import Q
 
     years = (
         IncomeYear.objects.filter(contract__in=Contract.objects.registered())
@@ -199,8 +199,6 @@ def income_statistics(by_year) -> list[dict]:
     """The registered contract amount of each year of the statistics' `by_year` rows (by registration
     year) beside the verified technology income the registration office attributed to that year (one
     aggregate query)."""
-    from django.db.models import DecimalField, F, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
 
     years = [int(row.key) for row in by_year]
     if not years:

@@ -191,7 +191,11 @@ def contract_amended(*, contract, by) -> Certificate:
 def contract_terminate(*, contract, by, reason: str) -> RegisterEntry:
     """The registration office records the termination of a registered contract (解除、终止): the register
     gets a termination entry and the contract's valid certificate is revoked."""
-    from .services import _contract_event, _lock_contract, _require_office
+    from .services import (  # import cycle: services imports this module
+        _contract_event,
+        _lock_contract,
+        _require_office,
+    )
 
     contract = _lock_contract(contract)
     _require_office(by, contract)

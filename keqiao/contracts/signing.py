@@ -105,7 +105,7 @@ class OfficeKey:
 
 
 def public_key_of(private_key: str) -> str:
-    from gmssl import sm2
+    from gmssl import sm2  # gmssl is loaded only when a key is generated or an entry signed
 
     d = int(private_key, 16)
     signer = sm2.CryptSM2(private_key=private_key, public_key="", mode=1)
@@ -327,7 +327,7 @@ def table_sign(key: OfficeKey, message: bytes) -> str:
 
 def gmssl_verify(public_key: str, message: bytes, signature: str) -> bool:
     """gmssl's own check (slow; the reference the fast one is tested against)."""
-    from gmssl import sm2
+    from gmssl import sm2  # gmssl is loaded only when a key is generated or an entry signed
 
     try:
         return bool(

@@ -8,7 +8,7 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from keqiao.common import panels
+        from keqiao.common import panels  # the app registry is not ready when apps.py is imported
 
         from .views import deal_panel  # models: ready() only
 

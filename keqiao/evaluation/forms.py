@@ -5,7 +5,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from keqiao.common.choices import TRL_CHOICES
+from keqiao.common.choices import TRL_CHOICES, TechField
+from keqiao.contracts import choices as contract_choices
 
 from . import choices, engine, trl
 
@@ -119,8 +120,6 @@ class ValuationForm(forms.Form):
     seed = forms.CharField(label=_("Random seed"), max_length=12)
 
     def __init__(self, *args, organizations=(), achievements=(), **kwargs):
-        from keqiao.common.choices import TechField
-        from keqiao.contracts import choices as contract_choices
 
         super().__init__(*args, **kwargs)
         self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]

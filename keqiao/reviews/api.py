@@ -13,6 +13,7 @@ from ninja.security import django_auth
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.achievements import choices as achievement_choices
+from keqiao.achievements.models import Achievement
 from keqiao.common.choices import TechField
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import MAX_OFFSET
@@ -323,7 +324,6 @@ class ReviewIn(InputSchema):
 
 @router.post("/reviews", response={201: ReviewOut}, summary="Open a review of an achievement")
 def review_open(request, payload: ReviewIn):
-    from keqiao.achievements.models import Achievement
 
     organization = Organization.objects.filter(pk=payload.organization_id).first()
     if organization is None or not services.may_organize(request.user, organization):

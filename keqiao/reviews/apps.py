@@ -8,6 +8,6 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import subjects
+        from . import subjects  # the app registry is not ready when apps.py is imported
 
         subjects.register(subjects.AchievementAdapter())

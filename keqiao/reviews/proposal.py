@@ -18,6 +18,8 @@ size of the contract table.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import router
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,8 +184,6 @@ _registry_cache: dict[str, tuple[tuple, list[tuple]]] = {}
 
 
 def _registry() -> list[tuple]:
-    from django.db import router
-    from django.db.models import Count, Max
 
     alias = router.db_for_read(Expert)
     proposable = Expert.objects.using(alias).filter(status=choices.ExpertStatus.CONFIRMED, available=True)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.achievements.models import Achievement
 
 from . import choices, subjects
 from .models import Expert, Panelist, Review, ReviewEvent
@@ -85,7 +86,6 @@ def _reviews() -> QuerySet[Review]:
 
 def _holder_filter(user) -> Q:
     """Closed reviews of achievements held by the user's organisations."""
-    from keqiao.achievements.models import Achievement
 
     orgs = user_organization_ids(user)
     if not orgs:

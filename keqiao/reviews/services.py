@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from keqiao.accounts.models import Organization, User
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
+from keqiao.achievements import services as achievement_services
+from keqiao.achievements.models import Achievement
 from keqiao.common import workflow
 from keqiao.common.choices import TechField
-from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted
+from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.common.models import Classification
 from keqiao.common.validators import validate_choice
 from keqiao.notifications import text as notice
@@ -277,7 +279,6 @@ def _require_status(review: Review, *statuses: str) -> None:
 
 
 def workflow_error(review: Review):
-    from keqiao.common.errors import TransitionNotAllowed
 
     return TransitionNotAllowed(
         _("This action is not possible while the review is “%(status)s”.")
@@ -488,8 +489,6 @@ def review_cancel(*, review: Review, by: User, reason: str) -> Review:
 def review_apply_to_achievement(*, review: Review, by: User, level: str, evaluation: str) -> Review:
     """From a closed review of an achievement, the organiser sets the achievement's 成果水平 (level) and
     评价方式 (evaluation form)."""
-    from keqiao.achievements import services as achievement_services
-    from keqiao.achievements.models import Achievement
 
     _require_organizer(by, review)
     review = _lock_review(review)

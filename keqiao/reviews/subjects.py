@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from keqiao.achievements.choices import Status
+from keqiao.achievements.models import Achievement
+
 
 @dataclass(frozen=True)
 class SubjectFacts:
@@ -65,12 +68,10 @@ def content_type_of(subject) -> ContentType:
 
 class AchievementAdapter(SubjectAdapter):
     def __init__(self):
-        from keqiao.achievements.models import Achievement
 
         self.model = Achievement
 
     def facts(self, subject) -> SubjectFacts:
-        from keqiao.achievements.models import Achievement
 
         if not isinstance(subject, Achievement):
             raise TypeError(f"not an achievement: {subject!r}")
@@ -86,6 +87,5 @@ class AchievementAdapter(SubjectAdapter):
         )
 
     def queryset(self):
-        from keqiao.achievements.choices import Status
 
         return self.model.objects.exclude(status=Status.DRAFT).select_related("organization", "discipline")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from keqiao.accounts.models import Organization
 from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 from keqiao.achievements import choices as achievement_choices
+from keqiao.achievements.models import Achievement
 from keqiao.common.choices import TechField
 from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import PDF, attachment_response
@@ -218,7 +219,6 @@ def review_new(request):
 
 
 def _achievement_model():
-    from keqiao.achievements.models import Achievement
 
     return Achievement
 

@@ -3,6 +3,7 @@ PostgreSQL search backend."""
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,7 +73,6 @@ def prune_changes(*, before) -> int:
     """Delete change-log rows written before ``before``, always keeping the newest row (snapshots
     compare their position with the log's highest id, which must never go down). Safe once every
     process has read past them: run it after `rebuild_search_index` (keqiao/portal/upkeep.py)."""
-    from django.db.models import Max
 
     newest = IndexChange.objects.aggregate(m=Max("id"))["m"]
     if newest is None:

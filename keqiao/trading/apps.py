@@ -11,6 +11,6 @@ class TradingConfig(AppConfig):
         # services import models: only possible once the app registry is ready
         from keqiao.contracts.services import submission_guards
 
-        from .services import require_passed_notice
+        from .services import require_passed_notice  # the same: services import the models
 
         submission_guards.append(require_passed_notice)

@@ -211,6 +211,12 @@ def test_the_hashed_fields_of_each_audit_table_are_pinned():
         "demands_demandevent": sorted([*listing, "demand_id"]),
         "negotiations_dealevent": sorted([*listing, "deal_id"]),
         "supervision_supervisionevent": sorted([*listing, "department_id", "period", "task_id"]),
+        "evaluation_trlassessmentevent": sorted([*listing, "assessment_id"]),
+        "evaluation_valuationevent": sorted([*listing, "valuation_id"]),
+        "reviews_expertevent": sorted([*listing, "expert_id"]),
+        "reviews_reviewevent": sorted([*listing, "panelist_id", "review_id"]),
+        "trading_auctionevent": sorted([*listing, "auction_id"]),
+        "trading_noticeevent": sorted([*listing, "notice_id"]),
     }
     found = {m._meta.db_table: [f.attname for f in audit.hashed_fields(m)] for m in audit.audit_models()}
     assert found == expected

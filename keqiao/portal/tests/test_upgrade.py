@@ -81,7 +81,9 @@ def test_an_upgrade_from_an_older_version_keeps_every_row(
 
     after = _state()
     assert after.keys() == before.keys()
-    changed = sorted(t for t in before if before[t] != after[t])
+    # Every table the older version had keeps every row (tables of later migrations were dropped by
+    # migrating back, so they start empty again: the older version never had their rows).
+    changed = sorted(t for t in before if t in older and before[t] != after[t])
     assert changed == [], changed
 
     out = io.StringIO()

@@ -22,6 +22,7 @@ from keqiao.common.choices import TechField
 from keqiao.common.models import Region
 from keqiao.common.validators import credit_code_check_char
 from keqiao.contracts.models import Contract
+from keqiao.demands.models import Demand
 from keqiao.negotiations.models import Deal
 from keqiao.reviews import choices, proposal
 from keqiao.reviews.models import Expert
@@ -249,7 +250,6 @@ class Command(BaseCommand):
         return proposal.propose(self._facts(holder, rng))
 
     def _deals(self, rng, org_ids, by, n) -> int:
-        from keqiao.demands.models import Demand
 
         if n <= 0:
             return 0
