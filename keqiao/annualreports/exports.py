@@ -4,7 +4,6 @@ like the national form."""
 
 import io
 from decimal import Decimal
-from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -155,7 +154,7 @@ def report_pdf(report: AnnualReport) -> bytes:
     from reportlab.lib.pagesizes import A4  # reportlab: PDF only
     from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
     from reportlab.lib.units import mm  # reportlab: PDF only
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     font = pdf.cjk_font()
     base = ParagraphStyle("cjk", fontName=font, fontSize=10, leading=15, wordWrap="CJK")
@@ -164,7 +163,7 @@ def report_pdf(report: AnnualReport) -> bytes:
     heading = ParagraphStyle("cjk-h", parent=base, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
 
     def p(text, style=base):
-        return Paragraph(escape(str(text or "")).replace("\n", "<br/>"), style)
+        return pdf.paragraph(text, style)
 
     grid = TableStyle(
         [

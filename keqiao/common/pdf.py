@@ -13,6 +13,7 @@ reportlab is imported inside the functions: it takes ~150 ms to load and only PD
 import logging
 from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.conf import settings
 from django.utils.translation import gettext
@@ -62,6 +63,15 @@ def cjk_font() -> str:
     if FALLBACK_FONT not in registered:
         pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
     return FALLBACK_FONT
+
+
+def paragraph(text, style):
+    """A reportlab Paragraph of plain `text`: escaped (reportlab reads its text as markup, and user text
+    may hold "<" or "&"), line breaks kept."""
+    # heavy (~150 ms to import): reportlab is loaded only when a PDF is made
+    from reportlab.platypus import Paragraph  # reportlab: PDF only
+
+    return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
 
 
 def page_label(number: int, total: int) -> str:

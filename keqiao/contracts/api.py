@@ -4,8 +4,10 @@ anybody else signed in gets 404). Money is a string with two decimals (yuan)."""
 
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
@@ -24,7 +26,7 @@ from keqiao.common.schemas import (
 )
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import choices, selectors, services
+from . import choices, drafts, selectors, services
 from . import statistics as stats
 from .models import Contract, Milestone, Payment
 
@@ -163,6 +165,59 @@ def contract_list(
         if status:
             qs = qs.filter(status=status)
     return list(qs[offset : offset + limit])
+
+
+class DraftPartyOut(Schema):
+    role: str
+    name: str
+
+
+class DraftArticleOut(Schema):
+    label: str
+    heading: str
+    paragraphs: list[str]
+
+
+class DraftOut(Schema):
+    kind: str
+    language: str
+    version: str
+    title: str
+    party_a: DraftPartyOut
+    party_b: DraftPartyOut
+    articles: list[DraftArticleOut]
+    docx_url: str
+    pdf_url: str
+
+
+@router.get(
+    "/contract-drafts/{deal_id}",
+    response=DraftOut,
+    summary="A draft contract from the model text, filled with an agreed deal's terms (its parties only)",
+)
+def contract_draft(
+    request,
+    deal_id: int,
+    kind: Choice([*drafts.DraftKind.values, ""]) = "",
+    language: Choice(list(drafts.LANGUAGES)) = "zh-hans",
+):
+    deal = drafts.deal_for_draft(request.user, deal_id)
+    draft = drafts.build_draft(deal, kind or drafts.default_kind(deal), language)
+    query = "?" + urlencode({"kind": draft.kind, "language": language})
+    return {
+        "kind": draft.kind,
+        "language": language,
+        "version": draft.version,
+        "title": draft.title,
+        "party_a": draft.party_a.__dict__,
+        "party_b": draft.party_b.__dict__,
+        "articles": [
+            {"label": label, "heading": a.heading, "paragraphs": a.paragraphs}
+            for label, a in draft.numbered_articles()
+        ],
+        "docx_url": reverse("contracts:contract_draft_file", args=[deal.pk, "docx"]) + query,
+        "pdf_url": reverse("contracts:contract_draft_file", args=[deal.pk, "pdf"]) + query,
+    }
 
 
 @router.post("/contracts", response={201: ContractOut}, summary="File a technology contract (draft)")

@@ -7,7 +7,6 @@ SM3 hash and SM2 signature hold. Neither shows anything else of the contract.
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.conf import settings
 from django.urls import reverse
@@ -77,7 +76,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     from reportlab.lib.pagesizes import A4  # reportlab: PDF only
     from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
     from reportlab.lib.units import mm  # reportlab: PDF only
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     font = pdf.cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
@@ -85,7 +84,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
     title = ParagraphStyle("title", parent=body, fontSize=20, leading=28, alignment=1, spaceAfter=8 * mm)
 
     def p(text, style=body):
-        return Paragraph(escape(str(text)), style)
+        return pdf.paragraph(text, style)
 
     buffer = io.BytesIO()
     number = certificate.printed.get("registration_number", "")

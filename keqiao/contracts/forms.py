@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.common.forms import add_errors
 from keqiao.negotiations.forms import MultipleFileField
 
-from . import services
+from . import drafts, services
 from .models import Contract, ContractDocument, IncomeDeduction
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -109,4 +109,14 @@ class DocumentForm(forms.Form):
         help_text=_(
             "One PDF, or pictures of the pages (JPEG, PNG, WebP) in order: they are assembled into one PDF."
         ),
+    )
+
+
+# --- draft contracts from the model texts -----------------------------------------------------------
+
+
+class DraftForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Model text"), choices=drafts.DraftKind.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the draft"), choices=[("zh-hans", "中文"), ("en", "English")]
     )

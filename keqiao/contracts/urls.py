@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import register_views, views
+from . import draft_views, register_views, views
 
 app_name = "contracts"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("contracts/", views.contracts, name="contracts"),
     path("contracts/new/", views.contract_new, name="contract_new"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract"),
+    path("contracts/drafts/<int:deal_pk>/", draft_views.contract_draft, name="contract_draft"),
+    path(
+        "contracts/drafts/<int:deal_pk>/draft.<str:fmt>",
+        draft_views.contract_draft_file,
+        name="contract_draft_file",
+    ),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/correct/", views.contract_correct, name="contract_correct"),
     path("contracts/<int:pk>/income/", register_views.contract_income, name="contract_income"),

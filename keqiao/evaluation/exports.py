@@ -3,7 +3,6 @@ pricing dossier of a deal (促进科技成果转化法 art. 18: the price and th
 
 import io
 import math
-from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -256,9 +255,7 @@ def _build(story_fn, *, title: str) -> bytes:
 
 
 def _p(text, style):
-    from reportlab.platypus import Paragraph  # reportlab: PDF only
-
-    return Paragraph(escape(str(text)), style)
+    return pdf.paragraph(text, style)
 
 
 def _valuation_story(valuation, font, styles, width, *, heading=True):

@@ -8,7 +8,6 @@ font, numbers its pages and draws the dashboard's charts from the same figures t
 
 import io
 from decimal import Decimal
-from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -262,7 +261,7 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
     from reportlab.lib.pagesizes import A4  # reportlab: PDF only
     from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
     from reportlab.lib.units import mm  # reportlab: PDF only
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     font = pdf.cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
@@ -271,7 +270,7 @@ def plan_pdf(plan: ActionPlan, progress_rows, tasks) -> bytes:
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
 
     def p(text, style=body):
-        return Paragraph(escape(str(text)), style)
+        return pdf.paragraph(text, style)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -3,7 +3,6 @@ its dispersion, a chart of the indicators, each expert's scores and comments, th
 font and page numbers (common/pdf.py)."""
 
 import io
-from xml.sax.saxutils import escape  # nosec B406  # escapes output for reportlab; parses no XML
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,7 +47,7 @@ def opinion_pdf(review: Review, panel_rows) -> bytes:
     from reportlab.lib.pagesizes import A4  # reportlab: PDF only
     from reportlab.lib.styles import ParagraphStyle  # reportlab: PDF only
     from reportlab.lib.units import mm  # reportlab: PDF only
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle  # PDF only
 
     font = pdf.cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
@@ -57,7 +56,7 @@ def opinion_pdf(review: Review, panel_rows) -> bytes:
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=4 * mm, spaceAfter=2 * mm)
 
     def p(text, style=body):
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+        return pdf.paragraph(text, style)
 
     result = review.result
     facts = subjects.facts_of(review.subject)

@@ -1,4 +1,5 @@
-"""End-to-end in headless Chromium: from an agreed deal the enterprise files the contract; the registration
+"""End-to-end in headless Chromium: from an agreed deal the enterprise drafts the contract from the model
+text (reads it, downloads the .docx, in Chinese and English, and on a phone), then files the contract; the registration
 office verifies its technology income (a deduction greater than the amount is refused, nothing typed is
 lost), registers it; the parties get the certificate PDF; anyone checks it on the public page its QR code
 leads to.
@@ -17,7 +18,15 @@ except ImportError:  # pragma: no cover
 
 from keqiao.contracts import certificates
 from keqiao.contracts.models import Certificate, Contract
-from keqiao.testing.browser import chromium_browser, new_page, screenshot, sign_in, skip_reason
+from keqiao.testing.browser import (
+    chromium_browser,
+    horizontal_overflow,
+    new_page,
+    phone_page,
+    screenshot,
+    sign_in,
+    skip_reason,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,8 +48,29 @@ def test_agreed_deal_to_registered_contract_with_certificate_and_public_verifica
     deal = make_deal("agreed")
     base = live_server.url
 
-    # The enterprise files the contract from the agreed deal and submits it.
+    # The enterprise drafts the contract from the model text the agreed mode calls for.
     enterprise = sign_in(browser, base, "outsider", f"/deals/{deal.pk}/")
+    enterprise.locator("#draft-contract").click()
+    draft = enterprise.locator("#draft-text")
+    expect(draft).to_contain_text("技术许可（技术秘密使用许可）合同")
+    expect(draft).to_contain_text("人民币贰拾万元整")
+    expect(draft).to_contain_text("第十一条")
+    with enterprise.expect_download() as download:
+        enterprise.locator("#draft-docx").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    with open(download.value.path(), "rb") as docx:
+        assert docx.read(2) == b"PK"  # a Word document is a zip archive
+    enterprise.locator("#id_language").select_option("en")
+    enterprise.locator("#draft-show").click()
+    expect(draft).to_contain_text("Technology Licence Contract (Technical Secret)")
+    phone = phone_page(browser, base, "outsider")
+    phone.goto(f"/deals/contracts/drafts/{deal.pk}/")
+    expect(phone.locator("#draft-text")).to_be_visible()
+    assert horizontal_overflow(phone) == 0
+    screenshot(phone, "e2e-contract-draft-phone.png")
+
+    # ... then files the contract from the agreed deal and submits it.
+    enterprise.goto(f"/deals/{deal.pk}/")
     enterprise.locator("#register-contract").click()
     expect(enterprise.locator("#id_contract_amount")).to_have_value(re.compile(r"^200000(\.00)?$"))
     enterprise.locator("#id_transfer_object").select_option("patent")

@@ -310,3 +310,11 @@ PAGE_ARGS.update(
         }
     }
 )
+
+# --- draft contracts from the model texts
+PAGE_ARGS.update(
+    {
+        "contracts:contract_draft": {"party": lambda w: {"deal_pk": w["deal"]}},
+        "contracts:contract_draft_file": {"party": lambda w: {"deal_pk": w["deal"], "fmt": "docx"}},
+    }
+)

@@ -488,3 +488,12 @@ PAGES.update(
 PAGES.update(
     {"contracts:contract_terminate": {"registered": page(outcome(405), only("registry", status=302))}}
 )
+
+# --- draft contracts from the model texts: the agreed deal's parties only (the maker is no persona)
+PAGES.update(
+    {
+        "contracts:contract_draft": {"party": page(only("university"))},
+        "contracts:contract_draft_file": {"party": page(only("university"))},
+    }
+)
+API.update({"keqiao_deals_api_contract_draft": api_only("university")})
