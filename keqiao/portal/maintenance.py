@@ -8,6 +8,7 @@ import datetime
 
 from keqiao.achievements import services as achievement_services
 from keqiao.annualreports.services import annual_reports_remind
+from keqiao.contracts.deadlines import flag_overdue as contract_filings_flag_overdue
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
 from keqiao.supervision.services import remind_overdue
@@ -16,7 +17,8 @@ from keqiao.trading import services as trading_services
 
 def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Expire listings and remind their owners; expire stale interest and remind, then close, silent
-    rooms; remind departments of overdue progress reports and institutions of annual reports due; close
+    rooms; remind departments of overdue progress reports and institutions of annual reports due; flag
+    contract filings the registration office has not answered in time to its leads; close
     auctions whose end has passed and pass price notices whose period is over."""
     supervision = remind_overdue()
     return {
@@ -29,6 +31,7 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         if isinstance(supervision, dict)
         else int(supervision),
         "annual_reports_reminded": annual_reports_remind(),
+        "contract_filings_flagged": contract_filings_flag_overdue(),
         **{f"auctions_{k}": v for k, v in trading_services.auctions_maintain(now=now).items()},
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
     }

@@ -42,3 +42,23 @@ def test_overdue_filings_are_flagged_in_the_office_list_and_to_the_filer(
     page = client.get(late.get_absolute_url()).content.decode()
     assert 'id="review-deadline"' in page and 'id="review-overdue"' in page
     assert 'id="review-overdue"' not in client.get(fresh.get_absolute_url()).content.decode()
+
+
+def test_overdue_filings_are_flagged_to_the_office_leads_once(make_contract, bureau, bureau_org, owner):
+    from keqiao.accounts.models import Membership
+    from keqiao.testing.factories import member
+    from keqiao.notifications.models import Notification
+
+    lead = member(bureau_org, Membership.Role.ADMIN, username="office_lead")
+    with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        late = make_contract("submitted")
+    make_contract("submitted", project_name="新提交的合同")
+    assert deadlines.flag_overdue(today=datetime.date(2026, 11, 10)) == 0  # due 11-11: not yet late
+    assert deadlines.flag_overdue(today=datetime.date(2026, 11, 12)) == 1
+    flags = Notification.objects.filter(key__startswith="contract-overdue-")
+    assert set(flags.values_list("user_id", flat=True)) == {lead.pk}  # the lead, not the staff officer
+    assert flags.get().url == late.get_absolute_url()
+    assert "2026-11-11" in flags.get().title
+    assert deadlines.flag_overdue(today=datetime.date(2026, 11, 13)) == 0  # once per submission
+    assert flags.count() == 1
+    assert bureau.pk not in set(flags.values_list("user_id", flat=True))
