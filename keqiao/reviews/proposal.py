@@ -175,25 +175,71 @@ class _Context:
 
 
 _COLUMNS = ("pk", "organization_id", "organization_name", "disciplines", "tech_fields")
+# A change is read again for this long after its `updated_at`: a transaction that stamped a row before the
+# last read but committed after it is still picked up.
+_OVERLAP = datetime.timedelta(minutes=2)
 
-# The proposable part of the registry, parsed once per process and reused while it is unchanged: the
+
+@dataclass
+class _Registry:
+    """The proposable experts of one database, by id, with the state of the whole table they came from."""
+
+    state: tuple  # (rows in the table, highest id, last `updated_at`)
+    rows: dict[int, tuple]
+    ordered: list[tuple]
+
+
+# The proposable part of the registry, parsed once per process and kept up to date incrementally: the
 # registry changes rarely (an invitation, a confirmation, a profile edit each move `updated_at`), and
-# reading and decoding 5,000 profiles is most of a proposal's cost. The version read on every call is one
-# aggregate query; a change anywhere in the registry reloads it.
-_registry_cache: dict[str, tuple[tuple, list[tuple]]] = {}
+# reading and decoding 5,000 profiles is most of a cold proposal's cost. Each call reads the table's state
+# (one aggregate); when it moved, only the rows changed since the last read (with an overlap) are read
+# and merged — an expert leaving the proposable set is dropped, one entering it added. When the count of
+# rows is not the old count plus the new ids (a row was deleted), the registry is read whole again.
+_registry_cache: dict[str, _Registry] = {}
+
+
+def _full_registry(alias: str, state: tuple) -> _Registry:
+    proposable = Expert.objects.using(alias).filter(status=choices.ExpertStatus.CONFIRMED, available=True)
+    rows = {row[0]: row for row in proposable.order_by("pk").values_list(*_COLUMNS)}
+    return _Registry(state, rows, list(rows.values()))
+
+
+def _merged(alias: str, cached: _Registry, state: tuple) -> _Registry | None:
+    """The cached registry with the rows changed since it was read; None when a deletion is suspected."""
+    total, _last_id, _last_change = cached.state
+    changed = list(
+        Expert.objects.using(alias)
+        .filter(updated_at__gte=cached.state[2] - _OVERLAP)
+        .values_list("pk", "status", "available", *_COLUMNS[1:])
+    )
+    if state[0] != total + sum(1 for row in changed if row[0] > cached.state[1]):
+        return None
+    rows = dict(cached.rows)
+    for pk, status, available, *rest in changed:
+        if status == choices.ExpertStatus.CONFIRMED and available:
+            rows[pk] = (pk, *rest)
+        else:
+            rows.pop(pk, None)
+    return _Registry(state, rows, [rows[pk] for pk in sorted(rows)])
 
 
 def _registry() -> list[tuple]:
-
     alias = router.db_for_read(Expert)
-    proposable = Expert.objects.using(alias).filter(status=choices.ExpertStatus.CONFIRMED, available=True)
-    version = tuple(proposable.aggregate(n=Count("pk"), last_id=Max("pk"), last=Max("updated_at")).values())
+    state = tuple(
+        Expert.objects.using(alias)
+        .aggregate(n=Count("pk"), last_id=Max("pk"), last=Max("updated_at"))
+        .values()
+    )
     cached = _registry_cache.get(alias)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    rows = list(proposable.order_by("pk").values_list(*_COLUMNS))
-    _registry_cache[alias] = (version, rows)
-    return rows
+    if cached is not None and cached.state == state:
+        return cached.ordered
+    registry = None
+    if cached is not None and cached.state[2] is not None and state[2] is not None:
+        registry = _merged(alias, cached, state)
+    if registry is None:
+        registry = _full_registry(alias, state)
+    _registry_cache[alias] = registry
+    return registry.ordered
 
 
 def _completer_experts(facts: SubjectFacts) -> set[int]:

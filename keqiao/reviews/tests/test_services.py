@@ -408,3 +408,28 @@ def test_experts_and_holders_are_notified(make_review, experts, owner, agency):
         services.panelist_submit(panelist=q, by=q.expert.user, scores=SCORES, comment="论证充分")
     services.review_close(review=review, by=agency)
     assert Notification.objects.filter(verb="review", user=owner).count() == 1
+
+
+def test_registry_cache_follows_changes_without_rereading_everything(
+    make_expert, achievement, experts, django_assert_max_num_queries
+):
+    proposal._registry_cache.clear()
+    first = [row[0] for row in proposal._registry()]
+    assert first == sorted(e.pk for e in experts)
+    with django_assert_max_num_queries(1):  # unchanged: the table's state only
+        assert [row[0] for row in proposal._registry()] == first
+    # an expert leaves, one joins: merged from the changed rows
+    away = experts[0]
+    services.expert_update(expert=away, by=away.user, data={"available": False})
+    joined = make_expert("new_one")
+    with django_assert_max_num_queries(2):  # the state, then the rows changed since
+        ids = [row[0] for row in proposal._registry()]
+    assert ids == sorted({e.pk for e in experts[1:]} | {joined.pk})
+    # a row deleted (outside the platform: experts are protected by their history) shows in the count:
+    # the merge gives up and the registry is read whole again
+    cached = proposal._registry_cache["default"]
+    total, last_id, last_change = cached.state
+    as_if_one_more_before = proposal._Registry((total + 1, last_id, last_change), cached.rows, cached.ordered)
+    assert proposal._merged("default", as_if_one_more_before, cached.state) is None
+    assert proposal._merged("default", cached, cached.state).ordered == cached.ordered
+    assert ids == [row[0] for row in proposal._full_registry("default", ()).ordered]
