@@ -27,9 +27,7 @@ def _calendar() -> tuple[dict[datetime.date, str], dict[datetime.date, str], fro
 
     def dates(section: str) -> dict[datetime.date, str]:
         return {
-            datetime.date.fromisoformat(day): name
-            for rows in data[section].values()
-            for day, name in rows
+            datetime.date.fromisoformat(day): name for rows in data[section].values() for day, name in rows
         }
 
     return dates("holidays"), dates("workdays"), frozenset(int(y) for y in data["holidays"])

@@ -152,7 +152,9 @@ class IntentionForm(forms.Form):
         label=_("Qualification"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
-        help_text=_("How your organisation meets the conditions for buyers; how the deposit was or will be paid."),
+        help_text=_(
+            "How your organisation meets the conditions for buyers; how the deposit was or will be paid."
+        ),
     )
 
     def __init__(self, *args, organizations=(), **kwargs):

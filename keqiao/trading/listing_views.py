@@ -132,7 +132,8 @@ def listing(request, pk: int):
             "qualify_form": bound.get("qualify"),
             "cancel_form": bound.get("cancel") or forms.CancelForm(),
             "relist_form": bound.get("relist") or forms.RelistForm(),
-            "deal_visible": obj.deal_id and (sees or (mine is not None and obj.deal.buyer.pk == mine.organization_id)),
+            "deal_visible": obj.deal_id
+            and (sees or (mine is not None and obj.deal.buyer.pk == mine.organization_id)),
         },
         status=status,
     )

@@ -99,7 +99,8 @@ def validate_listing_data(data: dict) -> dict:
         field="period_days",
         low=1,
         high=MAX_LISTING_DAYS,
-        message=_("The listing period must be between 1 and %(max)d working days.") % {"max": MAX_LISTING_DAYS},
+        message=_("The listing period must be between 1 and %(max)d working days.")
+        % {"max": MAX_LISTING_DAYS},
     )
     increment = parse_amount(data.get("auction_increment"), field="auction_increment")
     if increment == 0:
@@ -182,7 +183,12 @@ def listing_create(*, by: User, organization: Organization, achievement, data: d
     if Auction.objects.filter(achievement=achievement, status=choices.AuctionStatus.OPEN).exists():
         raise DomainError(_("This achievement is up for auction."), field="achievement")
     return _publish(
-        by=by, organization=organization, achievement=achievement, cleaned=cleaned, now=timezone.now(), actor=by
+        by=by,
+        organization=organization,
+        achievement=achievement,
+        cleaned=cleaned,
+        now=timezone.now(),
+        actor=by,
     )
 
 
@@ -226,13 +232,17 @@ def listing_relist(*, listing: Listing, by: User, price) -> Listing:
             _("The new price must be lower than %(price)s yuan.") % {"price": format_yuan(listing.price)},
             field="price",
         )
-    if Auction.objects.filter(achievement_id=listing.achievement_id, status=choices.AuctionStatus.OPEN).exists():
+    if Auction.objects.filter(
+        achievement_id=listing.achievement_id, status=choices.AuctionStatus.OPEN
+    ).exists():
         raise DomainError(_("This achievement is up for auction."))
     return _relist(listing, price=price, by=by, now=timezone.now())
 
 
 def _relist(listing: Listing, *, price, by, now) -> Listing:
-    note = str(_("Round %(round)d at %(price)s yuan") % {"round": listing.round + 1, "price": format_yuan(price)})
+    note = str(
+        _("Round %(round)d at %(price)s yuan") % {"round": listing.round + 1, "price": format_yuan(price)}
+    )
     workflow.transition(
         listing,
         "relist",
@@ -423,12 +433,21 @@ def listing_close(*, listing: Listing, now: datetime.datetime | None = None) -> 
             note=note,
         )
         workflow.transition(
-            listing, "sell", choices.LISTING_TRANSITIONS, event=ListingEvent, by=None, note=note, deal=deal, closed_at=now
+            listing,
+            "sell",
+            choices.LISTING_TRANSITIONS,
+            event=ListingEvent,
+            by=None,
+            note=note,
+            deal=deal,
+            closed_at=now,
         )
         _tell(
             listing,
             org_ids=[listing.organization_id, buyer.organization_id],
-            title=_("“%(title)s” taken at the listing price of %(price)s yuan: register the technology contract")
+            title=_(
+                "“%(title)s” taken at the listing price of %(price)s yuan: register the technology contract"
+            )
             % {"title": title, "price": format_yuan(listing.price)},
             key=f"listing:{listing.pk}:sold",
         )
@@ -496,7 +515,9 @@ def listings_maintain(*, now: datetime.datetime | None = None) -> dict[str, int]
     """Settle every listing whose period is over (periodic; each in its own transaction, idempotent)."""
     now = now or timezone.now()
     counts = {"sold": 0, "converted": 0, "relisted": 0, "unsold": 0}
-    due = Listing.objects.filter(status=choices.ListingStatus.OPEN, ends_at__lte=now).values_list("pk", flat=True)
+    due = Listing.objects.filter(status=choices.ListingStatus.OPEN, ends_at__lte=now).values_list(
+        "pk", flat=True
+    )
     for pk in list(due):
         outcome = listing_close(listing=Listing(pk=pk), now=now)
         if outcome:

@@ -485,7 +485,9 @@ class Listing(models.Model):
         verbose_name_plural = _("fixed-price listings")
         ordering = ["ends_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("published_at")), name="listing_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("published_at")), name="listing_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(price__gt=0), name="listing_price_positive"),
             models.CheckConstraint(condition=Q(auction_increment__gt=0), name="listing_increment_positive"),
             models.CheckConstraint(

@@ -66,7 +66,9 @@ def _tell(auction: Auction, *, org_ids, title, key: str) -> None:
     )
 
 
-def alert_followers(achievement, *, title, url: str, key: str, exclude_org_id: int, verb: str = AUCTION) -> int:
+def alert_followers(
+    achievement, *, title, url: str, key: str, exclude_org_id: int, verb: str = AUCTION
+) -> int:
     """Tell whoever follows the achievement, its holder or its technology field (matching's
     subscriptions), each at the e-mail frequency they chose; the holder's own members are left out."""
     recipients: dict[int, tuple[str, str | None]] = {}

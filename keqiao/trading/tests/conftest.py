@@ -134,7 +134,10 @@ def qualify(owner):
             listing=listing, by=user, organization=org, qualification="具备年产万吨泡菜生产线，资质齐全。"
         )
         return listings.intention_decide(
-            intention=intention, by=owner, accept=accept, note="保证金已转账收讫" if accept else "不具备生产资质"
+            intention=intention,
+            by=owner,
+            accept=accept,
+            note="保证金已转账收讫" if accept else "不具备生产资质",
         )
 
     return run

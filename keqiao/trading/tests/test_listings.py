@@ -60,9 +60,13 @@ def test_bad_terms_are_refused_naming_the_field(make_listing):
 def test_only_the_holder_lists_a_published_achievement(make_achievement, outsider, other_org, holder_org):
     achievement = make_achievement("published")
     with pytest.raises(NotPermitted):
-        listings.listing_create(by=outsider, organization=other_org, achievement=achievement, data=listing_data())
+        listings.listing_create(
+            by=outsider, organization=other_org, achievement=achievement, data=listing_data()
+        )
     with pytest.raises(NotPermitted):
-        listings.listing_create(by=outsider, organization=holder_org, achievement=achievement, data=listing_data())
+        listings.listing_create(
+            by=outsider, organization=holder_org, achievement=achievement, data=listing_data()
+        )
 
 
 def test_one_open_listing_per_achievement_and_not_while_auctioned(make_listing, owner, holder_org):
@@ -92,7 +96,9 @@ def test_intentions_refused_from_the_holder_after_the_period_and_twice(
     assert exc.value.field == "qualification"
     listings.intention_register(listing=listing, by=outsider, organization=other_org, qualification="有产线")
     with pytest.raises(DomainError, match="already registered"):
-        listings.intention_register(listing=listing, by=outsider, organization=other_org, qualification="有产线")
+        listings.intention_register(
+            listing=listing, by=outsider, organization=other_org, qualification="有产线"
+        )
     with time_machine.travel(listing.ends_at, tick=False):
         with pytest.raises(DomainError, match="period is over"):
             listings.intention_register(
@@ -116,13 +122,25 @@ def test_qualification_rules(make_listing, owner, outsider, other_org):
         listings.intention_decide(intention=intention, by=owner, accept=False, note="改变主意")
 
 
-def test_one_qualified_buyer_takes_it_at_the_price_idempotently(make_listing, qualify, outsider, other_org, rival, rival_org):
+def test_one_qualified_buyer_takes_it_at_the_price_idempotently(
+    make_listing, qualify, outsider, other_org, rival, rival_org
+):
     listing = make_listing()
     qualify(listing, outsider, other_org)
     qualify(listing, rival, rival_org, accept=False)  # refused: does not count
     assert listings.listings_maintain(now=listing.ends_at - datetime.timedelta(seconds=1))["sold"] == 0
-    assert listings.listings_maintain(now=listing.ends_at) == {"sold": 1, "converted": 0, "relisted": 0, "unsold": 0}
-    assert listings.listings_maintain(now=listing.ends_at) == {"sold": 0, "converted": 0, "relisted": 0, "unsold": 0}
+    assert listings.listings_maintain(now=listing.ends_at) == {
+        "sold": 1,
+        "converted": 0,
+        "relisted": 0,
+        "unsold": 0,
+    }
+    assert listings.listings_maintain(now=listing.ends_at) == {
+        "sold": 0,
+        "converted": 0,
+        "relisted": 0,
+        "unsold": 0,
+    }
     listing.refresh_from_db()
     assert listing.status == choices.ListingStatus.SOLD
     deal = listing.deal
@@ -149,7 +167,9 @@ def test_a_listing_deal_needs_no_separate_price_notice(make_listing, qualify, ou
     require_passed_notice(Contract())  # does not raise
 
 
-def test_several_qualified_buyers_bid_in_an_auction(make_listing, qualify, outsider, other_org, rival, rival_org):
+def test_several_qualified_buyers_bid_in_an_auction(
+    make_listing, qualify, outsider, other_org, rival, rival_org
+):
     listing = make_listing()
     qualify(listing, outsider, other_org)
     qualify(listing, rival, rival_org)
@@ -176,7 +196,9 @@ def test_several_qualified_buyers_bid_in_an_auction(make_listing, qualify, outsi
 def test_nobody_qualified_relists_lower_across_a_holiday(make_listing, owner, outsider, other_org):
     with time_machine.travel(_at(2026, 9, 21, 9, 0), tick=False):
         listing = make_listing(period_days=5, relist_price="250000")
-        listings.intention_register(listing=listing, by=outsider, organization=other_org, qualification="有产线")
+        listings.intention_register(
+            listing=listing, by=outsider, organization=other_org, qualification="有产线"
+        )
     # 5 working days from Monday 21 September: 22–24, then 中秋 (25–27), then 28 and 29.
     assert timezone.localtime(listing.ends_at) == _at(2026, 9, 30)
     with time_machine.travel(listing.ends_at, tick=False):  # the undecided intention does not count
