@@ -68,6 +68,11 @@ def _require_holder(by: User, listing: Listing) -> None:
     require_active_organization(listing.organization, allow_pending=False)
 
 
+def _given(value, default):
+    """The value typed, or the default when nothing was (0 is a value, and refused as such)."""
+    return default if value in (None, "") else value
+
+
 def _int(value, *, field: str, low: int, high: int, message) -> int:
     try:
         number = int(value)
@@ -95,7 +100,7 @@ def validate_listing_data(data: dict) -> dict:
     )
     deposit = parse_amount(data.get("deposit") or "0", field="deposit")
     period_days = _int(
-        data.get("period_days") or choices.DEFAULT_LISTING_DAYS,
+        _given(data.get("period_days"), choices.DEFAULT_LISTING_DAYS),
         field="period_days",
         low=1,
         high=MAX_LISTING_DAYS,
@@ -106,7 +111,7 @@ def validate_listing_data(data: dict) -> dict:
     if increment == 0:
         raise DomainError(_("The bid increment must be more than zero."), field="auction_increment")
     hours = _int(
-        data.get("auction_hours") or 24,
+        _given(data.get("auction_hours"), 24),
         field="auction_hours",
         low=1,
         high=MAX_AUCTION_HOURS,
