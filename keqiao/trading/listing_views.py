@@ -19,13 +19,15 @@ from keqiao.common.pagination import paginate
 from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, listings, selectors
-from .views import HALL_STATUS, publishable_achievements
+from .views import publishable_achievements
+
+LIST_STATUS = {"open": _("Listed"), "closed": _("Ended"), "all": _("All")}
 
 
 def listing_list(request):
     """Every fixed-price listing, filtered by state, mode and words, open ones first with countdowns."""
     status = request.GET.get("status", "open")
-    if status not in HALL_STATUS:
+    if status not in LIST_STATUS:
         status = "open"
     qs = filter_listings(request, selectors.listings_public(), status)
     return render(
@@ -34,7 +36,7 @@ def listing_list(request):
         {
             "page": paginate(request, qs, 20),
             "status": status,
-            "statuses": HALL_STATUS,
+            "statuses": LIST_STATUS,
             "mode": request.GET.get("mode", ""),
             "modes": DealMode.choices,
             "q": _query(request),

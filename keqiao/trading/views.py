@@ -28,7 +28,7 @@ from . import choices, forms, selectors, services
 from .models import ObjectionAttachment
 from .statistics import trade_statistics
 
-HALL_STATUS = {"open": _("Open"), "closed": _("Ended"), "all": _("All")}
+HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
 HALL_LISTINGS = 10
 
 
