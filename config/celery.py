@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "keqiao.trading.tasks.close_auctions",
         "schedule": crontab(minute="*"),
     },
+    # Listing periods end at midnight after their last working day; the hourly run settles them too.
+    "trading-close-listings": {
+        "task": "keqiao.trading.tasks.close_listings",
+        "schedule": crontab(minute=1, hour=0),
+    },
     "notifications-daily-digest": {
         "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8),

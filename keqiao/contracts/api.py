@@ -26,7 +26,7 @@ from keqiao.common.schemas import (
 )
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import choices, drafts, selectors, services
+from . import choices, drafts, selectors, services, trade_modes
 from . import statistics as stats
 from .models import Contract, Milestone, Payment
 
@@ -350,8 +350,21 @@ class SummaryOut(Schema):
     year_elapsed_percent: str
 
 
+class ModeOut(Schema):
+    mode: str
+    label: str
+    concluded: int | None
+    not_concluded: int | None
+    amount: str | None
+    premium_percent: str | None
+    premium_basis: str
+    contracts: int
+    contract_amount: str
+
+
 class StatisticsOut(Schema):
     summary: SummaryOut
+    by_mode: list[ModeOut]
     by_year: list[RowOut]
     by_quarter: list[RowOut]
     by_month: list[RowOut]
@@ -370,6 +383,22 @@ def _row(row: stats.Row) -> dict:
         "count": row.count,
         "contract_amount": _money(row.contract_amount),
         "technology_amount": _money(row.technology_amount),
+    }
+
+
+def _mode_row(row: dict) -> dict:
+    """A trading mode's outcome (keqiao.contracts.trade_modes): yuan to the cent, premium in percent."""
+    premium = row["premium"]
+    return {
+        "mode": row["mode"],
+        "label": str(row["label"]),
+        "concluded": row["concluded"],
+        "not_concluded": row["not_concluded"],
+        "amount": None if row["amount"] is None else _money(row["amount"]),
+        "premium_percent": None if premium is None else f"{stats.money(premium * 100):f}",
+        "premium_basis": str(row.get("premium_basis") or ""),
+        "contracts": row["contracts"],
+        "contract_amount": _money(row["contract_amount"]),
     }
 
 
@@ -400,5 +429,6 @@ def statistics(request, year: int | None = Query(None)):
     report = stats.transaction_report(year)
     return {
         "summary": _summary(report.pop("summary")),
+        "by_mode": [_mode_row(r) for r in trade_modes.outcomes_by_mode(year)],
         **{key: [_row(r) for r in rows] for key, rows in report.items()},
     }

@@ -29,7 +29,7 @@ from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 from keqiao.negotiations.selectors import deal_visible_to, side_of
 
-from . import choices, deadlines, forms, selectors, services
+from . import choices, deadlines, forms, selectors, services, trade_modes
 from . import income as contract_income
 from . import statistics as stats
 from .exports import contracts_xlsx
@@ -410,6 +410,7 @@ def statistics(request):
             "can_export": user_is_contract_office(request.user),
             "progress_bar": min(summary["progress_percent"] or 0, 100),
             "income_rows": contract_income.income_statistics(report["by_year"]),
+            "mode_rows": trade_modes.outcomes_by_mode(year),
         },
     )
 

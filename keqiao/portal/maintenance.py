@@ -12,14 +12,16 @@ from keqiao.contracts.deadlines import flag_overdue as contract_filings_flag_ove
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
 from keqiao.supervision.services import remind_overdue
+from keqiao.trading import listings as trading_listings
 from keqiao.trading import services as trading_services
 
 
 def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Expire listings and remind their owners; expire stale interest and remind, then close, silent
     rooms; remind departments of overdue progress reports and institutions of annual reports due; flag
-    contract filings the registration office has not answered in time to its leads; close
-    auctions whose end has passed and pass price notices whose period is over."""
+    contract filings the registration office has not answered in time to its leads; close auctions whose
+    end has passed, pass price notices whose period is over and settle fixed-price listings whose period
+    is over."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -34,4 +36,5 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         "contract_filings_flagged": contract_filings_flag_overdue(),
         **{f"auctions_{k}": v for k, v in trading_services.auctions_maintain(now=now).items()},
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
+        **{f"listings_{k}": v for k, v in trading_listings.listings_maintain(now=now).items()},
     }

@@ -14,7 +14,7 @@ from keqiao.common.pagination import MAX_OFFSET
 from keqiao.common.schemas import Amount, Choice, Id, InputSchema, PositiveAmount, Text
 from keqiao.negotiations.choices import DealMode, PaymentMethod
 
-from . import choices, ledger, selectors, services
+from . import choices, ledger, listings, selectors, services
 from .models import Auction
 
 router = Router(tags=["trading"])
@@ -364,3 +364,181 @@ def objection_answer(request, notice_id: int, objection_id: int, payload: Object
     if objection is None:
         raise Http404
     return services.objection_answer(objection=objection, by=request.user, answer=payload.answer)
+
+
+# --- fixed-price listings ----------------------------------------------------------------------------
+
+
+class ListingOut(Schema):
+    id: int
+    achievement_id: int
+    title: str
+    holder: str
+    mode: str
+    payment_method: str
+    price: Decimal
+    conditions: str
+    deposit: Decimal
+    period_days: int
+    auction_increment: Decimal
+    auction_hours: int
+    relist_price: Decimal | None
+    round: int
+    previous_id: int | None
+    published_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    status_note: str
+    auction_id: int | None
+
+    @staticmethod
+    def resolve_holder(obj) -> str:
+        return obj.organization.name
+
+
+class IntentionStatusOut(Schema):
+    id: int
+    status: str
+    qualification: str
+    created_at: datetime.datetime
+
+
+class ListingState(Schema):
+    listing: ListingOut
+    me: IntentionStatusOut | None
+
+
+@router.get(
+    "/trading/listings", response=list[ListingOut], summary="Fixed-price listings of the trading hall"
+)
+def listing_list(
+    request,
+    status: Choice([*choices.ListingStatus.values, ""]) = "open",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
+    qs = selectors.listings_public()
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[offset : offset + limit])
+
+
+@router.get("/trading/listings/{listing_id}", response=ListingState, summary="A fixed-price listing")
+def listing_detail(request, listing_id: int):
+    listing = selectors.listing_for(request.user, listing_id)
+    return {"listing": listing, "me": selectors.intention_of(request.user, listing)}
+
+
+class ListingIn(InputSchema):
+    achievement_id: Id
+    mode: Choice(DealMode)
+    payment_method: Choice(PaymentMethod) = PaymentMethod.LUMP_SUM
+    price: PositiveAmount
+    conditions: Text(2000, required=True)
+    deposit: Amount = Decimal("0")
+    period_days: int = choices.DEFAULT_LISTING_DAYS
+    auction_increment: PositiveAmount
+    auction_hours: int = 24
+    relist_price: PositiveAmount | None = None
+
+
+@router.post(
+    "/trading/listings",
+    response={201: ListingOut},
+    summary="List an achievement at a fixed price",
+    auth=django_auth,
+)
+def listing_create(request, payload: ListingIn):
+    achievement = Achievement.objects.select_related("organization").filter(pk=payload.achievement_id).first()
+    if achievement is None:
+        raise Http404
+    listing = listings.listing_create(
+        by=request.user, organization=achievement.organization, achievement=achievement, data=payload.dict()
+    )
+    return Status(201, listing)
+
+
+class IntentionIn(InputSchema):
+    organization_id: Id
+    qualification: Text(1000, required=True)
+
+
+@router.post(
+    "/trading/listings/{listing_id}/intentions",
+    response={201: IntentionStatusOut},
+    summary="Register an intention to buy (意向受让)",
+    auth=django_auth,
+)
+def intention_register(request, listing_id: int, payload: IntentionIn):
+    listing = selectors.listing_for(request.user, listing_id)
+    org = Organization.objects.filter(pk=payload.organization_id).first()
+    if org is None:
+        raise Http404
+    intention = listings.intention_register(
+        listing=listing, by=request.user, organization=org, qualification=payload.qualification
+    )
+    return Status(201, intention)
+
+
+class IntentionOut(Schema):
+    id: int
+    organization: str
+    qualification: str
+    status: str
+    deposit_recorded: bool
+    decision_note: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_organization(obj) -> str:
+        return obj.organization.name
+
+
+@router.get(
+    "/trading/listings/{listing_id}/intentions",
+    response=list[IntentionOut],
+    summary="Intending buyers (holder and bureau)",
+    auth=django_auth,
+)
+def intention_list(request, listing_id: int):
+    listing = selectors.listing_for(request.user, listing_id)
+    if not selectors.sees_intentions(request.user, listing):
+        raise Http404
+    return list(selectors.intentions_for_holder(listing))
+
+
+@router.post(
+    "/trading/listings/{listing_id}/intentions/{intention_id}/{decision}",
+    response=IntentionOut,
+    summary="Accept an intending buyer's qualification, or not (holder)",
+    auth=django_auth,
+)
+def intention_decide(
+    request, listing_id: int, intention_id: int, decision: Choice(["accept", "refuse"]), payload: DecideIn
+):
+    listing = selectors.listing_for(request.user, listing_id)
+    if not selectors.is_holder(request.user, listing):
+        raise Http404
+    intention = listing.intentions.filter(pk=intention_id).first()
+    if intention is None:
+        raise Http404
+    return listings.intention_decide(
+        intention=intention, by=request.user, accept=decision == "accept", note=payload.note
+    )
+
+
+class RelistIn(InputSchema):
+    price: PositiveAmount
+
+
+@router.post(
+    "/trading/listings/{listing_id}/relist",
+    response={201: ListingOut},
+    summary="Relist a listing that closed without a buyer, at a lower price (holder)",
+    auth=django_auth,
+)
+def listing_relist(request, listing_id: int, payload: RelistIn):
+    listing = selectors.listing_for(request.user, listing_id)
+    if not selectors.is_holder(request.user, listing):
+        raise Http404
+    return Status(201, listings.listing_relist(listing=listing, by=request.user, price=payload.price))

@@ -9,8 +9,12 @@ class TradingConfig(AppConfig):
 
     def ready(self) -> None:
         # services import models: only possible once the app registry is ready
+        from keqiao.contracts import trade_modes
         from keqiao.contracts.services import submission_guards
 
         from .services import require_passed_notice  # the same: services import the models
+        from .statistics import trade_statistics  # the same: the statistics query the models
 
-        submission_guards.append(require_passed_notice)
+        if require_passed_notice not in submission_guards:
+            submission_guards.append(require_passed_notice)
+        trade_modes.register(trade_statistics)

@@ -66,3 +66,53 @@ NOTICE_EVENT_LABELS = {
 }
 
 DEFAULT_NOTICE_DAYS = 15
+
+
+class ListingStatus(models.TextChoices):
+    OPEN = "open", _("Listed")
+    SOLD = "sold", _("Taken at the listing price")
+    AUCTION = "auction", _("Converted to an auction")
+    RELISTED = "relisted", _("Relisted at a lower price")
+    UNSOLD = "unsold", _("Closed without a buyer")
+    CANCELLED = "cancelled", _("Withdrawn")
+
+
+LISTING_TRANSITIONS: dict[str, dict[str, str]] = {
+    ListingStatus.OPEN: {
+        "sell": ListingStatus.SOLD,
+        "convert": ListingStatus.AUCTION,
+        "relist": ListingStatus.RELISTED,
+        "no_sale": ListingStatus.UNSOLD,
+        "cancel": ListingStatus.CANCELLED,
+    },
+    # Closed without a buyer: the holder may still relist at a lower price (a new round).
+    ListingStatus.UNSOLD: {"relist": ListingStatus.RELISTED},
+}
+LISTING_CLOSED_STATUSES = (
+    ListingStatus.SOLD,
+    ListingStatus.AUCTION,
+    ListingStatus.RELISTED,
+    ListingStatus.UNSOLD,
+    ListingStatus.CANCELLED,
+)
+
+
+class IntentionStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the holder")
+    ACCEPTED = "accepted", _("Qualified")
+    REFUSED = "refused", _("Not qualified")
+
+
+LISTING_EVENT_LABELS = {
+    "created": _("Listing published"),
+    "intention": _("Intention to buy registered"),
+    "accept": _("Buyer qualified"),
+    "refuse": _("Buyer not qualified"),
+    "sell": _("Taken at the listing price"),
+    "convert": _("Converted to an auction"),
+    "relist": _("Relisted at a lower price"),
+    "no_sale": _("Closed without a buyer"),
+    "cancel": _("Withdrawn"),
+}
+
+DEFAULT_LISTING_DAYS = 20

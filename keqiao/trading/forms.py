@@ -104,3 +104,69 @@ class AnswerForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ListingForm(forms.Form):
+    achievement = forms.TypedChoiceField(label=_("Achievement"), coerce=int)
+    mode = forms.ChoiceField(label=_("Transfer mode"), choices=DealMode.choices)
+    payment_method = forms.ChoiceField(label=_("Payment terms"), choices=PaymentMethod.choices)
+    price = _money(_("Listing price (yuan)"))
+    period_days = forms.IntegerField(
+        label=_("Listing period (working days)"),
+        min_value=1,
+        max_value=60,
+        initial=20,
+        help_text=_("Counted in working days: public holidays are skipped, exchanged weekend days count."),
+    )
+    deposit = _money(
+        _("Deposit (yuan)"),
+        required=False,
+        help_text=_("Recorded by the holder, not collected by the platform."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions for buyers"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+    )
+    auction_increment = _money(
+        _("Bid increment if several buyers qualify (yuan)"),
+        help_text=_("Several qualified buyers bid from the listing price in this step."),
+    )
+    auction_hours = forms.IntegerField(
+        label=_("Bidding time if several buyers qualify (hours)"), min_value=1, max_value=168, initial=24
+    )
+    relist_price = _money(
+        _("Relist at this price if nobody qualifies (yuan)"),
+        required=False,
+        help_text=_("Leave empty to close the listing instead; you may still relist it later."),
+    )
+
+    def __init__(self, *args, achievements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["achievement"].choices = [(a.pk, a.title) for a in achievements]
+
+
+class IntentionForm(forms.Form):
+    organization = forms.TypedChoiceField(label=_("On behalf of"), coerce=int)
+    qualification = forms.CharField(
+        label=_("Qualification"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+        help_text=_(
+            "How your organisation meets the conditions for buyers; how the deposit was or will be paid."
+        ),
+    )
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
+
+
+class QualifyForm(forms.Form):
+    intention = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", _("Qualified")), ("refuse", _("Not qualified"))])
+    note = forms.CharField(label=_("Deposit record or reason"), max_length=200, required=False)
+
+
+class RelistForm(forms.Form):
+    price = _money(_("New listing price (yuan)"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common import audit
-from keqiao.common.models import ListingEvent
+from keqiao.common import models as common_models
 from keqiao.common.money import money_field
 from keqiao.negotiations.choices import DealMode, PaymentMethod
 
@@ -251,7 +251,7 @@ class Bid(models.Model):
         }
 
 
-class AuctionEvent(ListingEvent):
+class AuctionEvent(common_models.ListingEvent):
     """The audit rows of an auction: publication, bidders' registration and admission, the close."""
 
     SUBJECT = "auction"
@@ -262,7 +262,7 @@ class AuctionEvent(ListingEvent):
         Auction, verbose_name=_("auction"), on_delete=models.PROTECT, related_name="events"
     )
 
-    class Meta(ListingEvent.Meta):
+    class Meta(common_models.ListingEvent.Meta):
         verbose_name = _("auction event")
         verbose_name_plural = _("auction events")
 
@@ -391,7 +391,7 @@ class ObjectionAttachment(models.Model):
         return self.original_name
 
 
-class NoticeEvent(ListingEvent):
+class NoticeEvent(common_models.ListingEvent):
     """The audit rows of a price notice: publication, objections, answers, the close."""
 
     SUBJECT = "notice"
@@ -401,6 +401,181 @@ class NoticeEvent(ListingEvent):
         PriceNotice, verbose_name=_("price notice"), on_delete=models.PROTECT, related_name="events"
     )
 
-    class Meta(ListingEvent.Meta):
+    class Meta(common_models.ListingEvent.Meta):
         verbose_name = _("price notice event")
         verbose_name_plural = _("price notice events")
+
+
+class Listing(models.Model):
+    """A fixed-price listing (挂牌): the holder offers an achievement's transfer or licence at a stated
+    price for a public period counted in working days (China's holidays as data). Organisations register
+    their intention to take it (意向受让) with their qualification; the holder admits them or not. At the
+    end, one qualified buyer takes it at the price (a deal), several bid for it in an auction among them
+    (the rules stated here), none: the listing closes, or is relisted at the lower price set in advance
+    (a new round; the rounds are chained by `previous`)."""
+
+    Status = choices.ListingStatus
+
+    achievement = models.ForeignKey(
+        "achievements.Achievement",
+        verbose_name=_("achievement"),
+        on_delete=models.PROTECT,
+        related_name="trading_listings",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("holder"), on_delete=models.PROTECT, related_name="listings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField(_("transfer mode"), max_length=30, choices=DealMode.choices)
+    payment_method = models.CharField(
+        _("payment terms"), max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.LUMP_SUM
+    )
+    price = money_field(_("listing price (yuan)"))
+    conditions = models.TextField(_("conditions for buyers"), max_length=2000)
+    deposit = money_field(_("deposit required (yuan)"), default=0)
+    period_days = models.PositiveSmallIntegerField(
+        _("listing period (working days)"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    auction_increment = money_field(_("bid increment if several buyers qualify (yuan)"))
+    auction_hours = models.PositiveSmallIntegerField(
+        _("bidding time if several buyers qualify (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
+    relist_price = money_field(_("relist at this price if nobody qualifies (yuan)"), null=True, blank=True)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        verbose_name=_("previous round"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_round",
+    )
+    published_at = models.DateTimeField(_("published at"))
+    ends_at = models.DateTimeField(_("listing ends"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=choices.ListingStatus.choices, default=choices.ListingStatus.OPEN
+    )
+    status_note = models.CharField(_("reason"), max_length=500, blank=True)
+    deal = models.OneToOneField(
+        "negotiations.Deal",
+        verbose_name=_("deal"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="fixed_listing",
+    )
+    auction = models.OneToOneField(
+        Auction,
+        verbose_name=_("auction among the qualified buyers"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="from_listing",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("fixed-price listing")
+        verbose_name_plural = _("fixed-price listings")
+        ordering = ["ends_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("published_at")), name="listing_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(price__gt=0), name="listing_price_positive"),
+            models.CheckConstraint(condition=Q(auction_increment__gt=0), name="listing_increment_positive"),
+            models.CheckConstraint(
+                condition=Q(relist_price__isnull=True) | Q(relist_price__gt=0, relist_price__lt=F("price")),
+                name="listing_relist_price_lower",
+            ),
+            models.UniqueConstraint(
+                fields=["achievement"], condition=Q(status="open"), name="listing_one_open_per_achievement"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "ends_at"], name="listing_status_end_idx")]
+
+    def __str__(self) -> str:
+        return self.achievement.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trading:listing", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return self.achievement.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == choices.ListingStatus.OPEN
+
+
+class Intention(models.Model):
+    """An organisation's intention to take a listing (意向受让), with its qualification; the holder
+    admits it as a qualified buyer (recording the deposit, when one is required) or not."""
+
+    Status = choices.IntentionStatus
+
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="intentions"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("intending buyer"),
+        on_delete=models.PROTECT,
+        related_name="listing_intentions",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
+    qualification = models.TextField(_("qualification"), max_length=1000)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=choices.IntentionStatus.choices,
+        default=choices.IntentionStatus.PENDING,
+    )
+    deposit_recorded = models.BooleanField(_("deposit received"), default=False)
+    decision_note = models.CharField(_("deposit record or reason"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intention to buy")
+        verbose_name_plural = _("intentions to buy")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "organization"], name="intention_once_per_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id}: {self.organization_id}"
+
+
+class ListingEvent(common_models.ListingEvent):
+    """The audit rows of a fixed-price listing: publication, intentions and decisions, the outcome."""
+
+    SUBJECT = "listing"
+    EVENT_LABELS = choices.LISTING_EVENT_LABELS
+    STATUS_LABELS = dict(choices.ListingStatus.choices)
+
+    listing = models.ForeignKey(
+        Listing, verbose_name=_("listing"), on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(common_models.ListingEvent.Meta):
+        verbose_name = _("listing event")
+        verbose_name_plural = _("listing events")

@@ -5,3 +5,4 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.notifications import kinds
 
 AUCTION = kinds.register("auction", _("Auction"))
+LISTING = kinds.register("listing", _("Fixed-price listing"))

@@ -8,7 +8,7 @@ from keqiao.accounts.selectors import user_is_bureau, user_organization_ids
 from keqiao.negotiations.models import Deal
 
 from . import choices, ledger
-from .models import Auction, Bid, Bidder, Objection, PriceNotice
+from .models import Auction, Bid, Bidder, Intention, Listing, Objection, PriceNotice
 
 HISTORY_LENGTH = 20
 
@@ -120,3 +120,68 @@ def deal_for_notice(user, deal_pk: int) -> Deal:
     if deal is None or deal.seller.pk not in user_organization_ids(user):
         raise Http404
     return deal
+
+
+# --- fixed-price listings ----------------------------------------------------------------------------
+
+
+def listings_public() -> QuerySet[Listing]:
+    """Every listing but the withdrawn ones, open ones first, the soonest ending first."""
+    return (
+        Listing.objects.exclude(status=choices.ListingStatus.CANCELLED)
+        .select_related("achievement", "organization")
+        .annotate(
+            closed=Case(
+                When(status=choices.ListingStatus.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("closed", "ends_at", "pk")
+    )
+
+
+def is_holder(user, listing: Listing) -> bool:
+    return listing.organization_id in user_organization_ids(user)
+
+
+def intention_of(user, listing: Listing) -> Intention | None:
+    org_ids = user_organization_ids(user)
+    if not org_ids:
+        return None
+    return Intention.objects.filter(listing=listing, organization_id__in=org_ids).order_by("pk").first()
+
+
+def sees_intentions(user, listing: Listing) -> bool:
+    """Who intends to buy, their qualification and deposits: the holder and the bureau only."""
+    return is_holder(user, listing) or user_is_bureau(user)
+
+
+def listing_for(user, pk: int) -> Listing:
+    """Listings are public; withdrawn ones only to the holder, the intending buyers and the bureau."""
+    listing = (
+        Listing.objects.select_related("achievement", "organization", "deal", "auction", "previous")
+        .filter(pk=pk)
+        .first()
+    )
+    if listing is None:
+        raise Http404
+    if listing.status == choices.ListingStatus.CANCELLED and not (
+        sees_intentions(user, listing) or intention_of(user, listing) is not None
+    ):
+        raise Http404
+    return listing
+
+
+def intentions_for_holder(listing: Listing) -> QuerySet[Intention]:
+    return listing.intentions.select_related("organization", "decided_by").order_by("created_at", "pk")
+
+
+def listing_rounds(listing: Listing) -> list[Listing]:
+    """Every round of the achievement's listings, the first first (relisting starts a new round)."""
+    return list(
+        Listing.objects.filter(achievement_id=listing.achievement_id)
+        .exclude(status=choices.ListingStatus.CANCELLED)
+        .only("pk", "round", "price", "status", "published_at", "ends_at", "achievement_id")
+        .order_by("published_at", "pk")
+    )

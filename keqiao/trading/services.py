@@ -66,7 +66,9 @@ def _tell(auction: Auction, *, org_ids, title, key: str) -> None:
     )
 
 
-def _alert_followers(achievement, *, title, url: str, key: str, exclude_org_id: int) -> int:
+def alert_followers(
+    achievement, *, title, url: str, key: str, exclude_org_id: int, verb: str = AUCTION
+) -> int:
     """Tell whoever follows the achievement, its holder or its technology field (matching's
     subscriptions), each at the e-mail frequency they chose; the holder's own members are left out."""
     recipients: dict[int, tuple[str, str | None]] = {}
@@ -81,7 +83,7 @@ def _alert_followers(achievement, *, title, url: str, key: str, exclude_org_id: 
             )
     for uid in member_ids([exclude_org_id]):
         recipients.pop(uid, None)
-    return len(notify(recipients, verb=AUCTION, title=title, url=url, key=key))
+    return len(notify(recipients, verb=verb, title=title, url=url, key=key))
 
 
 def _lock(auction: Auction) -> Auction:
@@ -176,11 +178,13 @@ def auction_create(*, by: User, organization: Organization, achievement, data: d
     cleaned = validate_auction_data(data, now=timezone.now())
     if Auction.objects.filter(achievement=achievement, status=choices.AuctionStatus.OPEN).exists():
         raise DomainError(_("This achievement is already up for auction."), field="achievement")
+    if achievement.trading_listings.filter(status=choices.ListingStatus.OPEN).exists():
+        raise DomainError(_("This achievement is listed at a fixed price."), field="achievement")
     auction = Auction.objects.create(
         achievement=achievement, organization=organization, created_by=by, **cleaned
     )
     _event(auction, by=by, action="created", to_status=auction.status)
-    _alert_followers(
+    alert_followers(
         achievement,
         title=_("Up for auction: “%(title)s”, bidding until %(end)s")
         % {"title": achievement.title, "end": timezone.localtime(auction.ends_at).strftime("%Y-%m-%d %H:%M")},
@@ -361,6 +365,7 @@ def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | No
         )
         bid.row_hash = ledger.bid_hash(bid.ledger_row(), auction.head_hash)
         bid.save()
+        outbid = auction.leading_bidder_id
         Auction.objects.filter(pk=auction.pk).update(
             current_price=amount,
             leading_bid=bid,
@@ -371,7 +376,20 @@ def bid_place(*, auction: Auction, by: User, amount, now: datetime.datetime | No
             extensions=auction.extensions + int(extended),
             updated_at=now,
         )
+    if outbid is not None:  # after the lock is released: telling the outbid bidder does not hold up bids
+        _tell_outbid(auction, outbid, bid)
     return bid
+
+
+def _tell_outbid(auction: Auction, bidder_pk: int, bid: Bid) -> None:
+    org_id = Bidder.objects.values_list("organization_id", flat=True).get(pk=bidder_pk)
+    _tell(
+        auction,
+        org_ids=[org_id],
+        title=_("You were outbid on “%(title)s”: the price is now %(price)s yuan")
+        % {"title": auction.achievement.title, "price": format_yuan(bid.amount)},
+        key=f"auction:{auction.pk}:outbid:{bid.seq}",
+    )
 
 
 # --- closing ---------------------------------------------------------------------------------------
@@ -552,7 +570,7 @@ def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None
     )
     _notice_event(notice, by=by, action="published", to_status=notice.status)
     if deal.achievement_id:
-        _alert_followers(
+        alert_followers(
             deal.achievement,
             title=_("Agreed price under public notice: “%(title)s”") % {"title": notice.title},
             url=notice.get_absolute_url(),
@@ -677,6 +695,8 @@ def require_passed_notice(contract) -> None:
     deal = contract.deal
     if deal is None or getattr(deal, "auction", None) is not None:
         return  # off-platform contracts, and auctions, whose price was set in public
+    if getattr(deal, "fixed_listing", None) is not None:
+        return  # a listing's price was itself publicly noticed for its period
     if deal.seller.kind not in NOTICE_HOLDER_KINDS:
         return
     notice = PriceNotice.objects.filter(deal=deal).first()

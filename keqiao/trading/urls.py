@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import listing_views, views
 
 app_name = "trading"
 
@@ -20,4 +20,10 @@ urlpatterns += [
     path(
         "notices/<int:pk>/attachments/<int:attachment_pk>/", views.notice_attachment, name="notice_attachment"
     ),
+]
+
+urlpatterns += [
+    path("listings/", listing_views.listing_list, name="listings"),
+    path("listings/new/", listing_views.listing_new, name="listing_new"),
+    path("listings/<int:pk>/", listing_views.listing, name="listing"),
 ]

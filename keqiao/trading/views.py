@@ -29,10 +29,12 @@ from .models import ObjectionAttachment
 from .statistics import trade_statistics
 
 HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
+HALL_LISTINGS = 10
 
 
 def hall(request):
-    """The trading hall (交易大厅): auctions with their countdowns, filtered by state, mode and words."""
+    """The trading hall (交易大厅): open price notices, open fixed-price listings and auctions with their
+    countdowns; the mode and the words filter listings and auctions, the state the auctions."""
     status = request.GET.get("status", "open")
     if status not in HALL_STATUS:
         status = "open"
@@ -45,15 +47,26 @@ def hall(request):
     if mode in DealMode.values:
         qs = qs.filter(mode=mode)
     q = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
+    listing_filter = {}
+    if mode in DealMode.values:
+        listing_filter["mode"] = mode
     if q:
         qs = qs.filter(achievement__title__icontains=q)
+        listing_filter["achievement__title__icontains"] = q
     return render(
         request,
         "trading/hall.html",
         {
             "page": paginate(request, qs, 20),
-            # Open price notices (the public may object) above the auctions; the rest on their own pages.
+            # Open price notices (the public may object) and listings above the auctions; all listings
+            # on their own page.
             "notices": list(selectors.notices_public().filter(status=choices.NoticeStatus.OPEN)[:20]),
+            "listings": list(
+                selectors.listings_public().filter(status=choices.ListingStatus.OPEN, **listing_filter)[
+                    :HALL_LISTINGS
+                ]
+            ),
+            "hall_listings": HALL_LISTINGS,
             "status": status,
             "statuses": HALL_STATUS,
             "mode": mode,
@@ -62,12 +75,12 @@ def hall(request):
             "now": timezone.now(),
             "is_bureau": user_is_bureau(request.user),
             "outcomes": trade_statistics() if user_sees_statistics(request.user) else None,
-            "may_publish": request.user.is_authenticated and bool(_publishable(request.user)),
+            "may_publish": request.user.is_authenticated and bool(publishable_achievements(request.user)),
         },
     )
 
 
-def _publishable(user):
+def publishable_achievements(user):
     return list(
         Achievement.objects.filter(
             organization_id__in=user_organization_ids(user),
@@ -82,7 +95,7 @@ def _publishable(user):
 @login_required
 def auction_new(request):
     """A holder puts one of its published achievements up for auction."""
-    achievements = _publishable(request.user)
+    achievements = publishable_achievements(request.user)
     if not achievements:
         raise Http404
     form = forms.AuctionForm(request.POST if request.method == "POST" else None, achievements=achievements)

@@ -110,6 +110,12 @@ PAGE_ARGS = {
         "open": lambda w: {"pk": w["notice"], POST: {"action": "object", "reasons": "矩阵测试异议"}}
     },
     "trading:notice_new": {"agreed": lambda w: {"deal_pk": w["notice_deal"]}},
+    "trading:listing": {
+        "open": lambda w: {
+            "pk": w["listing"],
+            POST: {"action": "qualify", "intention": w["listing_intention_pending"], "decision": "accept"},
+        }
+    },
     "trading:notice_attachment": {
         "objection": lambda w: {"pk": w["notice"], "attachment_pk": w["notice_attachment"]}
     },
@@ -146,6 +152,7 @@ def api_params(path: str, w) -> dict:
     if path.startswith("/api/v1/trading/"):
         params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
         params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
+        params.update(listing_id=w["listing"], intention_id=w["listing_intention_pending"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -173,6 +180,7 @@ API_BODIES = {
     "keqiao_trading_api_bid_create": ("json", {"amount": "1.00"}),
     "keqiao_trading_api_objection_create": ("json", {"reasons": "矩阵测试异议"}),
     "keqiao_trading_api_objection_answer": ("json", {"answer": "矩阵测试答复"}),
+    "keqiao_trading_api_listing_relist": ("json", {"price": "1.00"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

@@ -172,6 +172,10 @@ PAGES = {
     "trading:notice": {"open": page(everyone(200), everyone(302))},
     "trading:notice_new": {"agreed": page(only("university"), only("university", status=400))},
     "trading:notice_attachment": {"objection": page(only("enterprise", "university", "officials"))},
+    # a listing is public; only its holder decides qualification (the deposit must be recorded: 400)
+    "trading:listings": {"": page(everyone(200))},
+    "trading:listing_new": {"": page(only("university"), only("university", status=400))},
+    "trading:listing": {"open": page(everyone(200), only("university", status=400))},
     # --- action plans
     "governance:plans": {"": page(only("government"))},
     "governance:plan_create": {"": page(only("officials"), only("officials"))},
@@ -310,6 +314,15 @@ API = {
     "keqiao_trading_api_objection_create": api_only(*SIGNED_IN, status=201),
     # the demo objection is answered already (400 for the holder); nobody else answers
     "keqiao_trading_api_objection_answer": api_only("university", status=400, others=403),
+    "keqiao_trading_api_listing_list": everyone(200),
+    "keqiao_trading_api_listing_detail": everyone(200),
+    "keqiao_trading_api_listing_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_intention_register": api_only(*SIGNED_IN, status=422),
+    "keqiao_trading_api_intention_list": api_only("university", "officials"),
+    # the holder must record the deposit to accept (400); nobody else decides
+    "keqiao_trading_api_intention_decide": api_only("university", status=400),
+    # only a listing closed without a buyer is relisted (the demo's is open: 400); nobody else relists
+    "keqiao_trading_api_listing_relist": api_only("university", status=400),
     "keqiao_api_regions": everyone(200),
     "keqiao_api_classifications": everyone(200),
 }

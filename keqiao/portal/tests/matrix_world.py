@@ -29,7 +29,7 @@ from keqiao.notifications.services import unsubscribe_token
 from keqiao.supervision import selectors as supervision_selectors
 from keqiao.supervision.models import ProgressReport, ReportAttachment
 from keqiao.testing.factories import OrganizationFactory, achievement_data, demand_data, member
-from keqiao.trading.models import Auction, ObjectionAttachment, PriceNotice
+from keqiao.trading.models import Auction, Listing, ObjectionAttachment, PriceNotice
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -237,6 +237,10 @@ def _extend() -> World:
         unsubscribe_token=unsubscribe_token(univ_user),
         auction=Auction.objects.get(organization=univ, status=Auction.Status.OPEN).pk,
         auction_bidder_pending=Auction.objects.get(organization=univ).bidders.get(status="pending").pk,
+        listing=Listing.objects.get(organization=univ, status=Listing.Status.OPEN).pk,
+        listing_intention_pending=Listing.objects.get(organization=univ, status=Listing.Status.OPEN)
+        .intentions.get(status="pending")
+        .pk,
         notice=PriceNotice.objects.get(organization=univ).pk,
         notice_deal=PriceNotice.objects.get(organization=univ).deal_id,
         notice_attachment=ObjectionAttachment.objects.get().pk,

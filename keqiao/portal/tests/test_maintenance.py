@@ -21,6 +21,10 @@ KEYS = {
     "auctions_sold",
     "auctions_unsold",
     "price_notices_passed",
+    "listings_sold",
+    "listings_converted",
+    "listings_relisted",
+    "listings_unsold",
 }
 
 

@@ -92,3 +92,52 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+def listing_data(**overrides) -> dict:
+    data = {
+        "mode": "transfer",
+        "payment_method": "lump_sum",
+        "price": "300000.00",
+        "conditions": "受让方须为在眉山注册的企业，具备泡菜发酵生产线；按挂牌价一次性支付。",
+        "deposit": "20000.00",
+        "period_days": 20,
+        "auction_increment": "10000.00",
+        "auction_hours": 24,
+        "relist_price": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_listing(make_achievement, owner, holder_org):
+    """An open fixed-price listing of a published achievement of the university."""
+    from keqiao.trading import listings
+
+    def make(**overrides):
+        achievement = make_achievement("published", title="泡菜低盐发酵菌种技术")
+        return listings.listing_create(
+            by=owner, organization=holder_org, achievement=achievement, data=listing_data(**overrides)
+        )
+
+    return make
+
+
+@pytest.fixture
+def qualify(owner):
+    """Register `user`'s intention for `org` and have the holder accept (or refuse) it."""
+    from keqiao.trading import listings
+
+    def run(listing, user, org, *, accept: bool = True):
+        intention = listings.intention_register(
+            listing=listing, by=user, organization=org, qualification="具备年产万吨泡菜生产线，资质齐全。"
+        )
+        return listings.intention_decide(
+            intention=intention,
+            by=owner,
+            accept=accept,
+            note="保证金已转账收讫" if accept else "不具备生产资质",
+        )
+
+    return run

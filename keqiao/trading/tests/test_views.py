@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_hall_lists_open_auctions_with_a_pinned_query_count(client, make_auction, django_assert_num_queries):
     for _ in range(3):
         make_auction(bidders=False)
-    # open notices, the count and the page's rows (auction, achievement, holder joined)
-    with django_assert_num_queries(3):
+    # open notices, open listings, the count and the page's rows (auction, achievement, holder joined)
+    with django_assert_num_queries(4):
         response = client.get(reverse("trading:hall"))
     assert response.status_code == 200
     assert response.content.decode().count('id="auction-') == 3
