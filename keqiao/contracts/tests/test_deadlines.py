@@ -6,7 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from keqiao.accounts.models import Membership
 from keqiao.contracts import deadlines
+from keqiao.notifications.models import Notification
+from keqiao.testing.factories import member
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +48,6 @@ def test_overdue_filings_are_flagged_in_the_office_list_and_to_the_filer(
 
 
 def test_overdue_filings_are_flagged_to_the_office_leads_once(make_contract, bureau, bureau_org, owner):
-    from keqiao.accounts.models import Membership
-    from keqiao.testing.factories import member
-    from keqiao.notifications.models import Notification
-
     lead = member(bureau_org, Membership.Role.ADMIN, username="office_lead")
     with time_machine.travel(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
         late = make_contract("submitted")
