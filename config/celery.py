@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "keqiao.trading.tasks.close_auctions",
         "schedule": crontab(minute="*"),
     },
+    # Challenge tenders open their sealed proposals at the deadline; the hourly run does it too.
+    "challenges-close-deadlines": {
+        "task": "keqiao.challenges.tasks.close_challenges",
+        "schedule": crontab(minute="*/5"),
+    },
     "notifications-daily-digest": {
         "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8),

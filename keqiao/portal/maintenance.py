@@ -8,6 +8,7 @@ import datetime
 
 from keqiao.achievements import services as achievement_services
 from keqiao.annualreports.services import annual_reports_remind
+from keqiao.challenges import services as challenge_services
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
 from keqiao.supervision.services import remind_overdue
@@ -17,7 +18,8 @@ from keqiao.trading import services as trading_services
 def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Expire listings and remind their owners; expire stale interest and remind, then close, silent
     rooms; remind departments of overdue progress reports and institutions of annual reports due; close
-    auctions whose end has passed and pass price notices whose period is over."""
+    auctions whose end has passed, pass price notices whose period is over and open the proposals of
+    challenges whose deadline has passed."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -31,4 +33,5 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         "annual_reports_reminded": annual_reports_remind(),
         **{f"auctions_{k}": v for k, v in trading_services.auctions_maintain(now=now).items()},
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
+        **{f"challenges_{k}": v for k, v in challenge_services.challenges_maintain(now=now).items()},
     }
