@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from keqiao.challenges import selectors, services
 from keqiao.challenges.models import Challenge, ChallengeEvent, Proposal
-from keqiao.contracts.services import CONTRACT_TYPE_OF_MODE
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.contracts.services import CONTRACT_TYPE_OF_MODE
 from keqiao.negotiations.models import Deal
 
 from .conftest import after_deadline, challenge_data, pdf
