@@ -283,7 +283,9 @@ def solver_organizations(user: User, challenge: Challenge) -> list[Organization]
     excluded = {challenge.organization_id, challenge.demand.organization_id}
     return [
         o
-        for o in Organization.objects.filter(pk__in=user_organization_ids(user)).order_by("pk")
+        for o in Organization.objects.filter(
+            pk__in=user_organization_ids(user), status=Organization.Status.VERIFIED
+        ).order_by("pk")
         if o.pk not in excluded and o.kind not in Organization.GOVERNMENT_KINDS
     ]
 

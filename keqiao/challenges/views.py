@@ -14,7 +14,7 @@ from keqiao.accounts.selectors import user_organization_ids, user_sees_statistic
 from keqiao.common.choices import TechField
 from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import file_response
-from keqiao.common.errors import DomainError, NotPermitted, add_to_form
+from keqiao.common.errors import DomainError, add_to_form
 from keqiao.common.pagination import paginate
 from keqiao.reviews.selectors import closed_review_for
 from keqiao.reviews.services import ORGANIZER_KINDS
@@ -160,6 +160,8 @@ def challenge_detail(request, pk: int):
 def _detail_post(request, challenge, bound: dict):
     action = request.POST.get("action", "")
     user = request.user
+    if action in ("award", "no_award") and not selectors.is_challenger(user, challenge):
+        raise Http404
     if action == "award":
         awardable = [
             p
@@ -203,7 +205,10 @@ def _detail_post(request, challenge, bound: dict):
             return _("The challenge is closed without an award.")
 
     elif action == "panel":
-        form = forms.PanelForm(request.POST, organizations=_panel_organizations(user))
+        organizations = _panel_organizations(user)
+        if not organizations:
+            raise Http404
+        form = forms.PanelForm(request.POST, organizations=organizations)
         confirm = None
 
         def run(data):
@@ -222,11 +227,6 @@ def _detail_post(request, challenge, bound: dict):
         return confirm, 200
     try:
         done = run(form.cleaned_data)
-    except NotPermitted as exc:
-        if not selectors.is_challenger(user, challenge) and action != "panel":
-            raise Http404 from exc
-        add_to_form(form, exc)
-        return None, exc.status_code
     except DomainError as exc:
         add_to_form(form, exc)
         return None, exc.status_code

@@ -38,7 +38,9 @@ def test_list_filters_and_empty_state(client, make_challenge):
         not in client.get(reverse("challenges:list") + "?status=decided").content.decode()
     )
     assert f'id="challenge-{c.pk}"' in client.get(reverse("challenges:list") + "?q=亚硝酸盐").content.decode()
-    assert "No challenges here." in client.get(reverse("challenges:list") + "?field=new_energy").content.decode()
+    assert (
+        "No challenges here." in client.get(reverse("challenges:list") + "?field=new_energy").content.decode()
+    )
 
 
 def _form(demand, **overrides):

@@ -110,6 +110,23 @@ PAGE_ARGS = {
         "open": lambda w: {"pk": w["notice"], POST: {"action": "object", "reasons": "矩阵测试异议"}}
     },
     "trading:notice_new": {"agreed": lambda w: {"deal_pk": w["notice_deal"]}},
+    "challenges:detail": {
+        "open": lambda w: {
+            "pk": w["challenge"],
+            POST: {"action": "award", "proposals": [w["challenge_proposal"]]},
+        }
+    },
+    "challenges:propose": {"open": lambda w: {"pk": w["challenge"]}},
+    "challenges:proposal": {
+        "sealed": lambda w: {"pk": w["challenge"], "proposal_pk": w["challenge_proposal"]}
+    },
+    "challenges:attachment": {
+        "sealed": lambda w: {
+            "pk": w["challenge"],
+            "proposal_pk": w["challenge_proposal"],
+            "attachment_pk": w["challenge_attachment"],
+        }
+    },
     "trading:notice_attachment": {
         "objection": lambda w: {"pk": w["notice"], "attachment_pk": w["notice_attachment"]}
     },
@@ -146,6 +163,8 @@ def api_params(path: str, w) -> dict:
     if path.startswith("/api/v1/trading/"):
         params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
         params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
+    if path.startswith("/api/v1/challenges/"):
+        params.update(challenge_id=w["challenge"], proposal_id=w["challenge_proposal"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -173,6 +192,9 @@ API_BODIES = {
     "keqiao_trading_api_bid_create": ("json", {"amount": "1.00"}),
     "keqiao_trading_api_objection_create": ("json", {"reasons": "矩阵测试异议"}),
     "keqiao_trading_api_objection_answer": ("json", {"answer": "矩阵测试答复"}),
+    "keqiao_challenges_api_proposal_score": ("json", {"scores": {"0": 80}}),
+    "keqiao_challenges_api_challenge_award": ("json", {"proposal_ids": [1]}),
+    "keqiao_challenges_api_challenge_no_award": ("json", {"reason": "矩阵测试：均未达到指标"}),
 }
 
 # Operation id -> query string(world) for operations that need one.
