@@ -20,7 +20,7 @@ from .models import Challenge
 router = Router(tags=["challenges"])
 
 
-class CriterionSchema(Schema):
+class ChallengeCriterion(Schema):
     name: str
     weight: int
 
@@ -36,7 +36,7 @@ class ChallengeOut(Schema):
     amount: Decimal
     deadline: datetime.datetime
     eligibility: str
-    criteria: list[CriterionSchema]
+    criteria: list[ChallengeCriterion]
     evaluation: str
     tech_field: str
     region: str
@@ -105,7 +105,7 @@ class ChallengeIn(InputSchema):
     amount: PositiveAmount
     deadline: datetime.datetime
     eligibility: Text(2000, required=True)
-    criteria: list[CriterionSchema]
+    criteria: list[ChallengeCriterion]
     evaluation: Choice(choices.Evaluation) = choices.Evaluation.CHALLENGER
 
 
@@ -121,7 +121,7 @@ def challenge_create(request, payload: ChallengeIn):
     return Status(201, services.challenge_publish(by=request.user, demand=demand, data=data))
 
 
-class ProposalOut(Schema):
+class ChallengeProposalOut(Schema):
     id: int
     challenge_id: int
     solver: str
@@ -146,7 +146,7 @@ class ProposalOut(Schema):
         return [a.original_name for a in obj.attachments.all()]
 
 
-class ProposalIn(InputSchema):
+class ChallengeProposalIn(InputSchema):
     organization_id: Id
     approach: Text(5000, required=True)
     indicators_response: Text(3000, required=True)
@@ -157,11 +157,11 @@ class ProposalIn(InputSchema):
 
 @router.post(
     "/challenges/{challenge_id}/proposals",
-    response={201: ProposalOut},
+    response={201: ChallengeProposalOut},
     summary="Submit a proposal (before the deadline)",
     auth=django_auth,
 )
-def proposal_create(request, challenge_id: int, payload: ProposalIn):
+def proposal_create(request, challenge_id: int, payload: ChallengeProposalIn):
     challenge = selectors.challenge_for(challenge_id)
     org = Organization.objects.filter(pk=payload.organization_id).first()
     if org is None:
@@ -174,7 +174,7 @@ def proposal_create(request, challenge_id: int, payload: ProposalIn):
 
 @router.get(
     "/challenges/{challenge_id}/proposals",
-    response=list[ProposalOut],
+    response=list[ChallengeProposalOut],
     summary="Proposals: the challenger's (after the deadline) or one's own",
     auth=django_auth,
 )
@@ -187,7 +187,7 @@ def proposal_list(request, challenge_id: int):
 
 @router.get(
     "/challenges/{challenge_id}/proposals/{proposal_id}",
-    response=ProposalOut,
+    response=ChallengeProposalOut,
     summary="A proposal (solver, challenger, reviewers)",
     auth=django_auth,
 )
@@ -197,7 +197,7 @@ def proposal_detail(request, challenge_id: int, proposal_id: int):
 
 @router.post(
     "/challenges/{challenge_id}/proposals/{proposal_id}/withdraw",
-    response=ProposalOut,
+    response=ChallengeProposalOut,
     summary="Withdraw a proposal (solver, before the deadline)",
     auth=django_auth,
 )
@@ -206,25 +206,25 @@ def proposal_withdraw(request, challenge_id: int, proposal_id: int):
     return services.proposal_withdraw(proposal=proposal, by=request.user)
 
 
-class ScoreIn(InputSchema):
+class ChallengeScoreIn(InputSchema):
     scores: dict[str, int]
     note: Text(2000) = ""
 
 
 @router.post(
     "/challenges/{challenge_id}/proposals/{proposal_id}/score",
-    response=ProposalOut,
+    response=ChallengeProposalOut,
     summary="Score a proposal against the criteria (challenger)",
     auth=django_auth,
 )
-def proposal_score(request, challenge_id: int, proposal_id: int, payload: ScoreIn):
+def proposal_score(request, challenge_id: int, proposal_id: int, payload: ChallengeScoreIn):
     proposal = selectors.proposal_for(request.user, selectors.challenge_for(challenge_id), proposal_id)
     return services.proposal_score(
         proposal=proposal, by=request.user, scores=payload.scores, note=payload.note
     )
 
 
-class AwardIn(InputSchema):
+class ChallengeAwardIn(InputSchema):
     proposal_ids: list[Id]
     note: Text(500) = ""
 
@@ -235,7 +235,7 @@ class AwardIn(InputSchema):
     summary="Award the challenge to one or more solvers (challenger)",
     auth=django_auth,
 )
-def challenge_award(request, challenge_id: int, payload: AwardIn):
+def challenge_award(request, challenge_id: int, payload: ChallengeAwardIn):
     challenge = selectors.challenge_for(challenge_id)
     if not selectors.is_challenger(request.user, challenge):
         raise Http404
@@ -245,7 +245,7 @@ def challenge_award(request, challenge_id: int, payload: AwardIn):
     return selectors.challenge_for(challenge_id)
 
 
-class NoAwardIn(InputSchema):
+class ChallengeNoAwardIn(InputSchema):
     reason: Text(500, required=True)
 
 
@@ -255,7 +255,7 @@ class NoAwardIn(InputSchema):
     summary="Close the challenge without an award (challenger)",
     auth=django_auth,
 )
-def challenge_no_award(request, challenge_id: int, payload: NoAwardIn):
+def challenge_no_award(request, challenge_id: int, payload: ChallengeNoAwardIn):
     challenge = selectors.challenge_for(challenge_id)
     if not selectors.is_challenger(request.user, challenge):
         raise Http404
