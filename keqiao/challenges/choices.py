@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChallengeStatus(models.TextChoices):
@@ -32,7 +33,7 @@ class Evaluation(models.TextChoices):
 
 
 class ProposalStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("proposal", "Submitted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     AWARDED = "awarded", _("Awarded")
     NOT_AWARDED = "not_awarded", _("Not awarded")

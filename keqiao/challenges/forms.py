@@ -43,7 +43,7 @@ class ChallengeForm(forms.Form):
         rows=5,
         help_text=_("One criterion a line, as “name: weight”; the weights add up to 100."),
     )
-    evaluation = forms.ChoiceField(label=_("Evaluation"), choices=choices.Evaluation.choices)
+    evaluation = forms.ChoiceField(label=_("Evaluated by"), choices=choices.Evaluation.choices)
 
     def __init__(self, *args, demands=(), **kwargs):
         super().__init__(*args, **kwargs)

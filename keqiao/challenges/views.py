@@ -22,6 +22,14 @@ from keqiao.reviews.services import ORGANIZER_KINDS
 from . import choices, forms, selectors, services
 from .models import ProposalAttachment
 
+# A starting point the challenger edits: the usual yardstick of 揭榜挂帅 calls.
+DEFAULT_CRITERIA = [
+    (_("Feasibility of the technical approach"), 40),
+    (_("Indicators promised"), 30),
+    (_("Team and track record"), 20),
+    (_("Price and schedule"), 10),
+]
+
 LIST_STATUS = {
     "open": _("Taking proposals"),
     "evaluating": _("Under evaluation"),
@@ -70,7 +78,11 @@ def challenge_new(request):
     demands = selectors.demands_for_challenge(request.user)
     if not demands:
         raise Http404
-    initial = {"reward_kind": "budget", "evaluation": "challenger"}
+    initial = {
+        "reward_kind": "budget",
+        "evaluation": "challenger",
+        "criteria": "\n".join(f"{name}: {weight}" for name, weight in DEFAULT_CRITERIA),
+    }
     chosen = request.GET.get("demand", "")
     demand = next((d for d in demands if str(d.pk) == chosen), None)
     if demand is not None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from keqiao.accounts.models import Organization, User
 from keqiao.challenges import services
 from keqiao.challenges.models import Challenge, Proposal
+from keqiao.common import audit
 from keqiao.demands.models import Demand
 
 _USERNAMES = ["paocai", "maker", "bureau", "univ", "agri", "materials"]
@@ -38,15 +39,22 @@ def _demand(org: Organization, title_part: str) -> Demand | None:
     return Demand.objects.filter(organization=org, status="published", title__contains=title_part).first()
 
 
-def _back_date(challenge: Challenge, *, days_ago: int) -> None:
-    """Move a just-published challenge into the past: published 40 days before its deadline."""
-    now = timezone.now()
-    deadline = now - datetime.timedelta(days=days_ago)
-    Challenge.objects.filter(pk=challenge.pk).update(
-        published_at=deadline - datetime.timedelta(days=40), deadline=deadline
-    )
+def _in_the_past(publish, proposals, *, days_ago: int) -> tuple[Challenge, list[Proposal]]:
+    """A challenge whose deadline passed `days_ago` days ago: published 40 days before it, proposals 3
+    days before it, opened at it; each audit row is recorded at its date (the services check the
+    deadline against today, so it is moved back once the challenge exists)."""
+    deadline = timezone.now() - datetime.timedelta(days=days_ago)
+    published = deadline - datetime.timedelta(days=40)
+    with audit.recorded_at(published):
+        challenge = publish()
+    Challenge.objects.filter(pk=challenge.pk).update(published_at=published, deadline=deadline)
+    with audit.recorded_at(deadline - datetime.timedelta(days=3)):
+        made = [p(challenge) for p in proposals]
     Proposal.objects.filter(challenge=challenge).update(submitted_at=deadline - datetime.timedelta(days=3))
-    services.challenge_close(challenge=Challenge(pk=challenge.pk), now=now)
+    with audit.recorded_at(deadline):
+        services.challenge_close(challenge=Challenge(pk=challenge.pk), now=deadline)
+    challenge.refresh_from_db()
+    return challenge, made
 
 
 @transaction.atomic
@@ -113,86 +121,94 @@ def load_challenges() -> dict:
     # 2. Past its deadline, awaiting the pickle maker's evaluation: crispness after pasteurisation.
     crisp = _demand(orgs["paocai"], "变软不脆")
     if crisp is not None:
-        c = services.challenge_publish(
-            by=u["paocai"],
-            demand=crisp,
-            data={
-                "title": "袋装泡菜杀菌后保脆工艺",
-                "goals": "杀菌后硬度保持在杀菌前的80%以上，常温保质期不少于9个月，6个月内完成工艺验证。",
-                "indicators": "硬度保持率≥80%；胀袋率<0.1%；只使用国家标准允许的食品添加剂。",
-                "reward_kind": "prize",
-                "amount": "200000.00",
-                "deadline": now + datetime.timedelta(hours=2),
-                "eligibility": "高校、科研院所或企业。",
-                "criteria": CRITERIA,
-                "evaluation": "challenger",
-            },
+        c, _made = _in_the_past(
+            lambda: services.challenge_publish(
+                by=u["paocai"],
+                demand=crisp,
+                data={
+                    "title": "袋装泡菜杀菌后保脆工艺",
+                    "goals": "杀菌后硬度保持在杀菌前的80%以上，常温保质期不少于9个月，6个月内完成工艺验证。",
+                    "indicators": "硬度保持率≥80%；胀袋率<0.1%；只使用国家标准允许的食品添加剂。",
+                    "reward_kind": "prize",
+                    "amount": "200000.00",
+                    "deadline": now + datetime.timedelta(hours=2),
+                    "eligibility": "高校、科研院所或企业。",
+                    "criteria": CRITERIA,
+                    "evaluation": "challenger",
+                },
+            ),
+            [
+                lambda c: propose(
+                    c,
+                    "univ",
+                    approach="钙离子护脆浸泡结合微波辅助低温杀菌，缩短热处理时间。",
+                    indicators_response="硬度保持率85%；常温保质期10个月。",
+                    price="180000.00",
+                    months=6,
+                ),
+                lambda c: propose(
+                    c,
+                    "agri",
+                    approach="果胶甲酯酶预处理护脆，配合高压杀菌（HPP）。",
+                    indicators_response="硬度保持率90%；需新增高压设备。",
+                    price="200000.00",
+                    months=8,
+                ),
+            ],
+            days_ago=2,
         )
-        propose(
-            c,
-            "univ",
-            approach="钙离子护脆浸泡结合微波辅助低温杀菌，缩短热处理时间。",
-            indicators_response="硬度保持率85%；常温保质期10个月。",
-            price="180000.00",
-            months=6,
-        )
-        propose(
-            c,
-            "agri",
-            approach="果胶甲酯酶预处理护脆，配合高压杀菌（HPP）。",
-            indicators_response="硬度保持率90%；需新增高压设备。",
-            price="200000.00",
-            months=8,
-        )
-        _back_date(c, days_ago=2)
         counts["challenges"] += 1
 
     # 3. A city challenge of the bureau for the kiln maker, awarded to the materials institute.
     kiln = _demand(orgs["maker"], "辊道窑")
     if kiln is not None:
-        c = services.challenge_publish(
-            by=u["bureau"],
-            demand=kiln,
-            data={
-                "title": "锂电正极材料辊道窑节能与智能温控（眉山市揭榜挂帅项目）",
-                "goals": "为眉山锂电正极材料企业研制新一代节能辊道窑样机，18个月内在彭山区完成示范应用。",
-                "indicators": "单位产品电耗降低15%；炉膛截面温差≤±3℃；余热回用；样机连续运行3个月无故障。",
-                "reward_kind": "budget",
-                "amount": "1500000.00",
-                "deadline": now + datetime.timedelta(hours=2),
-                "eligibility": "具备热工装备研发能力的高校、科研院所或企业，鼓励与眉山企业联合揭榜。",
-                "criteria": CRITERIA,
-                "evaluation": "challenger",
-            },
-        )
-        won = propose(
-            c,
-            "materials",
-            approach="分区独立控温与蓄热式余热回收，炉体采用纳米微孔隔热材料；数字孪生模型在线调优。",
-            indicators_response="电耗降低18%；温差±2.5℃；余热用于物料预干燥。",
-            team="材料研究所热工装备团队12人，已有3台辊道窑改造业绩。",
-            price="1380000.00",
-            months=18,
-        )
-        lost = propose(
-            c,
-            "univ",
-            approach="基于模型预测控制的智能温控系统改造现有窑炉。",
-            indicators_response="电耗降低12%；温差±3℃。",
-            price="900000.00",
-            months=12,
-        )
-        _back_date(c, days_ago=10)
-        c.refresh_from_db()
-        for p, marks in ((won, [90, 85, 88, 80, 90]), (lost, [75, 65, 80, 90, 70])):
-            services.proposal_score(
-                proposal=p,
+        c, (won, lost) = _in_the_past(
+            lambda: services.challenge_publish(
                 by=u["bureau"],
-                scores={str(i): m for i, m in enumerate(marks)},
-                note="专家组现场答辩后由市科技局按权重评分。",
-            )
-        services.challenge_award(
-            challenge=c, by=u["bureau"], proposal_ids=[won.pk], note="综合得分最高，节能指标最优"
+                demand=kiln,
+                data={
+                    "title": "锂电正极材料辊道窑节能与智能温控（眉山市揭榜挂帅项目）",
+                    "goals": "为眉山锂电正极材料企业研制新一代节能辊道窑样机，18个月内在彭山区完成示范应用。",
+                    "indicators": "单位产品电耗降低15%；炉膛截面温差≤±3℃；余热回用；样机连续运行3个月无故障。",
+                    "reward_kind": "budget",
+                    "amount": "1500000.00",
+                    "deadline": now + datetime.timedelta(hours=2),
+                    "eligibility": "具备热工装备研发能力的高校、科研院所或企业，鼓励与眉山企业联合揭榜。",
+                    "criteria": CRITERIA,
+                    "evaluation": "challenger",
+                },
+            ),
+            [
+                lambda c: propose(
+                    c,
+                    "materials",
+                    approach="分区独立控温与蓄热式余热回收，炉体采用纳米微孔隔热材料；数字孪生模型在线调优。",
+                    indicators_response="电耗降低18%；温差±2.5℃；余热用于物料预干燥。",
+                    team="材料研究所热工装备团队12人，已有3台辊道窑改造业绩。",
+                    price="1380000.00",
+                    months=18,
+                ),
+                lambda c: propose(
+                    c,
+                    "univ",
+                    approach="基于模型预测控制的智能温控系统改造现有窑炉。",
+                    indicators_response="电耗降低12%；温差±3℃。",
+                    price="900000.00",
+                    months=12,
+                ),
+            ],
+            days_ago=10,
         )
+        with audit.recorded_at(c.deadline + datetime.timedelta(days=6)):
+            for p, marks in ((won, [90, 85, 88, 80, 90]), (lost, [75, 65, 80, 90, 70])):
+                services.proposal_score(
+                    proposal=p,
+                    by=u["bureau"],
+                    scores={str(i): m for i, m in enumerate(marks)},
+                    note="专家组现场答辩后由市科技局按权重评分。",
+                )
+            services.challenge_award(
+                challenge=c, by=u["bureau"], proposal_ids=[won.pk], note="综合得分最高，节能指标最优"
+            )
         counts["challenges"] += 1
     return counts
