@@ -42,14 +42,14 @@ def _demand(org: Organization, title_part: str) -> Demand | None:
 def _in_the_past(publish, proposals, *, days_ago: int) -> tuple[Challenge, list[Proposal]]:
     """A challenge whose deadline passed `days_ago` days ago: published 40 days before it, proposals 3
     days before it, opened at it; each audit row is recorded at its date (the services check the
-    deadline against today, so it is moved back once the challenge exists)."""
+    deadline against today, so it is moved back once the proposals are in)."""
     deadline = timezone.now() - datetime.timedelta(days=days_ago)
     published = deadline - datetime.timedelta(days=40)
     with audit.recorded_at(published):
         challenge = publish()
-    Challenge.objects.filter(pk=challenge.pk).update(published_at=published, deadline=deadline)
     with audit.recorded_at(deadline - datetime.timedelta(days=3)):
         made = [p(challenge) for p in proposals]
+    Challenge.objects.filter(pk=challenge.pk).update(published_at=published, deadline=deadline)
     Proposal.objects.filter(challenge=challenge).update(submitted_at=deadline - datetime.timedelta(days=3))
     with audit.recorded_at(deadline):
         services.challenge_close(challenge=Challenge(pk=challenge.pk), now=deadline)
