@@ -25,6 +25,11 @@ class ChallengeCriterion(Schema):
     weight: int
 
 
+class ChallengeCriterionIn(InputSchema):
+    name: Text(60, required=True, multiline=False)
+    weight: int
+
+
 class ChallengeOut(Schema):
     id: int
     demand_id: int
@@ -105,7 +110,7 @@ class ChallengeIn(InputSchema):
     amount: PositiveAmount
     deadline: datetime.datetime
     eligibility: Text(2000, required=True)
-    criteria: list[ChallengeCriterion]
+    criteria: list[ChallengeCriterionIn]
     evaluation: Choice(choices.Evaluation) = choices.Evaluation.CHALLENGER
 
 
