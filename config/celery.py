@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "keqiao.trading.tasks.close_listings",
         "schedule": crontab(minute=1, hour=0),
     },
+    # Challenge tenders open their sealed proposals at the deadline; the hourly run does it too.
+    "challenges-close-deadlines": {
+        "task": "keqiao.challenges.tasks.close_challenges",
+        "schedule": crontab(minute="*/5"),
+    },
     "notifications-daily-digest": {
         "task": "keqiao.notifications.tasks.send_digests",
         "schedule": crontab(minute=0, hour=8),

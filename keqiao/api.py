@@ -6,6 +6,7 @@ from ninja.errors import ValidationError as RequestValidationError
 
 from keqiao.achievements.api import router as achievements_router
 from keqiao.annualreports.api import router as annualreports_router
+from keqiao.challenges.api import router as challenges_router
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Classification, Region
 from keqiao.common.schemas import django_entries, error_entry, pydantic_entries, summary
@@ -123,4 +124,5 @@ api.add_router("/", annualreports_router)
 api.add_router("/", reviews_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", trading_router)
+api.add_router("/", challenges_router)
 api.add_router("/reference", reference)

@@ -324,6 +324,54 @@ def deal_record_trade(
     return deal
 
 
+def deal_record_demand_award(
+    *, demand, solver: Organization, by: User, price, mode: str, payment_method: str, note: str
+) -> Deal:
+    """A deal concluded by a challenge tender's award (揭榜): the demand's organisation commissions the
+    solver at the price of its proposal. As deal_record_trade, the deal starts agreed with an accepted
+    offer; an open negotiation of the solver on the same demand is closed first (the award settles it)."""
+    for open_deal in Deal.objects.select_for_update().filter(
+        demand=demand, initiator=solver, status__in=choices.OPEN_STATUSES
+    ):
+        if open_deal.status == choices.DealStatus.AGREED:
+            raise DomainError(_("The solver has already agreed a deal on this demand by negotiation."))
+        action = "withdraw" if open_deal.status == choices.DealStatus.INTEREST else "terminate"
+        _transition(open_deal, action, by=by, note=str(note)[:500])
+    now = timezone.now()
+    deal = Deal.objects.create(
+        demand=demand,
+        initiator=solver,
+        initiated_by=by,
+        counterpart_id=demand.organization_id,
+        mode=mode,
+        message=str(note)[:2000],
+        status=choices.DealStatus.AGREED,
+        status_note=str(note)[:500],
+        last_activity_at=now,
+    )
+    offer = Offer.objects.create(
+        deal=deal,
+        made_by=by,
+        side=demand.organization,
+        price=price,
+        payment_method=payment_method,
+        mode=mode,
+        note=str(note)[:2000],
+        status=choices.OfferStatus.ACCEPTED,
+    )
+    deal.agreed_offer = offer
+    deal.save(update_fields=["agreed_offer"])
+    _event(deal, by=by, action="trade", to_status=deal.status, note=str(note), changes={"price": str(price)})
+    _tell(
+        deal,
+        org_ids=deal.party_ids,
+        title=_("Agreement reached on “%(title)s”: register the technology contract")
+        % {"title": demand.title},
+        key=f"deal:{deal.pk}:trade",
+    )
+    return deal
+
+
 # --- the room --------------------------------------------------------------------------------------
 
 

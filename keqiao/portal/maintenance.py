@@ -8,6 +8,7 @@ import datetime
 
 from keqiao.achievements import services as achievement_services
 from keqiao.annualreports.services import annual_reports_remind
+from keqiao.challenges import services as challenge_services
 from keqiao.contracts.deadlines import flag_overdue as contract_filings_flag_overdue
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
@@ -21,7 +22,7 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     rooms; remind departments of overdue progress reports and institutions of annual reports due; flag
     contract filings the registration office has not answered in time to its leads; close auctions whose
     end has passed, pass price notices whose period is over and settle fixed-price listings whose period
-    is over."""
+    is over; open the proposals of challenges whose deadline has passed."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -37,4 +38,5 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         **{f"auctions_{k}": v for k, v in trading_services.auctions_maintain(now=now).items()},
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
         **{f"listings_{k}": v for k, v in trading_listings.listings_maintain(now=now).items()},
+        **{f"challenges_{k}": v for k, v in challenge_services.challenges_maintain(now=now).items()},
     }

@@ -60,9 +60,14 @@ def trade_statistics(year: int | None = None) -> list[dict]:
     listing_contracts = _contracts(registered.filter(deal__fixed_listing__isnull=False))
     converted_contracts = _contracts(registered.filter(deal__auction__from_listing__isnull=False))
     notice_contracts = _contracts(registered.filter(deal__price_notice__isnull=False))
+    # deals awarded in challenge tenders count with their own mode (keqiao.challenges, by its reverse
+    # relation's name: trading does not import the challenges app)
     other_contracts = _contracts(
         registered.filter(
-            deal__auction__isnull=True, deal__price_notice__isnull=True, deal__fixed_listing__isnull=True
+            deal__auction__isnull=True,
+            deal__price_notice__isnull=True,
+            deal__fixed_listing__isnull=True,
+            deal__challenge_proposal__isnull=True,
         )
     )
     return [

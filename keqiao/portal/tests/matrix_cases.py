@@ -114,6 +114,21 @@ PAGE_ARGS = {
         "open": lambda w: {
             "pk": w["listing"],
             POST: {"action": "qualify", "intention": w["listing_intention_pending"], "decision": "accept"},
+    "challenges:detail": {
+        "open": lambda w: {
+            "pk": w["challenge"],
+            POST: {"action": "award", "proposals": [w["challenge_proposal"]]},
+        }
+    },
+    "challenges:propose": {"open": lambda w: {"pk": w["challenge"]}},
+    "challenges:proposal": {
+        "sealed": lambda w: {"pk": w["challenge"], "proposal_pk": w["challenge_proposal"]}
+    },
+    "challenges:attachment": {
+        "sealed": lambda w: {
+            "pk": w["challenge"],
+            "proposal_pk": w["challenge_proposal"],
+            "attachment_pk": w["challenge_attachment"],
         }
     },
     "trading:notice_attachment": {
@@ -153,6 +168,8 @@ def api_params(path: str, w) -> dict:
         params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
         params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
         params.update(listing_id=w["listing"], intention_id=w["listing_intention_pending"])
+    if path.startswith("/api/v1/challenges/"):
+        params.update(challenge_id=w["challenge"], proposal_id=w["challenge_proposal"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -181,6 +198,9 @@ API_BODIES = {
     "keqiao_trading_api_objection_create": ("json", {"reasons": "矩阵测试异议"}),
     "keqiao_trading_api_objection_answer": ("json", {"answer": "矩阵测试答复"}),
     "keqiao_trading_api_listing_relist": ("json", {"price": "1.00"}),
+    "keqiao_challenges_api_proposal_score": ("json", {"scores": {"0": 80}}),
+    "keqiao_challenges_api_challenge_award": ("json", {"proposal_ids": [1]}),
+    "keqiao_challenges_api_challenge_no_award": ("json", {"reason": "矩阵测试：均未达到指标"}),
 }
 
 # Operation id -> query string(world) for operations that need one.

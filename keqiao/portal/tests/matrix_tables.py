@@ -176,6 +176,22 @@ PAGES = {
     "trading:listings": {"": page(everyone(200))},
     "trading:listing_new": {"": page(only("university"), only("university", status=400))},
     "trading:listing": {"open": page(everyone(200), only("university", status=400))},
+    # --- challenge tenders: public challenges; the demo's open one is the pickle maker's, with the
+    # university's sealed proposal (not even the challenger reads it before the deadline)
+    "challenges:list": {"": page(everyone(200))},
+    "challenges:new": {
+        "": page(only("enterprise", "county", "bureau"), only("enterprise", "county", "bureau", status=400))
+    },
+    "challenges:statistics": {"": page(only("government"))},
+    "challenges:detail": {"open": page(everyone(200), only("enterprise", status=400))},
+    "challenges:propose": {
+        "open": page(
+            only("university", "agency", "office", "stranger"),
+            only("university", "agency", "office", "stranger", status=400),
+        )
+    },
+    "challenges:proposal": {"sealed": page(only("university"))},
+    "challenges:attachment": {"sealed": page(only("university"))},
     # --- action plans
     "governance:plans": {"": page(only("government"))},
     "governance:plan_create": {"": page(only("officials"), only("officials"))},
@@ -323,6 +339,18 @@ API = {
     "keqiao_trading_api_intention_decide": api_only("university", status=400),
     # only a listing closed without a buyer is relisted (the demo's is open: 400); nobody else relists
     "keqiao_trading_api_listing_relist": api_only("university", status=400),
+    "keqiao_challenges_api_challenge_statistics": api_only("government"),
+    "keqiao_challenges_api_challenge_list": everyone(200),
+    "keqiao_challenges_api_challenge_detail": everyone(200),
+    "keqiao_challenges_api_challenge_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_challenges_api_proposal_create": api_only(*SIGNED_IN, status=422),
+    "keqiao_challenges_api_proposal_list": api_only(*SIGNED_IN),
+    "keqiao_challenges_api_proposal_detail": api_only("university"),
+    "keqiao_challenges_api_proposal_withdraw": api_only("university"),
+    # only the challenger scores (and not before the deadline); the proposal is sealed to everyone else
+    "keqiao_challenges_api_proposal_score": api_only("university", status=403),
+    "keqiao_challenges_api_challenge_award": api_only("enterprise", status=400),
+    "keqiao_challenges_api_challenge_no_award": api_only("enterprise", status=400),
     "keqiao_api_regions": everyone(200),
     "keqiao_api_classifications": everyone(200),
 }

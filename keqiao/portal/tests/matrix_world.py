@@ -246,8 +246,23 @@ def _extend() -> World:
         notice_attachment=ObjectionAttachment.objects.get().pk,
         notice_objection=ObjectionAttachment.objects.get().objection_id,
     )
+    world.ids.update(_challenge_ids(univ))
     world.ids.update(_evaluation_ids(univ, deal))
     return world
+
+
+def _challenge_ids(univ: Organization) -> dict:
+    """The demo's open challenge of the pickle maker and the university's sealed proposal to it."""
+    from keqiao.challenges.models import Challenge, ProposalAttachment
+
+    attachment = ProposalAttachment.objects.select_related("proposal").get(
+        proposal__organization=univ, proposal__challenge__status=Challenge.Status.OPEN
+    )
+    return {
+        "challenge": attachment.proposal.challenge_id,
+        "challenge_proposal": attachment.proposal_id,
+        "challenge_attachment": attachment.pk,
+    }
 
 
 def _evaluation_ids(univ: Organization, deal: Deal) -> dict:

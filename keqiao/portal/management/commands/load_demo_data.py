@@ -8,6 +8,7 @@ from django.test import override_settings
 from keqiao.matching.index import get_match_index
 from keqiao.portal.demo import achievements as loader
 from keqiao.portal.demo.annualreports import load_annual_reports
+from keqiao.portal.demo.challenges import load_challenges
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.evaluation import load_evaluation
 from keqiao.portal.demo.governance import load_governance
@@ -43,6 +44,7 @@ class Command(BaseCommand):
                 result["counts"].update(load_evaluation())
                 result["counts"].update(load_trading())
                 result["counts"].update(load_listings())
+                result["counts"].update(load_challenges())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
