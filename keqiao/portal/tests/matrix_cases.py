@@ -114,6 +114,8 @@ PAGE_ARGS = {
         "open": lambda w: {
             "pk": w["listing"],
             POST: {"action": "qualify", "intention": w["listing_intention_pending"], "decision": "accept"},
+        }
+    },
     "challenges:detail": {
         "open": lambda w: {
             "pk": w["challenge"],
