@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "keqiao.reviews",
     "keqiao.evaluation",
     "keqiao.trading",
+    "keqiao.events",
     "keqiao.governance",
     "keqiao.supervision",
     "keqiao.annualreports",
