@@ -608,17 +608,16 @@ def _participant_from_code(event: Event, code: str) -> Participant:
     if not code:
         raise DomainError(_("Scan the QR code or type the code under it."), field="code")
     event_id = participant_id = None
-    upper = code.upper()
-    if upper.startswith("E") and "-P" in upper:
-        left, _sep, right = upper[1:].partition("-P")
-        if left.isdigit() and right.isdigit():
-            event_id, participant_id = int(left), int(right)
-    else:
+    if ":" in code:  # the signed token of the QR code
         try:
             data = signing.loads(code, salt=CHECKIN_SALT)
             event_id, participant_id = int(data["e"]), int(data["p"])
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             pass
+    else:  # the code printed under it, typed: E<event>-P<participant>
+        left, _sep, right = code.upper().removeprefix("E").partition("-P")
+        if left.isdigit() and right.isdigit():
+            event_id, participant_id = int(left), int(right)
     if participant_id is None:
         raise DomainError(
             _("This code is not a check-in code of the platform."), field="code", code="invalid"

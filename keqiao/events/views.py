@@ -2,11 +2,14 @@
 availability, suggestions, schedule, QR code, outcomes), the organiser's desk (participants, schedule,
 check-in, no-shows, statistics), the .ics file and the training certificate."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -305,7 +308,13 @@ def agenda(request, pk: int):
         {
             "event": event,
             "participant": participant,
-            "qr": exports.qr_svg(services.checkin_token(participant)),
+            # The QR code opens the organiser's check-in with the signed token filled in, so a phone's
+            # camera app is the scanner; the token alone is checked, whoever opens the link.
+            "qr": exports.qr_svg(
+                request.build_absolute_uri(reverse("events:manage", args=[event.pk]))
+                + "?"
+                + urlencode({"code": services.checkin_token(participant)})
+            ),
             "scheduled": [m for m in meetings if m.time and m.status == choices.RequestStatus.ACCEPTED],
             "received": [m for m in meetings if not m.mine and m.status == choices.RequestStatus.PENDING],
             "sent": [
@@ -381,7 +390,7 @@ def manage(request, pk: int):
     if not selectors.is_organiser(request.user, event):
         raise Http404
     user = request.user
-    checkin_form = forms.CheckinForm()
+    checkin_form = forms.CheckinForm(initial={"code": (request.GET.get("code") or "")[:400]})
     schedule_form = forms.ScheduleForm()
     status = 200
     if request.method == "POST":
