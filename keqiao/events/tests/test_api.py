@@ -26,7 +26,9 @@ def test_flow(client, fair, owner, outsider, bureau, rival):
     client.force_login(rival)
     assert client.post(f"/api/v1/events/{event.pk}/meetings/{mid}/answer/accept").status_code == 404
     client.force_login(outsider)
-    assert client.post(f"/api/v1/events/{event.pk}/meetings/{mid}/answer/accept").json()["status"] == "accepted"
+    assert (
+        client.post(f"/api/v1/events/{event.pk}/meetings/{mid}/answer/accept").json()["status"] == "accepted"
+    )
     client.force_login(owner)
     assert (
         client.post(f"/api/v1/events/{event.pk}/schedule", {}, content_type="application/json").status_code

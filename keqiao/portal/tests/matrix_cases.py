@@ -146,6 +146,8 @@ def api_params(path: str, w) -> dict:
     if path.startswith("/api/v1/trading/"):
         params.update(auction_id=w["auction"], bidder_id=w["auction_bidder_pending"], decision="accept")
         params.update(notice_id=w["notice"], objection_id=w["notice_objection"])
+    if path.startswith("/api/v1/events/"):
+        params.update(event_id=_fair(), meeting_id=_fair_meeting(), decision="accept")
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -308,5 +310,43 @@ PAGE_ARGS.update(
         "contracts:contract_terminate": {
             "registered": lambda w: {"pk": w["contract"], POST: {"reason": "协议解除"}}
         }
+    }
+)
+
+
+# --- events (the demo's past lithium-battery fair, organised by the bureau; the university, the Renshou
+# county bureau and the agency took part; its first meeting with an outcome, where the university was asked)
+def _fair() -> int:
+    from keqiao.events.models import Event
+
+    return Event.objects.get(title="锂电产业技术成果对接会").pk
+
+
+def _fair_meeting() -> int:
+    from keqiao.events.models import MeetingRequest
+
+    return MeetingRequest.objects.filter(event_id=_fair()).exclude(outcome="").order_by("pk").first().pk
+
+
+def _training() -> int:
+    from keqiao.events.models import Event
+
+    return Event.objects.get(kind="training").pk
+
+
+PAGE_ARGS.update(
+    {
+        "events:detail": {"fair": lambda w: {"pk": _fair(), POST: {"action": "register"}}},
+        "events:agenda": {"fair": lambda w: {"pk": _fair(), POST: {"action": "request"}}},
+        "events:ics": {"fair": lambda w: {"pk": _fair()}},
+        "events:certificate": {"training": lambda w: {"pk": _training()}},
+        "events:manage": {"fair": lambda w: {"pk": _fair(), POST: {"action": "schedule", "time_limit": "0"}}},
+    }
+)
+API_BODIES.update(
+    {
+        "keqiao_events_api_schedule_create": ("json", {"time_limit": 2}),
+        "keqiao_events_api_checkin_create": ("json", {"code": "E0-P0"}),
+        "keqiao_events_api_meeting_outcome": ("json", {"outcome": "follow_up"}),
     }
 )
