@@ -116,19 +116,21 @@ def load_events() -> dict:
     m1.refresh_from_db()
     m2.refresh_from_db()
     m3.refresh_from_db()
+    services.meeting_outcome(
+        meeting=m1, by=u["maker"], outcome="follow_up", note="双方约定两周内提交中试线装备方案"
+    )
     try:
         services.meeting_outcome(
-            meeting=m1,
-            by=u["maker"],
+            meeting=m2,
+            by=u["materials"],
             outcome="negotiation",
-            note="双方约定两周内提交中试线装备方案",
+            note="回收产线自动化改造，下月到丹棱现场考察",
             mode="joint_development",
         )
-    except DomainError:  # a partial demo (--limit) may leave the university without a published listing
+    except DomainError:  # a partial demo (--limit) may leave the maker without a published listing
         services.meeting_outcome(
-            meeting=m1, by=u["maker"], outcome="follow_up", note="双方约定两周内提交中试线装备方案"
+            meeting=m2, by=u["materials"], outcome="follow_up", note="下月到丹棱现场考察"
         )
-    services.meeting_outcome(meeting=m2, by=u["materials"], outcome="follow_up", note="下月到丹棱现场考察")
     services.meeting_outcome(meeting=m3, by=u["agency"], outcome="no_interest")
     week = datetime.timedelta(days=10)
     Event.objects.filter(pk=fair.pk).update(
