@@ -217,6 +217,7 @@ def test_the_hashed_fields_of_each_audit_table_are_pinned():
         "reviews_reviewevent": sorted([*listing, "panelist_id", "review_id"]),
         "trading_auctionevent": sorted([*listing, "auction_id"]),
         "trading_noticeevent": sorted([*listing, "notice_id"]),
+        "events_eventlog": sorted([*listing, "event_id"]),
     }
     found = {m._meta.db_table: [f.attname for f in audit.hashed_fields(m)] for m in audit.audit_models()}
     assert found == expected
