@@ -21,7 +21,7 @@ from .models import Event, MeetingRequest, Participant
 router = Router(tags=["events"])
 
 
-class EventOut(Schema):
+class CalendarEventOut(Schema):
     id: int
     kind: str
     title: str
@@ -51,7 +51,7 @@ class EventOut(Schema):
         return obj.region.name
 
 
-@router.get("/events", response=list[EventOut], summary="The events calendar")
+@router.get("/events", response=list[CalendarEventOut], summary="The events calendar")
 def event_list(
     request,
     kind: Choice([*choices.EventKind.values, ""]) = "",
@@ -64,7 +64,7 @@ def event_list(
     return list(qs[offset : offset + limit])
 
 
-@router.get("/events/{event_id}", response=EventOut, summary="An event")
+@router.get("/events/{event_id}", response=CalendarEventOut, summary="An event")
 def event_detail(request, event_id: int):
     return selectors.event_for(request.user, event_id)
 
@@ -88,14 +88,14 @@ def event_statistics(request, event_id: int):
     return selectors.event_statistics(selectors.event_for(request.user, event_id))
 
 
-class RegisterIn(InputSchema):
+class EventRegisterIn(InputSchema):
     organization_id: Id
     offer: Text(500) = ""
     seek: Text(500) = ""
     accepts_meetings: bool = True
 
 
-class ParticipantOut(Schema):
+class EventParticipantOut(Schema):
     id: int
     organization: str
     status: str
@@ -113,11 +113,11 @@ class ParticipantOut(Schema):
 
 @router.post(
     "/events/{event_id}/participants",
-    response={201: ParticipantOut},
+    response={201: EventParticipantOut},
     summary="Register for an event (the waiting list when it is full)",
     auth=django_auth,
 )
-def participant_register(request, event_id: int, payload: RegisterIn):
+def participant_register(request, event_id: int, payload: EventRegisterIn):
     event = selectors.event_for(request.user, event_id)
     org = Organization.objects.filter(pk=payload.organization_id).first()
     if org is None:
@@ -133,7 +133,7 @@ def participant_register(request, event_id: int, payload: RegisterIn):
     return Status(201, participant)
 
 
-class MeetingOut(Schema):
+class EventMeetingOut(Schema):
     id: int
     requester: str
     invitee: str
@@ -162,9 +162,9 @@ class MeetingOut(Schema):
         return None
 
 
-class AgendaOut(Schema):
-    participant: ParticipantOut
-    meetings: list[MeetingOut]
+class EventAgendaOut(Schema):
+    participant: EventParticipantOut
+    meetings: list[EventMeetingOut]
 
 
 def _participant(request, event: Event) -> Participant:
@@ -176,7 +176,7 @@ def _participant(request, event: Event) -> Participant:
 
 @router.get(
     "/events/{event_id}/agenda",
-    response=AgendaOut,
+    response=EventAgendaOut,
     summary="My registration and meetings at an event",
     auth=django_auth,
 )
@@ -189,7 +189,7 @@ def agenda(request, event_id: int):
     }
 
 
-class MeetingIn(InputSchema):
+class EventMeetingIn(InputSchema):
     invitee_id: Id
     message: Text(500) = ""
     priority: int = Field(1, ge=0, le=3)
@@ -199,11 +199,11 @@ class MeetingIn(InputSchema):
 
 @router.post(
     "/events/{event_id}/meetings",
-    response={201: MeetingOut},
+    response={201: EventMeetingOut},
     summary="Request a one-to-one meeting with another participant",
     auth=django_auth,
 )
-def meeting_create(request, event_id: int, payload: MeetingIn):
+def meeting_create(request, event_id: int, payload: EventMeetingIn):
     event = selectors.event_for(request.user, event_id)
     participant = _participant(request, event)
     invitee = Participant.objects.filter(pk=payload.invitee_id, event=event).first()
@@ -227,7 +227,7 @@ def meeting_create(request, event_id: int, payload: MeetingIn):
 
 @router.post(
     "/events/{event_id}/meetings/{meeting_id}/answer/{decision}",
-    response=MeetingOut,
+    response=EventMeetingOut,
     summary="Accept, decline or withdraw a meeting request",
     auth=django_auth,
 )
@@ -241,7 +241,7 @@ def meeting_decide(
     return services.meeting_answer(meeting=meeting, by=request.user, accept=decision == "accept")
 
 
-class OutcomeIn(InputSchema):
+class EventOutcomeIn(InputSchema):
     outcome: Choice(choices.Outcome)
     note: Text(500) = ""
     mode: Choice([*DealMode.values, ""]) = ""
@@ -249,11 +249,11 @@ class OutcomeIn(InputSchema):
 
 @router.post(
     "/events/{event_id}/meetings/{meeting_id}/outcome",
-    response=MeetingOut,
+    response=EventMeetingOut,
     summary="Record a meeting's outcome (a negotiation opens the expression of interest)",
     auth=django_auth,
 )
-def meeting_outcome(request, event_id: int, meeting_id: int, payload: OutcomeIn):
+def meeting_outcome(request, event_id: int, meeting_id: int, payload: EventOutcomeIn):
     event = selectors.event_for(request.user, event_id)
     meeting = selectors.meeting_for(request.user, event, meeting_id)
     return services.meeting_outcome(
@@ -261,11 +261,11 @@ def meeting_outcome(request, event_id: int, meeting_id: int, payload: OutcomeIn)
     )
 
 
-class ScheduleIn(InputSchema):
+class EventScheduleIn(InputSchema):
     time_limit: int = Field(20, ge=1, le=60)
 
 
-class ScheduleOut(Schema):
+class EventScheduleOut(Schema):
     placed: int
     upper_bound: int
     moved: int
@@ -275,11 +275,11 @@ class ScheduleOut(Schema):
 
 @router.post(
     "/events/{event_id}/schedule",
-    response=ScheduleOut,
+    response=EventScheduleOut,
     summary="Schedule the accepted meetings into slots and tables (organiser)",
     auth=django_auth,
 )
-def schedule_create(request, event_id: int, payload: ScheduleIn):
+def schedule_create(request, event_id: int, payload: EventScheduleIn):
     event = selectors.event_for(request.user, event_id)
     if not selectors.is_organiser(request.user, event):
         raise Http404
@@ -293,17 +293,17 @@ def schedule_create(request, event_id: int, payload: ScheduleIn):
     }
 
 
-class CheckinIn(InputSchema):
+class EventCheckinIn(InputSchema):
     code: Text(400, required=True, multiline=False)
 
 
 @router.post(
     "/events/{event_id}/checkins",
-    response={201: ParticipantOut},
+    response={201: EventParticipantOut},
     summary="Check a participant in by the QR code's token or the typed code (organiser)",
     auth=django_auth,
 )
-def checkin_create(request, event_id: int, payload: CheckinIn):
+def checkin_create(request, event_id: int, payload: EventCheckinIn):
     event = selectors.event_for(request.user, event_id)
     if not selectors.is_organiser(request.user, event):
         raise Http404
