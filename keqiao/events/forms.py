@@ -1,6 +1,7 @@
 """Forms of events. Services hold the rules; forms parse input."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from keqiao.common.models import Region
@@ -105,7 +106,8 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unavailable"].choices = [
-            (i, f"{start:%H:%M}–{end:%H:%M}") for i, (start, end) in enumerate(slots)
+            (i, f"{timezone.localtime(start):%H:%M}–{timezone.localtime(end):%H:%M}")
+            for i, (start, end) in enumerate(slots)
         ]
 
 
