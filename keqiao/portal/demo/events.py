@@ -10,13 +10,14 @@ back a week, as if it had taken place.
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from keqiao.accounts.models import Organization, User
 from keqiao.common.errors import DomainError
 from keqiao.common.models import Region
 from keqiao.events import services
-from keqiao.events.models import Event
+from keqiao.events.models import Event, Participant
 
 _USERNAMES = [
     "bureau",
@@ -140,6 +141,11 @@ def load_events() -> dict:
         registration_opens=fair.registration_opens - week,
         registration_closes=fair.registration_closes - week,
     )
+    # Check-ins and the schedule happened then too.
+    Participant.objects.filter(event=fair, checked_in_at__isnull=False).update(
+        checked_in_at=F("checked_in_at") - week
+    )
+    Event.objects.filter(pk=fair.pk).update(scheduled_at=F("scheduled_at") - week)
     fair.refresh_from_db()
     services.mark_no_shows(event=fair, by=u["bureau"], now=timezone.now())
 
