@@ -21,6 +21,7 @@ urlpatterns = [
     path("reviews/", include("keqiao.reviews.urls")),
     path("trading/", include("keqiao.trading.urls")),
     path("challenges/", include("keqiao.challenges.urls")),
+    path("events/", include("keqiao.events.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),

@@ -15,6 +15,7 @@ from keqiao.contracts.api import statistics_router
 from keqiao.contracts.register_api import router as contract_register_router
 from keqiao.demands.api import router as demands_router
 from keqiao.evaluation.api import router as evaluation_router
+from keqiao.events.api import router as events_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
@@ -125,4 +126,5 @@ api.add_router("/", reviews_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", trading_router)
 api.add_router("/", challenges_router)
+api.add_router("/", events_router)
 api.add_router("/reference", reference)

@@ -38,4 +38,6 @@ DATABASE_URL=${BENCH_AUCTION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq
   $PY manage.py bench_auction --bidders 200 --bids 5000 --workers 16 --duration 600 | tee "$OUT/bench_auction.json"
 echo "== contract register at n=$N: verify_register, certificate PDF, public verification page (manage.py bench_register)"
 $PY manage.py bench_register --n "$N" | tee "$OUT/bench_register.json"
+echo "== event meeting schedule: 300 participants, 2,000 accepted requests, 12 slots x 60 tables; re-optimise after 20 changes (manage.py bench_event_schedule)"
+$PY manage.py bench_event_schedule | tee "$OUT/bench_event_schedule.json"
 bash scripts/run-load-bench.sh

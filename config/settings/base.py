@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "keqiao.evaluation",
     "keqiao.trading",
     "keqiao.challenges",
+    "keqiao.events",
     "keqiao.governance",
     "keqiao.supervision",
     "keqiao.annualreports",

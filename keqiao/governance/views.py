@@ -15,6 +15,7 @@ from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.units import unit_label
+from keqiao.events.selectors import event_statistics
 
 from . import exports, indicators, selectors, services
 from .models import Indicator
@@ -64,6 +65,8 @@ def plan(request, pk: int):
             "can_export": True,
             "departments": selectors.user_departments(request.user),
             "is_bureau": user_is_bureau(request.user),
+            # 科技成果展览发布、对接洽谈、咨询培训: what the platform's events brought, read from events.
+            "events": event_statistics(),
         },
     )
 

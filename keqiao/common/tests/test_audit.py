@@ -219,6 +219,7 @@ def test_the_hashed_fields_of_each_audit_table_are_pinned():
         "trading_noticeevent": sorted([*listing, "notice_id"]),
         "trading_listingevent": sorted([*listing, "listing_id"]),
         "challenges_challengeevent": sorted([*listing, "challenge_id"]),
+        "events_eventlog": sorted([*listing, "event_id"]),
     }
     found = {m._meta.db_table: [f.attname for f in audit.hashed_fields(m)] for m in audit.audit_models()}
     assert found == expected

@@ -172,6 +172,8 @@ def api_params(path: str, w) -> dict:
         params.update(listing_id=w["listing"], intention_id=w["listing_intention_pending"])
     if path.startswith("/api/v1/challenges/"):
         params.update(challenge_id=w["challenge"], proposal_id=w["challenge_proposal"])
+    if path.startswith("/api/v1/events/"):
+        params.update(event_id=_fair(), meeting_id=_fair_meeting(), decision="accept")
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):
@@ -346,5 +348,43 @@ PAGE_ARGS.update(
     {
         "contracts:contract_draft": {"party": lambda w: {"deal_pk": w["deal"]}},
         "contracts:contract_draft_file": {"party": lambda w: {"deal_pk": w["deal"], "fmt": "docx"}},
+    }
+)
+
+
+# --- events (the demo's past lithium-battery fair, organised by the bureau; the university, the Renshou
+# county bureau and the agency took part; its first meeting with an outcome, where the university was asked)
+def _fair() -> int:
+    from keqiao.events.models import Event
+
+    return Event.objects.get(title="锂电产业技术成果对接会").pk
+
+
+def _fair_meeting() -> int:
+    from keqiao.events.models import MeetingRequest
+
+    return MeetingRequest.objects.filter(event_id=_fair()).exclude(outcome="").order_by("pk").first().pk
+
+
+def _training() -> int:
+    from keqiao.events.models import Event
+
+    return Event.objects.get(kind="training").pk
+
+
+PAGE_ARGS.update(
+    {
+        "events:detail": {"fair": lambda w: {"pk": _fair(), POST: {"action": "register"}}},
+        "events:agenda": {"fair": lambda w: {"pk": _fair(), POST: {"action": "request"}}},
+        "events:ics": {"fair": lambda w: {"pk": _fair()}},
+        "events:certificate": {"training": lambda w: {"pk": _training()}},
+        "events:manage": {"fair": lambda w: {"pk": _fair(), POST: {"action": "schedule", "time_limit": "0"}}},
+    }
+)
+API_BODIES.update(
+    {
+        "keqiao_events_api_schedule_create": ("json", {"time_limit": 2}),
+        "keqiao_events_api_checkin_create": ("json", {"code": "E0-P0"}),
+        "keqiao_events_api_meeting_outcome": ("json", {"outcome": "follow_up"}),
     }
 )

@@ -538,3 +538,38 @@ PAGES.update(
     }
 )
 API.update({"keqiao_deals_api_contract_draft": api_only("university")})
+# --- events: the public calendar and event pages; a participant's agenda, calendar file and meetings; the
+# organiser's desk (the bureau organises the demo fair; the university, Renshou and the agency took part)
+FAIR_PARTICIPANTS = ("university", "county", "agency")
+PAGES.update(
+    {
+        "events:calendar": {"": page(everyone(200))},
+        "events:new": {
+            "": page(
+                only("bureau", "county", "department", "lead", "reviewer", "office", "agency"),
+                only("bureau", "county", "department", "lead", "reviewer", "office", "agency", status=400),
+            )
+        },
+        "events:detail": {"fair": page(everyone(200), outcome(400))},
+        "events:agenda": {"fair": page(only(*FAIR_PARTICIPANTS), only(*FAIR_PARTICIPANTS, status=400))},
+        "events:ics": {"fair": page(only(*FAIR_PARTICIPANTS))},
+        # nobody checked in at the upcoming training yet: no certificate for anyone
+        "events:certificate": {"training": page(outcome(404))},
+        "events:manage": {"fair": page(only("bureau"), only("bureau", status=400))},
+    }
+)
+API.update(
+    {
+        "keqiao_events_api_event_list": everyone(200),
+        "keqiao_events_api_event_detail": everyone(200),
+        "keqiao_events_api_event_statistics": everyone(200),
+        "keqiao_events_api_participant_register": api_only(*SIGNED_IN, status=422),
+        "keqiao_events_api_agenda": api_only(*FAIR_PARTICIPANTS),
+        "keqiao_events_api_meeting_create": api_only(*SIGNED_IN, status=422),
+        # the meeting is accepted and its outcome recorded: accepting again is refused to the one asked
+        "keqiao_events_api_meeting_decide": api_only("university", status=409),
+        "keqiao_events_api_meeting_outcome": api_only("university", status=400),
+        "keqiao_events_api_schedule_create": api_only("bureau"),
+        "keqiao_events_api_checkin_create": api_only("bureau", status=400),
+    }
+)

@@ -11,6 +11,7 @@ from keqiao.portal.demo.annualreports import load_annual_reports
 from keqiao.portal.demo.challenges import load_challenges
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.evaluation import load_evaluation
+from keqiao.portal.demo.events import load_events
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.listings import load_listings
 from keqiao.portal.demo.reviews import load_reviews
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 result["counts"].update(load_trading())
                 result["counts"].update(load_listings())
                 result["counts"].update(load_challenges())
+                result["counts"].update(load_events())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
