@@ -20,6 +20,7 @@ urlpatterns = [
     path("evaluation/", include("keqiao.evaluation.urls")),
     path("reviews/", include("keqiao.reviews.urls")),
     path("trading/", include("keqiao.trading.urls")),
+    path("registries/", include("keqiao.registries.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),

@@ -10,6 +10,7 @@ from keqiao.achievements import services as achievement_services
 from keqiao.annualreports.services import annual_reports_remind
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
+from keqiao.registries import services as registry_services
 from keqiao.supervision.services import remind_overdue
 from keqiao.trading import services as trading_services
 
@@ -17,7 +18,8 @@ from keqiao.trading import services as trading_services
 def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Expire listings and remind their owners; expire stale interest and remind, then close, silent
     rooms; remind departments of overdue progress reports and institutions of annual reports due; close
-    auctions whose end has passed and pass price notices whose period is over."""
+    auctions whose end has passed and pass price notices whose period is over; mark qualifications past
+    their validity expired and remind holders of re-certification."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -31,4 +33,6 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         "annual_reports_reminded": annual_reports_remind(),
         **{f"auctions_{k}": v for k, v in trading_services.auctions_maintain(now=now).items()},
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
+        "qualifications_expired": registry_services.qualifications_expire(),
+        "qualifications_reminded": registry_services.qualifications_remind(now=now),
     }
