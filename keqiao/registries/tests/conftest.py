@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from keqiao.accounts.models import Membership, Organization
 from keqiao.registries import services
@@ -49,7 +50,7 @@ def stranger(stranger_org):
 
 
 def qualification_data(**overrides) -> dict:
-    today = datetime.date.today()
+    today = timezone.localdate()
     data = {
         "kind": "high_tech",
         "number": "GR202451000123",

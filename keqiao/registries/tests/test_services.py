@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from keqiao.common.errors import AlreadyExists, DomainError, NotPermitted, TransitionNotAllowed
 from keqiao.notifications.models import Notification
@@ -25,7 +26,7 @@ def test_propose_defaults_to_the_county_bureau_and_keeps_the_evidence_hash(propo
     assert len(q.evidence_sha256) == 64 and q.evidence_name.endswith(".pdf")
     assert QualificationEvent.objects.filter(qualification=q, action="propose").count() == 1
     assert Notification.objects.filter(user=county).exists()
-    assert selectors.count_on(HIGH_TECH, datetime.date.today()) == 0  # not yet confirmed
+    assert selectors.count_on(HIGH_TECH, timezone.localdate()) == 0  # not yet confirmed
 
 
 def test_only_members_propose(stranger, ent_org):
@@ -110,10 +111,10 @@ def test_overlapping_period_of_the_same_kind_is_refused(propose):
 def test_department_confirms_and_it_counts(propose, county):
     q = propose()
     q = services.qualification_decide(qualification=q, by=county, action="confirm")
-    assert q.status == "confirmed" and q.confirmed_on == datetime.date.today()
-    assert selectors.count_on(HIGH_TECH, datetime.date.today()) == 1
-    assert list(selectors.records_on(HIGH_TECH, datetime.date.today())) == [q]
-    assert selectors.counts_by_region(HIGH_TECH, datetime.date.today()) == {q.organization.region.code: 1}
+    assert q.status == "confirmed" and q.confirmed_on == timezone.localdate()
+    assert selectors.count_on(HIGH_TECH, timezone.localdate()) == 1
+    assert list(selectors.records_on(HIGH_TECH, timezone.localdate())) == [q]
+    assert selectors.counts_by_region(HIGH_TECH, timezone.localdate()) == {q.organization.region.code: 1}
 
 
 def test_the_bureau_also_confirms(propose, bureau):
@@ -153,7 +154,7 @@ def test_revoked_stops_counting_at_once_with_its_reason(propose, county):
     q = services.qualification_decide(
         qualification=q, by=county, action="revoke", note="复核不合格，取消资格"
     )
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert q.status == "revoked" and q.ended_on == today
     assert selectors.count_on(HIGH_TECH, today) == 0
     assert selectors.count_on(HIGH_TECH, today - datetime.timedelta(days=1)) == 1  # the past stays
@@ -189,7 +190,7 @@ def test_withdraw_only_by_the_holder(propose, ent, county):
 
 
 def test_demonstration_application_review_then_designation(ent, ent_org, county, bureau):
-    today = datetime.date.today()
+    today = timezone.localdate()
     q = services.qualification_propose(
         by=ent,
         organization=ent_org,
@@ -218,7 +219,7 @@ def test_review_is_only_for_demonstration(propose, county):
 
 
 def test_expiry_stops_counting_on_the_date_and_the_job_records_it(propose, county, ent):
-    today = datetime.date.today()
+    today = timezone.localdate()
     start = today - datetime.timedelta(days=3 * 365 - 10)
     q = propose(valid_from=start, valid_until=today + datetime.timedelta(days=5))
     q = services.qualification_decide(qualification=q, by=county, action="confirm")
@@ -235,7 +236,7 @@ def test_expiry_stops_counting_on_the_date_and_the_job_records_it(propose, count
 
 
 def test_recertification_reminder_once(propose, county, ent):
-    today = datetime.date.today()
+    today = timezone.localdate()
     q = propose(
         valid_from=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=60)
     )
@@ -252,8 +253,8 @@ def test_a_far_expiry_is_not_reminded(propose, county):
 
 def test_counts_distinct_enterprises(propose, county, ent, ent_org):
     q = services.qualification_decide(qualification=propose(), by=county, action="confirm")
-    assert selectors.count_on(HIGH_TECH, datetime.date.today()) == 1
-    assert q.counts_on(datetime.date.today())
+    assert selectors.count_on(HIGH_TECH, timezone.localdate()) == 1
+    assert q.counts_on(timezone.localdate())
 
 
 def test_scoping(propose, ent, county, bureau, stranger):
@@ -270,7 +271,7 @@ def test_scoping(propose, ent, county, bureau, stranger):
 
 def test_platform_lifecycle(propose_platform, county, bureau):
     p = propose_platform()
-    today = datetime.date.today()
+    today = timezone.localdate()
     centres = selectors.parse_query("engineering_research_centres")
     assert selectors.count_on(centres, today) == 0
     p = services.platform_decide(platform=p, by=county, action="confirm")
@@ -290,7 +291,7 @@ def test_platform_validation(propose_platform, ent, ent_org):
     with pytest.raises(AlreadyExists):
         propose_platform()
     with pytest.raises(DomainError) as exc:
-        propose_platform(name="另一中心", recognised_on=datetime.date.today() + datetime.timedelta(days=3))
+        propose_platform(name="另一中心", recognised_on=timezone.localdate() + datetime.timedelta(days=3))
     assert exc.value.field == "recognised_on"
     with pytest.raises(DomainError) as exc:
         propose_platform(name="另一中心", level="galactic")
