@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class QualificationKind(models.TextChoices):
@@ -62,7 +63,7 @@ class PlatformKind(models.TextChoices):
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
     PROVINCIAL = "provincial", _("Provincial")
-    CITY = "city", _("City")
+    CITY = "city", pgettext_lazy("platform level", "City")
 
 
 LEVEL_RANK = {Level.CITY: 1, Level.PROVINCIAL: 2, Level.NATIONAL: 3}
@@ -98,7 +99,7 @@ OWNER_ACTIONS = {"withdraw"}
 BUREAU_ONLY_ACTIONS = {"designate"}
 
 EVENT_LABELS = {
-    "propose": _("Proposed"),
+    "propose": pgettext_lazy("registry event", "Proposed"),
     "confirm": _("Confirmed"),
     "review": _("Reviewed by the department"),
     "designate": _("Designated by the S&T bureau"),

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keqiao.accounts.models import Organization
 
@@ -45,7 +46,7 @@ class QualificationForm(_RecordForm):
         required=False,
         help_text=_("Required except for a demonstration enterprise application (numbered when designated)."),
     )
-    issuing_body = forms.CharField(label=_("Issuing body"), max_length=100)
+    issuing_body = forms.CharField(label=pgettext_lazy("certificate", "Issuing body"), max_length=100)
     valid_from = forms.DateField(label=_("Valid from"), **DATE)
     valid_until = forms.DateField(
         label=_("Valid until"),
@@ -69,7 +70,7 @@ class QualificationForm(_RecordForm):
 class PlatformForm(_RecordForm):
     name = forms.CharField(label=_("Platform name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind of platform"), choices=choices.PlatformKind.choices)
-    level = forms.ChoiceField(label=_("Level"), choices=choices.Level.choices)
+    level = forms.ChoiceField(label=pgettext_lazy("platform", "Level"), choices=choices.Level.choices)
     document = forms.CharField(
         label=_("Recognition document"), max_length=100, help_text=_("Its number, e.g. 川科平台〔2023〕12号.")
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keqiao.common.models import ListingEvent
 
@@ -43,7 +44,7 @@ class RegistryRecord(models.Model):
         related_name="+",
         help_text=_("The government department that confirms the record; the S&T bureau always may."),
     )
-    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    evidence = models.FileField(pgettext_lazy("registry", "evidence"), upload_to=evidence_path, blank=True)
     evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
     evidence_type = models.CharField(_("evidence content type"), max_length=60, blank=True)
     evidence_sha256 = models.CharField(_("evidence SHA-256"), max_length=64, blank=True)
@@ -56,9 +57,12 @@ class RegistryRecord(models.Model):
         help_text=_("The day the record was revoked or expired."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("registry", "proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("registry", "proposed at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -71,7 +75,7 @@ class Qualification(RegistryRecord):
 
     kind = models.CharField(_("qualification"), max_length=20, choices=choices.QualificationKind.choices)
     number = models.CharField(_("certificate number"), max_length=60, blank=True)
-    issuing_body = models.CharField(_("issuing body"), max_length=100)
+    issuing_body = models.CharField(pgettext_lazy("certificate", "issuing body"), max_length=100)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(
@@ -134,7 +138,7 @@ class Platform(RegistryRecord):
 
     name = models.CharField(_("platform name"), max_length=120)
     kind = models.CharField(_("kind of platform"), max_length=20, choices=choices.PlatformKind.choices)
-    level = models.CharField(_("level"), max_length=12, choices=choices.Level.choices)
+    level = models.CharField(pgettext_lazy("platform", "level"), max_length=12, choices=choices.Level.choices)
     document = models.CharField(_("recognition document"), max_length=100)
     recognised_on = models.DateField(_("recognised on"))
     tech_field = models.CharField(_("technology field"), max_length=100, blank=True)

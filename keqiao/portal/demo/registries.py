@@ -339,7 +339,8 @@ def load_registries() -> dict:
             else:
                 start, end = datetime.date(year, 6, 1), datetime.date(year + 3, 5, 31)
             if end < today:  # a certificate that ended already is registered by its renewal instead
-                start, end = datetime.date(today.year - 1, 11, 20), datetime.date(today.year + 2, 11, 19)
+                year = today.year - 1
+                start, end = datetime.date(year, 11, 20), datetime.date(year + 3, 11, 19)
             q = services.qualification_propose(
                 by=user,
                 organization=org,
