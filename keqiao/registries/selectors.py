@@ -67,15 +67,17 @@ def awaiting_decision(user) -> dict[str, int]:
     return {"qualifications": q_open.count(), "platforms": p_open.count()}
 
 
-def user_proposes_for(user, organizations) -> list:
-    """The user's organisations that may propose records (verified, not government or financial)."""
+# The kinds of organisation that hold each registry's records.
+QUALIFICATION_HOLDERS = ("enterprise", "carrier", "agency")
+PLATFORM_HOSTS = ("enterprise", "university", "institute", "carrier", "agency")
+
+
+def user_proposes_for(user, organizations, kinds) -> list:
+    """The user's verified organisations of `kinds`, for which they may propose records."""
     ids = user_organization_ids(user)
-    return [
-        o
-        for o in organizations.filter(pk__in=ids, status="verified").exclude(
-            kind__in=("city_bureau", "county_bureau", "department", "financial")
-        )
-    ]
+    if not ids:
+        return []
+    return list(organizations.filter(pk__in=ids, status="verified", kind__in=kinds))
 
 
 # --- indicator queries

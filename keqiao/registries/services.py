@@ -29,6 +29,7 @@ from keqiao.notifications.services import notify
 from . import choices
 from .models import Platform, PlatformEvent, Qualification, QualificationEvent
 from .notification_kinds import REGISTRY
+from .selectors import PLATFORM_HOSTS, QUALIFICATION_HOLDERS
 
 QS = choices.QualificationStatus
 PS = choices.PlatformStatus
@@ -235,11 +236,7 @@ def qualification_propose(
 ) -> Qualification:
     """The organisation registers one of its qualifications with its evidence; it counts once confirmed."""
     _require_member(by, organization)
-    if organization.kind not in (
-        Organization.Kind.ENTERPRISE,
-        Organization.Kind.CARRIER,
-        Organization.Kind.AGENCY,
-    ):
+    if organization.kind not in QUALIFICATION_HOLDERS:
         raise DomainError(_("Only enterprises hold these qualifications."), field="organization")
     cleaned = clean_qualification(data, organization=organization)
     _check_department(department)
@@ -451,7 +448,7 @@ def platform_propose(
 ) -> Platform:
     """The host organisation registers an R&D platform with its recognition document as evidence."""
     _require_member(by, organization)
-    if organization.kind in Organization.GOVERNMENT_KINDS or organization.kind == Organization.Kind.FINANCIAL:
+    if organization.kind not in PLATFORM_HOSTS:
         raise DomainError(
             _("R&D platforms are hosted by enterprises, universities and institutes."), field="organization"
         )

@@ -70,8 +70,10 @@ def _available_actions(user, record, table: dict, labels: dict) -> list[dict]:
     return out
 
 
-def _proposers(user):
-    return selectors.user_proposes_for(user, Organization.objects.select_related("region"))
+def _proposers(user, kinds=selectors.QUALIFICATION_HOLDERS):
+    return selectors.user_proposes_for(
+        user, Organization.objects.select_related("region", "region__parent", "supervisor"), kinds
+    )
 
 
 # --- qualifications
@@ -246,7 +248,7 @@ def platforms(request):
             "level": level,
             "status": status,
             "q": q,
-            "may_propose": bool(_proposers(request.user)),
+            "may_propose": bool(_proposers(request.user, selectors.PLATFORM_HOSTS)),
             "awaiting": selectors.awaiting_decision(request.user),
         },
     )
@@ -254,7 +256,7 @@ def platforms(request):
 
 @login_required
 def platform_new(request):
-    organizations = _proposers(request.user)
+    organizations = _proposers(request.user, selectors.PLATFORM_HOSTS)
     if not organizations:
         raise Http404
     form = forms.PlatformForm(

@@ -54,7 +54,7 @@ def test_bad_dates_rerender_with_the_typed_data(client, ent, ent_org):
     assert response.status_code == 400
     body = response.content.decode()
     assert "GR202451000555" in body and "2027-06-01" in body
-    assert "at most 3 years" in body
+    assert "此类证书有效期最长 3 年" in body
     assert not Qualification.objects.exists()
 
 
@@ -93,7 +93,7 @@ def test_revoke_without_reason_is_shown_on_the_page(client, propose, county):
     client.force_login(county)
     response = client.post(f"/registries/qualifications/{q.pk}/decide/", {"action": "revoke", "note": ""})
     assert response.status_code == 400
-    assert "Give the reason." in response.content.decode()
+    assert "请填写理由。" in response.content.decode()
     q.refresh_from_db()
     assert q.status == "confirmed"
 
