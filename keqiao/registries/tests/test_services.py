@@ -79,7 +79,7 @@ def test_validation_names_the_field(ent, ent_org, overrides, field, text):
         services.qualification_propose(
             by=ent, organization=ent_org, data=qualification_data(**overrides), evidence=pdf()
         )
-    assert exc.value.field == field
+        assert exc.value.field == field
         assert text in str(exc.value.message)
 
 
