@@ -321,6 +321,7 @@ def load_registries() -> dict:
     rng = random.Random(18)  # noqa: S311 - demo data only
     people = _enterprises(rng)
     economy = Organization.objects.filter(name=ECONOMY_DEPARTMENT).first()
+    economy_officer = User.objects.filter(username="jingxin").first() if economy is not None else None
     today = timezone.localdate()
     counts = {"qualifications": 0, "platforms": 0}
     serial = 100
@@ -407,9 +408,10 @@ def load_registries() -> dict:
             department=department,
         )
         counts["platforms"] += 1
-        if name.startswith("眉山光伏储能"):
-            continue  # awaits confirmation
-        services.platform_decide(platform=p, by=bureau, action="confirm")
+        if name.startswith(("眉山光伏储能", "眉山铝硅合金")):
+            continue  # awaits confirmation (by the bureau, and by the economy department)
+        decider = economy_officer if department is not None and economy_officer is not None else bureau
+        services.platform_decide(platform=p, by=decider, action="confirm")
         if name.startswith("眉山市茶叶精深加工"):
             services.platform_decide(platform=p, by=bureau, action="evaluate", note="2025年度绩效评价")
         if name.startswith("眉山市中药饮片"):
