@@ -151,6 +151,7 @@ def qualification_new(request):
 
 
 def _record_page(request, record, *, template_kind: str, table, labels, form=None, status=200):
+    actions = _available_actions(request.user, record, table, labels)
     return render(
         request,
         "registries/record.html",
@@ -158,7 +159,8 @@ def _record_page(request, record, *, template_kind: str, table, labels, form=Non
             "record": record,
             "kind": template_kind,
             "events": list(record.events.select_related("actor")),
-            "actions": _available_actions(request.user, record, table, labels),
+            "actions": actions,
+            "needs_reason": any(a["reason"] for a in actions),
             "form": form or forms.DecisionForm(),
             "today": timezone.localdate(),
             "counts": record.counts_on(timezone.localdate()) if template_kind == "qualification" else None,
