@@ -22,6 +22,7 @@ urlpatterns = [
     path("trading/", include("keqiao.trading.urls")),
     path("challenges/", include("keqiao.challenges.urls")),
     path("events/", include("keqiao.events.urls")),
+    path("registries/", include("keqiao.registries.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "keqiao.notifications",
     "keqiao.achievements",
     "keqiao.demands",
+    "keqiao.registries",
     "keqiao.matching",
     "keqiao.deals",
     "keqiao.negotiations",

@@ -1,6 +1,10 @@
 """Actual values of plan indicators: computed from platform records where a registry exists, otherwise
 the values departments reported, with their provenance. All figures are Decimal.
 
+An indicator bound to a registry query (keqiao.registries.selectors: qualifications, R&D platforms) counts
+the records valid at the year's end (today for the current year), so a qualification that expires or is
+revoked stops counting at once.
+
 Each platform statistic answers three questions: the value for a year (annual, or cumulative since the
 plan's start), the breakdown of that value by county/district and park, and the records behind it.
 """
@@ -20,6 +24,7 @@ from keqiao.common.models import Region
 from keqiao.common.reference import city_code_prefix
 from keqiao.contracts.models import Contract
 from keqiao.contracts.statistics import CACHE_SECONDS, change_marker
+from keqiao.registries import selectors as registry_selectors
 
 from .models import ActionPlan, Indicator, IndicatorReport
 
@@ -36,7 +41,20 @@ QUERY_LABELS = {
     ),
     "carriers": _("Verified incubation carriers on the platform"),
     "service_agencies": _("Verified technology-transfer service agencies on the platform"),
+    **registry_selectors.QUERY_LABELS,
 }
+
+
+def registry_query(indicator: Indicator):
+    """The registry query an indicator computed from platform records is bound to, or None."""
+    if indicator.source != Indicator.Source.QUERY:
+        return None
+    return registry_selectors.parse_query(indicator.query)
+
+
+def _count_day(year: int) -> datetime.date:
+    """The day a registry count is taken for `year`: its last day, or today for the current year."""
+    return min(_year_end(year), timezone.localdate())
 
 
 def _year_end(year: int) -> datetime.date:
@@ -66,7 +84,10 @@ def _contract_value(qs, indicator: Indicator) -> Decimal:
 
 
 def records(indicator: Indicator, year: int):
-    """The records behind the number (contracts or organisations) for the drill-down."""
+    """The records behind the number (contracts, organisations or registry records) for the drill-down."""
+    rq = registry_query(indicator)
+    if rq is not None:
+        return registry_selectors.records_on(rq, _count_day(year))
     if indicator.query in ("transaction_amount", "transformation_projects"):
         return _contracts(indicator, year).order_by("-registered_on", "-id")
     if indicator.query in ("carriers", "service_agencies"):
@@ -78,6 +99,9 @@ def records(indicator: Indicator, year: int):
 
 def value_for_year(indicator: Indicator, year: int) -> Decimal | None:
     """The actual value for a year, or None when nothing is known (no report yet)."""
+    rq = registry_query(indicator)
+    if rq is not None:
+        return Decimal(registry_selectors.count_on(rq, _count_day(year)))
     if indicator.source == Indicator.Source.QUERY:
         if indicator.query in ("transaction_amount", "transformation_projects"):
             return _contract_value(_contracts(indicator, year), indicator)
@@ -88,7 +112,7 @@ def value_for_year(indicator: Indicator, year: int) -> Decimal | None:
 def yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Decimal | None]]:
     """The value of each year, in one grouped query for platform statistics (a cumulative figure is the
     running sum from the plan's start). Equal to value_for_year for each year, without a query per year."""
-    if indicator.source != Indicator.Source.QUERY or not years:
+    if indicator.source != Indicator.Source.QUERY or not years or registry_query(indicator) is not None:
         return [(y, value_for_year(indicator, y)) for y in years]
     start = indicator.plan.starts_on
     if indicator.query in ("transaction_amount", "transformation_projects"):
@@ -183,7 +207,14 @@ def breakdown(indicator: Indicator, year: int) -> list[dict]:
     regions = [r for r in Region.objects.exclude(kind=Region.Kind.CITY).order_by("sort_order", "code")]
     values: dict[str, Decimal] = {r.code: Decimal("0") for r in regions}
     other = Decimal("0")
-    if indicator.source == Indicator.Source.QUERY and indicator.query in (
+    rq = registry_query(indicator)
+    if rq is not None:
+        for code, n in registry_selectors.counts_by_region(rq, _count_day(year)).items():
+            if code in values:
+                values[code] += n
+            else:
+                other += n
+    elif indicator.source == Indicator.Source.QUERY and indicator.query in (
         "transaction_amount",
         "transformation_projects",
     ):
@@ -310,4 +341,7 @@ def plan_progress(plan: ActionPlan, today: datetime.date | None = None) -> list[
 
 
 def query_label(indicator: Indicator) -> str:
+    rq = registry_query(indicator)
+    if rq is not None:
+        return rq.label
     return str(QUERY_LABELS.get(indicator.query, ""))

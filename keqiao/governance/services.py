@@ -13,12 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from keqiao.accounts.models import User
 from keqiao.accounts.selectors import user_is_bureau
 from keqiao.common.errors import DomainError, NotPermitted
+from keqiao.registries.selectors import parse_query, query_keys
 
 from .models import ActionPlan, Department, Indicator, IndicatorReport, Task, TaskAssignment
 from .naming import clean_task_name
 from .selectors import user_departments
 
 QUERY_KEYS = ("transaction_amount", "transformation_projects", "carriers", "service_agencies")
+
+
+def all_query_keys() -> list[str]:
+    """The named platform statistics: contracts and organisations, then the registries' queries (which
+    also accept `qualification:<kind>` and `platform:<kind or any>[:<lowest level>]`)."""
+    return [*QUERY_KEYS, *query_keys()]
 
 
 class RowErrors(ValidationError):
@@ -110,11 +117,11 @@ def validate_plan(data: dict, *, sheets: tuple[str, str, str] | None = None) -> 
             source = {"平台统计": "query", "部门填报": "reported"}.get(source, source)
             query, department = str(row.get("query") or "").strip(), None
             if source == "query":
-                if query not in QUERY_KEYS:
+                if query not in QUERY_KEYS and parse_query(query) is None:
                     raise ValueError(
                         str(
                             _("Unknown platform statistic “%(q)s”; known: %(keys)s.")
-                            % {"q": query, "keys": ", ".join(QUERY_KEYS)}
+                            % {"q": query, "keys": ", ".join(all_query_keys())}
                         )
                     )
             elif source == "reported":

@@ -10,7 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from keqiao.accounts.selectors import user_is_bureau, user_is_contract_office, user_sees_statistics
+from keqiao.accounts.selectors import (
+    user_is_bureau,
+    user_is_contract_office,
+    user_organization_ids,
+    user_sees_statistics,
+)
 from keqiao.common.downloads import PDF, XLSX, attachment_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
@@ -88,6 +93,13 @@ class ReportForm(forms.Form):
     )
 
 
+def _record_kind(ind: Indicator) -> str:
+    rq = indicators.registry_query(ind)
+    if rq is not None:
+        return rq.registry
+    return ind.query if ind.source == Indicator.Source.QUERY else "reports"
+
+
 @login_required
 def indicator(request, pk: int):
     """One indicator: progress, breakdown, the records behind it, and (reported ones) the report form."""
@@ -136,7 +148,9 @@ def indicator(request, pk: int):
             "value": indicators.value_for_year(ind, year),
             "breakdown": indicators.breakdown(ind, year),
             "page": record_page,
-            "record_kind": ind.query if ind.source == Indicator.Source.QUERY else "reports",
+            "record_kind": _record_kind(ind),
+            "my_org_ids": user_organization_ids(request.user),
+            "is_bureau": user_is_bureau(request.user),
             "show_records": show_records,
             "query_label": indicators.query_label(ind),
             "form": form,

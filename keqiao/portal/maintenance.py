@@ -12,6 +12,7 @@ from keqiao.challenges import services as challenge_services
 from keqiao.contracts.deadlines import flag_overdue as contract_filings_flag_overdue
 from keqiao.demands import services as demand_services
 from keqiao.negotiations import services as negotiation_services
+from keqiao.registries import services as registry_services
 from keqiao.supervision.services import remind_overdue
 from keqiao.trading import listings as trading_listings
 from keqiao.trading import services as trading_services
@@ -22,7 +23,8 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     rooms; remind departments of overdue progress reports and institutions of annual reports due; flag
     contract filings the registration office has not answered in time to its leads; close auctions whose
     end has passed, pass price notices whose period is over and settle fixed-price listings whose period
-    is over; open the proposals of challenges whose deadline has passed."""
+    is over; open the proposals of challenges whose deadline has passed; mark qualifications
+    past their validity expired and remind holders of re-certification."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -39,4 +41,6 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
         **{f"listings_{k}": v for k, v in trading_listings.listings_maintain(now=now).items()},
         **{f"challenges_{k}": v for k, v in challenge_services.challenges_maintain(now=now).items()},
+        "qualifications_expired": registry_services.qualifications_expire(),
+        "qualifications_reminded": registry_services.qualifications_remind(now=now),
     }

@@ -214,6 +214,8 @@ def test_the_hashed_fields_of_each_audit_table_are_pinned():
         "evaluation_trlassessmentevent": sorted([*listing, "assessment_id"]),
         "evaluation_valuationevent": sorted([*listing, "valuation_id"]),
         "reviews_expertevent": sorted([*listing, "expert_id"]),
+        "registries_platformevent": sorted([*listing, "platform_id"]),
+        "registries_qualificationevent": sorted([*listing, "qualification_id"]),
         "reviews_reviewevent": sorted([*listing, "panelist_id", "review_id"]),
         "trading_auctionevent": sorted([*listing, "auction_id"]),
         "trading_noticeevent": sorted([*listing, "notice_id"]),

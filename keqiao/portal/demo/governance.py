@@ -9,7 +9,7 @@ from django.db import transaction
 from keqiao.accounts.models import User
 from keqiao.common.models import Region
 from keqiao.governance import services
-from keqiao.governance.models import ActionPlan, Department, Task
+from keqiao.governance.models import ActionPlan, Department, Indicator, Task
 
 DEMO_TITLE = "眉山市促进科技成果转移转化三年行动计划（2024—2026年）（演示）"
 # The plan's task table: the 2017–2020 plan's tasks with this plan's own years and targets.
@@ -32,12 +32,32 @@ def _refresh_texts(plan: ActionPlan) -> int:
     return changed
 
 
+# The demo plan's indicators that the registries compute (a plan loaded by an older version reported them).
+REGISTRY_BOUND = {
+    "全市高新技术企业": "high_tech_enterprises",
+    "培育产学研合作示范企业": "demonstration_enterprises",
+}
+
+
+def _bind_registries(plan: ActionPlan) -> int:
+    bound = 0
+    for name, query in REGISTRY_BOUND.items():
+        bound += plan.indicators.filter(name=name, source=Indicator.Source.REPORTED).update(
+            source=Indicator.Source.QUERY, query=query, department=None
+        )
+    return bound
+
+
 @transaction.atomic
 def load_governance() -> dict:
     existing = ActionPlan.objects.filter(title=DEMO_TITLE).first()
     if existing is not None:
         changed = _refresh_texts(existing)
-        return {"plan_tasks_updated": changed} if changed else {}
+        bound = _bind_registries(existing)
+        return {
+            **({"plan_tasks_updated": changed} if changed else {}),
+            **({"indicators_bound": bound} if bound else {}),
+        }
     bureau = User.objects.filter(username="bureau").first()
     if bureau is None:
         return {}
@@ -99,8 +119,8 @@ def load_governance() -> dict:
                     "target": "150",
                     "unit": "家",
                     "deadline": "2026-12-31",
-                    "source": "reported",
-                    "department": "市科技局",
+                    "source": "query",
+                    "query": "high_tech_enterprises",
                     "cumulative": True,
                 },
                 {
@@ -108,6 +128,36 @@ def load_governance() -> dict:
                     "name": "培育产学研合作示范企业",
                     "target": "60",
                     "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "demonstration_enterprises",
+                    "cumulative": True,
+                },
+                {
+                    "number": 7,
+                    "name": "工程技术研究中心",
+                    "target": "50",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "engineering_research_centres",
+                    "cumulative": True,
+                },
+                {
+                    "number": 8,
+                    "name": "企业技术中心",
+                    "target": "30",
+                    "unit": "家",
+                    "deadline": "2026-12-31",
+                    "source": "query",
+                    "query": "enterprise_technology_centres",
+                    "cumulative": True,
+                },
+                {
+                    "number": 9,
+                    "name": "培养技术经纪人",
+                    "target": "100",
+                    "unit": "人",
                     "deadline": "2026-12-31",
                     "source": "reported",
                     "department": "市科技局",
@@ -118,12 +168,12 @@ def load_governance() -> dict:
         },
     )
     regions = {r.code: r for r in Region.objects.all()}
-    high_tech = plan.indicators.get(number=5)
+    brokers = plan.indicators.get(number=9)
     for year, value, evidence in (
-        (2024, "112", "2024年度四川省高新技术企业认定名单（眉山市）"),
-        (2025, "131", "2025年度四川省高新技术企业认定名单（眉山市），含复审通过企业"),
+        (2024, "38", "2024年度技术经纪人培训结业名单（市科技局）"),
+        (2025, "71", "2025年度技术经纪人培训结业名单（市科技局），含初级、中级"),
     ):
-        services.indicator_report(indicator=high_tech, by=bureau, year=year, value=value, evidence=evidence)
+        services.indicator_report(indicator=brokers, by=bureau, year=year, value=value, evidence=evidence)
     for code, value in (
         ("511402", "21"),
         ("511403", "9"),
@@ -133,11 +183,11 @@ def load_governance() -> dict:
         ("511425", "4"),
     ):
         services.indicator_report(
-            indicator=plan.indicators.get(number=6),
+            indicator=brokers,
             by=bureau,
             year=2025,
             value=value,
-            evidence="各县（区）科技局报送的产学研合作示范企业名单（2025年）",
+            evidence="各县（区）科技局报送的技术经纪人登记名单（2025年）",
             region=regions[code],
         )
     return {"plans": 1, "reported_values": 8}

@@ -180,6 +180,9 @@ def api_params(path: str, w) -> dict:
         params.update(assessment_id=w["assessment_submitted"])
     if path.startswith("/api/v1/valuations/"):
         params.update(valuation_id=w["valuation_shared"])
+    if path.startswith("/api/v1/registries/"):
+        # revoking without a reason: refused (400) for whoever may decide, before anything changes
+        params.update(qualification_id=_qualification(), platform_id=_platform(), action="revoke")
     return params
 
 
@@ -386,5 +389,33 @@ API_BODIES.update(
         "keqiao_events_api_schedule_create": ("json", {"time_limit": 2}),
         "keqiao_events_api_checkin_create": ("json", {"code": "E0-P0"}),
         "keqiao_events_api_meeting_outcome": ("json", {"outcome": "follow_up"}),
+    }
+)
+
+
+# --- innovation registries: the demo enterprise's confirmed high-tech qualification (confirmed by the
+# bureau: the demo has no 东坡区 S&T bureau) and its enterprise technology centre (the economy department's)
+def _qualification() -> int:
+    from keqiao.registries.models import Qualification
+
+    return Qualification.objects.get(organization__memberships__user__username="paocai", kind="high_tech").pk
+
+
+def _platform() -> int:
+    from keqiao.registries.models import Platform
+
+    return Platform.objects.get(
+        organization__memberships__user__username="paocai", kind="enterprise_centre"
+    ).pk
+
+
+PAGE_ARGS.update(
+    {
+        "registries:qualification": {"high_tech": lambda w: {"pk": _qualification()}},
+        "registries:qualification_decide": {"high_tech": lambda w: {"pk": _qualification()}},
+        "registries:qualification_evidence": {"high_tech": lambda w: {"pk": _qualification()}},
+        "registries:platform": {"centre": lambda w: {"pk": _platform()}},
+        "registries:platform_decide": {"centre": lambda w: {"pk": _platform()}},
+        "registries:platform_evidence": {"centre": lambda w: {"pk": _platform()}},
     }
 )

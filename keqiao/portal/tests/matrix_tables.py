@@ -573,3 +573,43 @@ API.update(
         "keqiao_events_api_checkin_create": api_only("bureau", status=400),
     }
 )
+
+# --- innovation registries: a qualification is seen by its enterprise, its confirming department and the
+# bureau; enterprises and agencies register qualifications, any verified holder registers a platform
+QUALIFICATION_HOLDERS = ("enterprise", "agency", "office", "stranger")
+PLATFORM_HOSTS = (*QUALIFICATION_HOLDERS, "university")
+PAGES.update(
+    {
+        "registries:qualifications": {"": page(outcome(200))},
+        "registries:qualification_new": {
+            "": page(only(*QUALIFICATION_HOLDERS), only(*QUALIFICATION_HOLDERS, status=400))
+        },
+        "registries:qualification": {"high_tech": page(only("enterprise", "officials"))},
+        "registries:qualification_decide": {
+            "high_tech": page(POST_ONLY, only("enterprise", "officials", status=400))
+        },
+        "registries:qualification_evidence": {"high_tech": page(only("enterprise", "officials"))},
+        "registries:platforms": {"": page(outcome(200))},
+        "registries:platform_new": {"": page(only(*PLATFORM_HOSTS), only(*PLATFORM_HOSTS, status=400))},
+        "registries:platform": {"centre": page(only("enterprise", "department", "officials"))},
+        "registries:platform_decide": {
+            "centre": page(POST_ONLY, only("enterprise", "department", "officials", status=400))
+        },
+        "registries:platform_evidence": {"centre": page(only("enterprise", "department", "officials"))},
+    }
+)
+API.update(
+    {
+        "keqiao_registries_api_qualification_list": api_only(*SIGNED_IN),
+        "keqiao_registries_api_qualification_detail": api_only("enterprise", "officials"),
+        "keqiao_registries_api_qualification_propose": api_only(*SIGNED_IN, status=422),
+        # revoking without a reason: 400 for the deciders, 403 for the enterprise that holds it
+        "keqiao_registries_api_qualification_decide": api_only("officials", status=400, enterprise=403),
+        "keqiao_registries_api_platform_list": api_only(*SIGNED_IN),
+        "keqiao_registries_api_platform_detail": api_only("enterprise", "department", "officials"),
+        "keqiao_registries_api_platform_propose": api_only(*SIGNED_IN, status=422),
+        "keqiao_registries_api_platform_decide": api_only(
+            "department", "officials", status=400, enterprise=403
+        ),
+    }
+)

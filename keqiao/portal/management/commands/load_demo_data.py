@@ -14,6 +14,7 @@ from keqiao.portal.demo.evaluation import load_evaluation
 from keqiao.portal.demo.events import load_events
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.listings import load_listings
+from keqiao.portal.demo.registries import load_registries
 from keqiao.portal.demo.reviews import load_reviews
 from keqiao.portal.demo.supervision import load_supervision
 from keqiao.portal.demo.trading import load_trading
@@ -40,6 +41,8 @@ class Command(BaseCommand):
                 # The annual reports create the education department, which also reports on plan tasks.
                 result["counts"].update(load_annual_reports())
                 result["counts"].update(load_supervision())
+                # Qualifications and R&D platforms: after the departments that confirm them.
+                result["counts"].update(load_registries())
                 # Experts and reviews: after the deals, whose parties the conflict checks read.
                 result["counts"].update(load_reviews())
                 result["counts"].update(load_evaluation())
