@@ -20,6 +20,8 @@ urlpatterns = [
     path("evaluation/", include("keqiao.evaluation.urls")),
     path("reviews/", include("keqiao.reviews.urls")),
     path("trading/", include("keqiao.trading.urls")),
+    path("patents/", include("keqiao.patents.urls")),
+    path("imports/", include("keqiao.exchange.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),
