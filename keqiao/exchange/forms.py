@@ -37,7 +37,9 @@ class UploadForm(forms.Form):
                 status=Organization.Status.VERIFIED
             ).order_by("name")
         else:
-            self.fields["organization"].queryset = organizations
+            self.fields["organization"].queryset = Organization.objects.filter(
+                pk__in=[o.pk for o in organizations or []]
+            ).order_by("name")
             self.fields["organization"].required = True
             self.fields["organization"].help_text = ""
             if organizations is not None and len(organizations) == 1:

@@ -325,6 +325,7 @@ def batch_commit(*, batch: ImportBatch, by: User) -> ImportBatch:
         batch.save(update_fields=["status"])
     if len(batch.rows) >= settings.KEQIAO["IMPORT_BACKGROUND_ROWS"]:
         transaction.on_commit(lambda: commit_batch.delay(batch.pk))
+        batch.refresh_from_db()  # without a broker the task ran inline just now
         return batch
     return batch_run(batch_id=batch.pk)
 

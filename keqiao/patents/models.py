@@ -16,7 +16,7 @@ class Patent(models.Model):
     LegalStatus = choices.LegalStatus
 
     application_number = models.CharField(
-        _("application number"), max_length=20, unique=True, help_text=_("Such as ZL201710601862.3.")
+        _("application number"), max_length=20, unique=True, help_text=_("Such as ZL202310123456.6.")
     )
     publication_number = models.CharField(_("publication number"), max_length=20, blank=True, db_index=True)
     kind = models.CharField(_("patent type"), max_length=20, choices=choices.Kind.choices)

@@ -41,3 +41,22 @@ def may_see_holder_records(user, patent: Patent) -> bool:
     return user_is_bureau(user) or (
         patent.holder_id is not None and patent.holder_id in user_organization_ids(user)
     )
+
+
+def patents_for_achievement(user, achievement) -> dict[str, Patent]:
+    """The patent records of an achievement, by application number: linked ones, and those whose number
+    the achievement lists among its IP items (one query; the IP items are prefetched)."""
+    numbers = [ip.number for ip in achievement.ip_items.all() if ip.number]
+    qs = patents_visible_to(user).filter(
+        Q(achievements__id=achievement.pk) | Q(application_number__in=numbers)
+    )
+    return {p.application_number: p for p in qs.distinct()}
+
+
+HOLDER_PATENTS = 10
+
+
+def holder_patents(user, organization_id: int) -> tuple[list[Patent], int]:
+    """The holder's latest patents (at most HOLDER_PATENTS) and how many it has."""
+    qs = patents_of_holder(user, organization_id)
+    return list(qs.order_by("-application_date", "-id")[:HOLDER_PATENTS]), qs.count()

@@ -16,6 +16,10 @@ def patent_list(request):
     kind = request.GET.get("kind", "")
     if kind in choices.Kind.values:
         qs = qs.filter(kind=kind)
+    holder = request.GET.get("holder", "")
+    holder = int(holder) if holder.isdigit() and len(holder) < 12 else None
+    if holder:
+        qs = qs.filter(holder_id=holder)
     status = request.GET.get("status", "")
     if status in choices.LegalStatus.values:
         qs = qs.filter(legal_status=status)
@@ -27,6 +31,7 @@ def patent_list(request):
             "q": q,
             "kind": kind,
             "status": status,
+            "holder": holder,
             "kinds": choices.Kind.choices,
             "statuses": choices.LegalStatus.choices,
         },

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='Patent',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application_number', models.CharField(help_text='Such as ZL201710601862.3.', max_length=20, unique=True, verbose_name='application number')),
+                ('application_number', models.CharField(help_text='Such as ZL202310123456.6.', max_length=20, unique=True, verbose_name='application number')),
                 ('publication_number', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='publication number')),
                 ('kind', models.CharField(choices=[('invention', 'Invention patent'), ('utility_model', 'Utility model patent'), ('design', 'Design patent')], max_length=20, verbose_name='patent type')),
                 ('title', models.CharField(max_length=300, verbose_name='title')),
