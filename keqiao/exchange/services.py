@@ -50,9 +50,12 @@ def normalise_title(title: str) -> str:
 
 
 def verified_organizations_of(by: User) -> list[Organization]:
+    """The verified organisations whose records the user may import (holders, not government bodies)."""
     return list(
         Organization.objects.filter(
-            pk__in=user_organization_ids(by), status=Organization.Status.VERIFIED
+            pk__in=user_organization_ids(by),
+            status=Organization.Status.VERIFIED,
+            kind__in=Organization.HOLDER_KINDS,  # those that hold achievements and patents
         ).order_by("pk")
     )
 

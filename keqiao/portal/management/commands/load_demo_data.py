@@ -10,6 +10,7 @@ from keqiao.portal.demo import achievements as loader
 from keqiao.portal.demo.annualreports import load_annual_reports
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.evaluation import load_evaluation
+from keqiao.portal.demo.exchange import load_exchange
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.reviews import load_reviews
 from keqiao.portal.demo.supervision import load_supervision
@@ -41,6 +42,7 @@ class Command(BaseCommand):
                 result["counts"].update(load_reviews())
                 result["counts"].update(load_evaluation())
                 result["counts"].update(load_trading())
+                result["counts"].update(load_exchange())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
