@@ -34,9 +34,10 @@ def home(request):
     """The import desk: upload a file, and the user's earlier imports."""
     _require_importer(request.user)
     bureau = user_is_bureau(request.user)
+    posted = request.method == "POST"
     form = forms.UploadForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         organizations=_organizations(request.user),
         bureau=bureau,
     )
