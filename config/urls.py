@@ -23,6 +23,8 @@ urlpatterns = [
     path("challenges/", include("keqiao.challenges.urls")),
     path("events/", include("keqiao.events.urls")),
     path("registries/", include("keqiao.registries.urls")),
+    path("patents/", include("keqiao.patents.urls")),
+    path("imports/", include("keqiao.exchange.urls")),
     path("governance/", include("keqiao.governance.urls")),
     path("supervision/", include("keqiao.supervision.urls")),
     path("annual-reports/", include("keqiao.annualreports.urls")),

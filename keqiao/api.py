@@ -16,11 +16,13 @@ from keqiao.contracts.register_api import router as contract_register_router
 from keqiao.demands.api import router as demands_router
 from keqiao.evaluation.api import router as evaluation_router
 from keqiao.events.api import router as events_router
+from keqiao.exchange.api import router as exchange_router
 from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
 from keqiao.notifications.api import router as notifications_router
 from keqiao.registries.api import router as registries_router
+from keqiao.patents.api import router as patents_router
 from keqiao.reviews.api import router as reviews_router
 from keqiao.supervision.api import router as supervision_router
 from keqiao.trading.api import router as trading_router
@@ -129,4 +131,6 @@ api.add_router("/", trading_router)
 api.add_router("/", challenges_router)
 api.add_router("/", events_router)
 api.add_router("/", registries_router)
+api.add_router("/", patents_router)
+api.add_router("/", exchange_router)
 api.add_router("/reference", reference)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "keqiao.common",
     "keqiao.accounts",
     "keqiao.notifications",
+    "keqiao.patents",
     "keqiao.achievements",
     "keqiao.demands",
     "keqiao.registries",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "keqiao.trading",
     "keqiao.challenges",
     "keqiao.events",
+    "keqiao.exchange",
     "keqiao.governance",
     "keqiao.supervision",
     "keqiao.annualreports",
@@ -311,6 +313,12 @@ KEQIAO = {
     "EXPIRY_REMINDER_DAYS": env_int("KEQIAO_EXPIRY_REMINDER_DAYS", 14),
     "ATTACHMENT_MAX_BYTES": env_int("KEQIAO_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024),
     "ATTACHMENTS_PER_ACHIEVEMENT": env_int("KEQIAO_ATTACHMENTS_PER_ACHIEVEMENT", 10),
+    # Bulk import (keqiao.exchange): the largest upload, what an .xlsx may expand to, the most rows of
+    # one file, and from how many rows the import runs as a background job.
+    "IMPORT_MAX_BYTES": env_int("KEQIAO_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": env_int("KEQIAO_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024),
+    "IMPORT_MAX_ROWS": env_int("KEQIAO_IMPORT_MAX_ROWS", 100_000),
+    "IMPORT_BACKGROUND_ROWS": env_int("KEQIAO_IMPORT_BACKGROUND_ROWS", 2000),
     # Where search-index snapshots are kept (empty: no snapshots, every process builds its own index).
     "SEARCH_SNAPSHOT_DIR": (env_str("KEQIAO_SEARCH_SNAPSHOT_DIR") or str(VAR_DIR / "index"))
     if env_bool("KEQIAO_SEARCH_SNAPSHOTS", True)

@@ -20,6 +20,7 @@ from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError
 from keqiao.common.pagination import paginate
 from keqiao.common.views import perform_listing_action
+from keqiao.patents.selectors import patents_for_achievement
 from keqiao.search.index import search_achievements
 
 from . import selectors, services
@@ -78,8 +79,12 @@ def achievement_detail(request, pk: int):
     attachments = [
         a for a in achievement.attachments.all() if private or (a.is_public and achievement.is_public)
     ]
+    patents = patents_for_achievement(request.user, achievement)
+    ip_rows = [(ip, patents.pop(ip.number, None)) for ip in achievement.ip_items.all()]
     context = {
         "a": achievement,
+        "ip_rows": ip_rows,
+        "linked_patents": list(patents.values()),  # linked records that the IP items do not list
         "private": private,
         "attachments": attachments,
         "can_edit": selectors.can_edit(request.user, achievement),

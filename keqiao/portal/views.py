@@ -12,6 +12,7 @@ from keqiao.common.choices import TechField
 from keqiao.common.pagination import paginate
 from keqiao.demands import selectors as demand_selectors
 from keqiao.matching.selectors import is_following
+from keqiao.patents import selectors as patent_selectors
 from keqiao.search.index import search_achievements
 
 from .workbench import context_for as workbench_context
@@ -53,6 +54,7 @@ def holder_detail(request, pk: int):
         # No listings, no holder page: the page says what the body is, without an empty list of
         # achievements or a follow button.
         return render(request, "portal/holder_government.html", {"org": organization})
+    patents, patent_count = patent_selectors.holder_patents(request.user, organization.pk)
     labels = dict(TechField.choices)
     stats = [
         (labels.get(row["tech_field"], row["tech_field"]), row["n"])
@@ -67,6 +69,8 @@ def holder_detail(request, pk: int):
             "demands": demands,
             "stats": stats,
             "following": is_following(request.user, "organization", organization.pk),
+            "patents": patents,
+            "patent_count": patent_count,
         },
     )
 

@@ -346,6 +346,10 @@ def quick_actions(roles: Roles) -> list[tuple[str, str, bool]]:
     if roles.bureau:
         actions.append((_("Review achievements"), reverse("achievements:review_queue"), True))
         actions.append((_("Review demands"), reverse("demands:review_queue"), False))
+    if roles.bureau or any(
+        o.is_verified and o.kind in Organization.HOLDER_KINDS for o in roles.organizations
+    ):
+        actions.append((_("Import records"), reverse("exchange:home"), False))
     if roles.office:
         actions.append(
             (_("Contract registration queue"), reverse("contracts:contracts") + "?scope=office", False)

@@ -103,6 +103,17 @@ PAGE_ARGS = {
     "evaluation:valuation_pdf": {"shared": lambda w: {"pk": w["valuation_shared"]}},
     "evaluation:valuation_xlsx": {"private": lambda w: {"pk": w["valuation_private"]}},
     "evaluation:dossier": {"party": lambda w: {"deal_pk": w["deal"]}},
+    "patents:detail": {
+        "published": lambda w: {"pk": w["patent"]},
+        "unpublished": lambda w: {"pk": w["patent_unpublished"]},
+    },
+    "exchange:template": {"achievements": lambda w: {"kind": "achievements"}},
+    "exchange:batch": {
+        "bureau_done": lambda w: {"pk": w["batch_done"], POST: {"action": "commit"}},
+        "bureau_checked": lambda w: {"pk": w["batch_checked"], POST: {"action": "map"}},
+        "university": lambda w: {"pk": w["batch_university"]},
+    },
+    "exchange:report": {"bureau_done": lambda w: {"pk": w["batch_done"]}},
     "trading:auction": {"open": lambda w: {"pk": w["auction"], POST: {"action": "bid", "amount": "1.00"}}},
     "trading:auction_live": {"open": lambda w: {"pk": w["auction"]}},
     "trading:auction_ledger": {"open": lambda w: {"pk": w["auction"]}},
@@ -174,6 +185,10 @@ def api_params(path: str, w) -> dict:
         params.update(challenge_id=w["challenge"], proposal_id=w["challenge_proposal"])
     if path.startswith("/api/v1/events/"):
         params.update(event_id=_fair(), meeting_id=_fair_meeting(), decision="accept")
+    if path.startswith("/api/v1/patents/"):
+        params.update(patent_id=w["patent_unpublished"])
+    if path.startswith("/api/v1/imports/"):
+        params.update(batch_id=w["batch_done"])
     if path.startswith("/api/v1/annual-reports/"):
         params.update(report_id=w["annual_report"], project_id=w["report_project"])
     if path.startswith("/api/v1/readiness/"):

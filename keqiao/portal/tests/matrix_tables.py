@@ -53,6 +53,9 @@ def page(get: dict, post: dict | None = None) -> dict:
     return {"GET": get} | ({"POST": post} if post is not None else {})
 
 
+# exchange.services.may_import: the bureau, and members of verified holder organisations
+IMPORTERS = ("enterprise", "university", "agency", "office", "stranger", "officials")
+
 POST_ONLY = outcome(405)  # GET on a write endpoint: anonymous visitors are sent to sign in first
 
 PAGES = {
@@ -164,6 +167,22 @@ PAGES = {
     "contracts:statistics_export": {"": page(only("registry"))},
     # --- listed trading: the public hall and auction; only the admitted bidder's low bid reaches the rule
     "trading:hall": {"": page(everyone(200))},
+    # --- patents: published ones in public; an unpublished application only to its holder and the bureau
+    "patents:list": {"": page(everyone(200))},
+    "patents:detail": {
+        "published": page(everyone(200)),
+        "unpublished": page(only("university", "officials", anonymous=404)),
+    },
+    # --- bulk import: holders' verified members and the bureau; an import only to its uploader and the
+    # bureau; only the uploader continues it (a finished import refuses another run: 400)
+    "exchange:home": {"": page(only(*IMPORTERS), only(*IMPORTERS, status=400))},
+    "exchange:template": {"achievements": page(everyone(200))},
+    "exchange:batch": {
+        "bureau_done": page(only("officials"), only("bureau", status=400)),
+        "bureau_checked": page(only("officials"), only("bureau", status=400)),
+        "university": page(only("university", "officials")),
+    },
+    "exchange:report": {"bureau_done": page(only("officials"))},
     "trading:auction_new": {"": page(only("university"), only("university", status=400))},
     "trading:auction": {"open": page(everyone(200), only("enterprise", status=400, others=403))},
     "trading:auction_live": {"open": page(everyone(200))},
@@ -314,6 +333,10 @@ API = {
     "keqiao_annualreports_api_plan_project": api_only("university", "officials"),
     "keqiao_annualreports_api_plan_project_report": VALIDATED,
     "keqiao_annualreports_api_plan_project_link": VALIDATED,
+    "keqiao_patents_api_patent_list": everyone(200),
+    "keqiao_patents_api_patent_detail": only("university", "officials", anonymous=404),
+    "keqiao_exchange_api_batch_list": api_only(*SIGNED_IN),
+    "keqiao_exchange_api_batch_detail": api_only("officials"),
     "keqiao_trading_api_auction_list": everyone(200),
     "keqiao_trading_api_auction_detail": everyone(200),
     "keqiao_trading_api_auction_create": api_only(*SIGNED_IN, status=422),

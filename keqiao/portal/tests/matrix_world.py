@@ -21,11 +21,14 @@ from keqiao.annualreports.models import AnnualReport, PlanProject, ReportProject
 from keqiao.contracts.models import Contract
 from keqiao.demands import services as demand_services
 from keqiao.demands.models import Demand
+from keqiao.exchange.models import ImportBatch
 from keqiao.governance.models import ActionPlan, Indicator
 from keqiao.matching.models import Subscription
 from keqiao.negotiations import selectors as deal_selectors
 from keqiao.negotiations.models import Deal, Meeting, Message, MessageAttachment, Offer
 from keqiao.notifications.services import unsubscribe_token
+from keqiao.patents import services as patent_services
+from keqiao.patents.models import Patent
 from keqiao.supervision import selectors as supervision_selectors
 from keqiao.supervision.models import ProgressReport, ReportAttachment
 from keqiao.testing.factories import OrganizationFactory, achievement_data, demand_data, member
@@ -195,6 +198,16 @@ def _extend() -> World:
         .first()
     )
 
+    # An application not yet published: only the university's members and the bureau see it.
+    patent_unpublished, _created = patent_services.patent_save(
+        by=None,
+        data={
+            "application_number": patent_services.application_number_with_check("202410999901"),
+            "title": "示范大学未公开的专利申请",
+        },
+        holder=univ,
+    )
+
     annual_report = AnnualReport.objects.get(organization=univ)
     offer = Offer.objects.order_by("pk").first()
     meeting = Meeting.objects.order_by("pk").first()
@@ -245,6 +258,11 @@ def _extend() -> World:
         notice_deal=PriceNotice.objects.get(organization=univ).deal_id,
         notice_attachment=ObjectionAttachment.objects.get().pk,
         notice_objection=ObjectionAttachment.objects.get().objection_id,
+        patent=Patent.objects.filter(holder=univ).exclude(publication_number="").order_by("pk").first().pk,
+        patent_unpublished=patent_unpublished.pk,
+        batch_done=ImportBatch.objects.filter(created_by=bureau, status="done", kind="achievements").get().pk,
+        batch_checked=ImportBatch.objects.filter(created_by=bureau, status="checked").get().pk,
+        batch_university=ImportBatch.objects.filter(created_by=univ_user).get().pk,
     )
     world.ids.update(_challenge_ids(univ))
     world.ids.update(_evaluation_ids(univ, deal))

@@ -12,6 +12,7 @@ from keqiao.portal.demo.challenges import load_challenges
 from keqiao.portal.demo.contracts import load_deals
 from keqiao.portal.demo.evaluation import load_evaluation
 from keqiao.portal.demo.events import load_events
+from keqiao.portal.demo.exchange import load_exchange
 from keqiao.portal.demo.governance import load_governance
 from keqiao.portal.demo.listings import load_listings
 from keqiao.portal.demo.registries import load_registries
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 result["counts"].update(load_listings())
                 result["counts"].update(load_challenges())
                 result["counts"].update(load_events())
+                result["counts"].update(load_exchange())
                 # The matcher built while loading is saved, so the server need not build it again.
                 get_match_index().save_snapshot()
         if result["skipped"]:
