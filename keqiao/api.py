@@ -21,8 +21,8 @@ from keqiao.governance.api import router as governance_router
 from keqiao.matching.api import router as matching_router
 from keqiao.negotiations.api import router as negotiations_router
 from keqiao.notifications.api import router as notifications_router
-from keqiao.registries.api import router as registries_router
 from keqiao.patents.api import router as patents_router
+from keqiao.registries.api import router as registries_router
 from keqiao.reviews.api import router as reviews_router
 from keqiao.supervision.api import router as supervision_router
 from keqiao.trading.api import router as trading_router
