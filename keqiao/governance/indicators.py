@@ -112,8 +112,21 @@ def value_for_year(indicator: Indicator, year: int) -> Decimal | None:
 def yearly_values(indicator: Indicator, years: list[int]) -> list[tuple[int, Decimal | None]]:
     """The value of each year, in one grouped query for platform statistics (a cumulative figure is the
     running sum from the plan's start). Equal to value_for_year for each year, without a query per year."""
-    if indicator.source != Indicator.Source.QUERY or not years or registry_query(indicator) is not None:
+    if indicator.source != Indicator.Source.QUERY or not years:
         return [(y, value_for_year(indicator, y)) for y in years]
+    rq = registry_query(indicator)
+    if rq is not None:
+        # One count per year; cached until a registry record changes, and per day (the current year's
+        # value is taken today: an expiry shows on its date).
+        key = (
+            f"keqiao:indicator:registry:{rq.key}:{years[0]}-{years[-1]}:{timezone.localdate().isoformat()}:"
+            f"{registry_selectors.change_marker()}"
+        )
+        cached = cache.get(key)
+        if cached is None:
+            cached = [(y, value_for_year(indicator, y)) for y in years]
+            cache.set(key, cached, CACHE_SECONDS)
+        return cached
     start = indicator.plan.starts_on
     if indicator.query in ("transaction_amount", "transformation_projects"):
         key = (

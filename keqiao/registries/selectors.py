@@ -11,7 +11,7 @@ for the region of its holder's registered address.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +156,14 @@ def parse_query(key: str) -> RegistryQuery | None:
 
 def query_keys() -> list[str]:
     return list(QUERIES)
+
+
+def change_marker() -> str:
+    """Changes whenever a registry record is added or changed (every write saves `updated_at`): the key
+    under which computed indicator values may be cached."""
+    q = Qualification.objects.aggregate(m=Max("updated_at"), n=Count("id"), i=Max("id"))
+    p = Platform.objects.aggregate(m=Max("updated_at"), n=Count("id"), i=Max("id"))
+    return f"{q['m']}/{q['n']}/{q['i']}:{p['m']}/{p['n']}/{p['i']}"
 
 
 def _counted(query: RegistryQuery, day: datetime.date) -> QuerySet:

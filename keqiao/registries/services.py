@@ -347,7 +347,9 @@ def qualifications_expire(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             q = Qualification.objects.select_related("organization").get(pk=pk)
             claimed = Qualification.objects.filter(pk=pk, status=QS.CONFIRMED).update(
-                status=QS.EXPIRED, ended_on=q.valid_until + datetime.timedelta(days=1)
+                status=QS.EXPIRED,
+                ended_on=q.valid_until + datetime.timedelta(days=1),
+                updated_at=timezone.now(),  # cached indicator values are keyed by it
             )
             if not claimed:
                 continue
@@ -385,7 +387,9 @@ def qualifications_remind(*, now: datetime.datetime | None = None) -> int:
         )
         for pk in list(due.values_list("pk", flat=True)):
             with transaction.atomic():
-                if not Qualification.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now):
+                if not Qualification.objects.filter(pk=pk, reminded_at__isnull=True).update(
+                    reminded_at=now, updated_at=timezone.now()
+                ):
                     continue
                 q = Qualification.objects.get(pk=pk)
                 QualificationEvent.record(q, by=None, action="remind", from_status=q.status)

@@ -378,6 +378,7 @@ def load_registries() -> dict:
         Qualification.objects.filter(pk=lapsed.pk).update(
             valid_from=today - datetime.timedelta(days=3 * 365 - 30),
             valid_until=today - datetime.timedelta(days=31),
+            updated_at=timezone.now(),
         )
         services.qualifications_expire(today=today)
     revoked = Qualification.objects.filter(organization=people["reg17"][1], kind="tech_sme").first()

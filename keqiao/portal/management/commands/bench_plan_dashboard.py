@@ -109,7 +109,7 @@ class Command(BaseCommand):
                 if rng.random() >= share:
                     continue
                 start = today - datetime.timedelta(days=rng.randint(0, 5 * 365))
-                end = start.replace(year=start.year + years) - datetime.timedelta(days=1)
+                end = start + datetime.timedelta(days=365 * years - 1)
                 status, ended = "confirmed", None
                 if end < today:
                     status, ended = "expired", end + datetime.timedelta(days=1)
