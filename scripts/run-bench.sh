@@ -38,4 +38,6 @@ DATABASE_URL=${BENCH_AUCTION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kq
   $PY manage.py bench_auction --bidders 200 --bids 5000 --workers 16 --duration 600 | tee "$OUT/bench_auction.json"
 echo "== contract register at n=$N: verify_register, certificate PDF, public verification page (manage.py bench_register)"
 $PY manage.py bench_register --n "$N" | tee "$OUT/bench_register.json"
+echo "== near-duplicate detection: 100,000 synthetic records with 2,000 planted duplicates (manage.py bench_dedup)"
+$PY manage.py bench_dedup | tee "$OUT/bench_dedup.json"
 bash scripts/run-load-bench.sh
