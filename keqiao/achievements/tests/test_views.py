@@ -292,7 +292,9 @@ def test_list_query_count_is_bounded(client, make_achievement, n):
     assert len(ctx.captured_queries) == 3, [q["sql"] for q in ctx.captured_queries]
 
 
-OWNER_DETAIL_QUERIES = 15  # the owner's panels (interests, timeline, actions…) and 2 for the marks
+OWNER_DETAIL_QUERIES = (
+    16  # the owner's panels (interests, timeline, actions…), 2 for the marks, 1 for patents
+)
 
 
 @pytest.mark.parametrize("n_ip", [0, 5])
