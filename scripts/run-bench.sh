@@ -42,4 +42,6 @@ echo "== contract register at n=$N: verify_register, certificate PDF, public ver
 $PY manage.py bench_register --n "$N" | tee "$OUT/bench_register.json"
 echo "== event meeting schedule: 300 participants, 2,000 accepted requests, 12 slots x 60 tables; re-optimise after 20 changes (manage.py bench_event_schedule)"
 $PY manage.py bench_event_schedule | tee "$OUT/bench_event_schedule.json"
+echo "== near-duplicate detection: 10,000 synthetic records with 200 planted duplicates (manage.py bench_dedup; 100,000 does not finish in reasonable time yet)"
+$PY manage.py bench_dedup --n 10000 --planted 200 | tee "$OUT/bench_dedup.json"
 bash scripts/run-load-bench.sh

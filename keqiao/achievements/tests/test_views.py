@@ -292,7 +292,9 @@ def test_list_query_count_is_bounded(client, make_achievement, n):
     assert len(ctx.captured_queries) == 3, [q["sql"] for q in ctx.captured_queries]
 
 
-OWNER_DETAIL_QUERIES = 15  # the owner's panels (interests, timeline, actions…) and 2 for the marks
+OWNER_DETAIL_QUERIES = (
+    16  # the owner's panels (interests, timeline, actions…), 2 for the marks, 1 for patents
+)
 
 
 @pytest.mark.parametrize("n_ip", [0, 5])
@@ -307,8 +309,9 @@ def test_detail_query_count_is_bounded(client, owner, make_achievement, make_dem
     client.get(a.get_absolute_url())  # builds the matcher once
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(a.get_absolute_url()).status_code == 200
-    # the achievement with IP items and attachments (3), matcher catch-up (1), the matched demands (1)
-    assert len(ctx.captured_queries) == 5, [q["sql"] for q in ctx.captured_queries]
+    # the achievement with IP items and attachments (3), matcher catch-up (1), the matched demands (1),
+    # the patent records of its IP section (1)
+    assert len(ctx.captured_queries) == 6, [q["sql"] for q in ctx.captured_queries]
     # the owner also sees which matched pairs are already recommended (1) or negotiated (1); the count
     # does not grow with the matches or the IP items
     client.force_login(owner)

@@ -94,7 +94,7 @@ def test_bureau_imports_a_county_spreadsheet_after_fixing_two_rows(
 
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#errors-3")).to_contain_text("食品加工")
-    expect(page.locator("#errors-4")).to_contain_text(re.compile("没有名称或信用代码|No organisation"))
+    expect(page.locator("#errors-4")).to_contain_text(re.compile("没有该名称|No organisation"))
     expect(page.locator("#commit")).to_be_disabled()
     screenshot(page, "e2e-import-preview.png")
     page.set_viewport_size(PHONE_VIEWPORT)
