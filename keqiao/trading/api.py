@@ -279,6 +279,7 @@ class NoticeOut(Schema):
     mode: str
     price: Decimal
     pricing_basis: str
+    valuation_title: str | None
     notice_days: int
     published_at: datetime.datetime
     ends_at: datetime.datetime
@@ -288,6 +289,10 @@ class NoticeOut(Schema):
     @staticmethod
     def resolve_holder(obj) -> str:
         return obj.organization.name
+
+    @staticmethod
+    def resolve_valuation_title(obj) -> str | None:
+        return obj.valuation.title if obj.valuation_id else None
 
 
 class NoticeDetail(Schema):
@@ -320,6 +325,7 @@ class NoticeIn(InputSchema):
     deal_id: Id
     pricing_basis: Text(2000, required=True)
     notice_days: int | None = None
+    valuation_id: Id | None = None
 
 
 @router.post(
@@ -328,7 +334,11 @@ class NoticeIn(InputSchema):
 def notice_create(request, payload: NoticeIn):
     deal = selectors.deal_for_notice(request.user, payload.deal_id)
     notice = services.notice_publish(
-        deal=deal, by=request.user, pricing_basis=payload.pricing_basis, notice_days=payload.notice_days
+        deal=deal,
+        by=request.user,
+        pricing_basis=payload.pricing_basis,
+        notice_days=payload.notice_days,
+        valuation_id=payload.valuation_id,
     )
     return Status(201, notice)
 

@@ -85,7 +85,18 @@ class NoticeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
         help_text=_("The valuation or pricing dossier behind the price, or the method used."),
     )
+    valuation = forms.TypedChoiceField(
+        label=_("Valuation cited"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("A valuation shared into the negotiation room; its title is shown on the notice."),
+    )
     notice_days = forms.IntegerField(label=_("Notice period (days)"), min_value=5, max_value=60)
+
+    def __init__(self, *args, valuations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valuation"].choices = [("", _("None"))] + [(v.pk, v.title) for v in valuations]
 
 
 class ObjectionForm(forms.Form):

@@ -311,6 +311,14 @@ class PriceNotice(models.Model):
     mode = models.CharField(_("transfer mode"), max_length=30, choices=DealMode.choices)
     price = money_field(_("agreed price (yuan)"))
     pricing_basis = models.TextField(_("pricing basis"), max_length=2000)
+    valuation = models.ForeignKey(
+        "evaluation.Valuation",
+        verbose_name=_("valuation cited"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     notice_days = models.PositiveSmallIntegerField(_("notice period (days)"))
     published_at = models.DateTimeField(_("published at"))
     ends_at = models.DateTimeField(_("notice ends"), db_index=True)

@@ -90,12 +90,16 @@ def ledger_document(auction: Auction) -> dict:
 
 
 def notices_public() -> QuerySet[PriceNotice]:
-    return PriceNotice.objects.select_related("organization").order_by("-published_at", "-pk")
+    return PriceNotice.objects.select_related("organization", "valuation").order_by("-published_at", "-pk")
 
 
 def notice_for(pk: int) -> PriceNotice:
     """Price notices are public, open or closed."""
-    notice = PriceNotice.objects.select_related("organization", "deal").filter(pk=pk).first()
+    notice = (
+        PriceNotice.objects.select_related("organization", "deal", "valuation__organization")
+        .filter(pk=pk)
+        .first()
+    )
     if notice is None:
         raise Http404
     return notice

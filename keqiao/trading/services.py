@@ -26,6 +26,7 @@ from keqiao.common.errors import DomainError, NotPermitted
 from keqiao.common.money import format_yuan, parse_amount
 from keqiao.common.uploads import check_upload
 from keqiao.common.workflow import clean_text
+from keqiao.evaluation.selectors import valuations_for_deal
 from keqiao.matching.models import Subscription
 from keqiao.negotiations.choices import DealMode, DealStatus, PaymentMethod
 from keqiao.negotiations.models import Deal
@@ -524,8 +525,11 @@ def notice_setting_save(*, organization: Organization, by: User, notice_days) ->
 
 
 @transaction.atomic
-def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None) -> PriceNotice:
-    """The university or institute that agreed a price in a negotiation publishes it for public notice."""
+def notice_publish(
+    *, deal: Deal, by: User, pricing_basis: str, notice_days=None, valuation_id=None
+) -> PriceNotice:
+    """The university or institute that agreed a price in a negotiation publishes it for public notice.
+    The pricing basis may cite a valuation shared into the negotiation room (evaluation capability)."""
     deal = lock_deal(deal)
     seller = deal.seller
     if seller.pk not in user_organization_ids(by):
@@ -544,6 +548,11 @@ def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None
         max_length=2000,
         what=_("State how the price was set: a valuation, a pricing dossier or the method used."),
     )
+    valuation = None
+    if valuation_id not in (None, ""):
+        valuation = next((v for v in valuations_for_deal(by, deal) if str(v.pk) == str(valuation_id)), None)
+        if valuation is None:
+            raise DomainError(_("Cite a valuation shared into this negotiation room."), field="valuation")
     days = notice_days_for(seller) if notice_days in (None, "") else notice_days
     try:
         days = int(days)
@@ -564,6 +573,7 @@ def notice_publish(*, deal: Deal, by: User, pricing_basis: str, notice_days=None
         mode=offer.mode,
         price=offer.price,
         pricing_basis=pricing_basis,
+        valuation=valuation,
         notice_days=days,
         published_at=now,
         ends_at=now + datetime.timedelta(days=days),

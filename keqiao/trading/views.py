@@ -22,6 +22,7 @@ from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, NotPermitted, add_to_form
 from keqiao.common.pagination import paginate
+from keqiao.evaluation.selectors import valuations_for_deal
 from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, selectors, services
@@ -275,6 +276,7 @@ def notice_new(request, deal_pk: int):
     form = forms.NoticeForm(
         request.POST if request.method == "POST" else None,
         initial={"notice_days": services.notice_days_for(deal.seller)},
+        valuations=valuations_for_deal(request.user, deal),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -283,6 +285,7 @@ def notice_new(request, deal_pk: int):
                 by=request.user,
                 pricing_basis=form.cleaned_data["pricing_basis"],
                 notice_days=form.cleaned_data["notice_days"],
+                valuation_id=form.cleaned_data["valuation"],
             )
         except DomainError as exc:
             add_to_form(form, exc)

@@ -137,3 +137,27 @@ def test_publish_page_from_the_deal(client, agreed_deal, owner, outsider):
     response = client.post(url, {"pricing_basis": "依据评估报告", "notice_days": "15"})
     assert response.status_code == 302
     assert PriceNotice.objects.get().deal == deal
+
+
+def test_the_pricing_basis_cites_a_valuation_shared_into_the_room(agreed_deal, owner, holder_org, client):
+    from keqiao.evaluation import services as evaluation_services
+    from keqiao.evaluation.tests.conftest import valuation_inputs
+
+    deal = agreed_deal()
+    valuation = evaluation_services.valuation_create(
+        by=owner, organization=holder_org, title="竹浆纸漂白技术转让估值", inputs=valuation_inputs()
+    )
+    # Not shared into the room: refused, naming the field.
+    with pytest.raises(DomainError) as exc:
+        services.notice_publish(deal=deal, by=owner, pricing_basis="收益法估值", valuation_id=valuation.pk)
+    assert exc.value.field == "valuation"
+    evaluation_services.valuation_share(valuation=valuation, by=owner, deal=deal)
+    notice = services.notice_publish(
+        deal=deal, by=owner, pricing_basis="收益法估值", valuation_id=valuation.pk
+    )
+    assert notice.valuation == valuation
+    body = client.get(notice.get_absolute_url()).content.decode()
+    assert 'id="valuation-cited"' in body and "竹浆纸漂白技术转让估值" in body
+    assert client.get(f"/api/v1/trading/notices/{notice.pk}").json()["notice"]["valuation_title"] == (
+        "竹浆纸漂白技术转让估值"
+    )
