@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from keqiao.contracts import trade_modes
+
 
 class TradingConfig(AppConfig):
     name = "keqiao.trading"
@@ -9,8 +11,7 @@ class TradingConfig(AppConfig):
 
     def ready(self) -> None:
         # services import models: only possible once the app registry is ready
-        from keqiao.contracts import trade_modes
-        from keqiao.contracts.services import submission_guards
+        from keqiao.contracts.services import submission_guards  # the contracts' services import models
 
         from .services import require_passed_notice  # the same: services import the models
         from .statistics import trade_statistics  # the same: the statistics query the models
