@@ -11,6 +11,7 @@ from keqiao.annualreports.services import annual_reports_remind
 from keqiao.challenges import services as challenge_services
 from keqiao.contracts.deadlines import flag_overdue as contract_filings_flag_overdue
 from keqiao.demands import services as demand_services
+from keqiao.events.services import send_reminders as event_reminders
 from keqiao.negotiations import services as negotiation_services
 from keqiao.registries import services as registry_services
 from keqiao.supervision.services import remind_overdue
@@ -23,8 +24,9 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
     rooms; remind departments of overdue progress reports and institutions of annual reports due; flag
     contract filings the registration office has not answered in time to its leads; close auctions whose
     end has passed, pass price notices whose period is over and settle fixed-price listings whose period
-    is over; open the proposals of challenges whose deadline has passed; mark qualifications
-    past their validity expired and remind holders of re-certification."""
+    is over; open the proposals of challenges whose deadline has passed; remind the participants of
+    events starting within a day; mark qualifications past their validity expired and remind holders
+    of re-certification."""
     supervision = remind_overdue()
     return {
         "achievements_expired": achievement_services.achievements_expire(),
@@ -41,6 +43,7 @@ def run_maintenance(*, now: datetime.datetime | None = None) -> dict[str, int]:
         **{f"price_notices_{k}": v for k, v in trading_services.notices_maintain(now=now).items()},
         **{f"listings_{k}": v for k, v in trading_listings.listings_maintain(now=now).items()},
         **{f"challenges_{k}": v for k, v in challenge_services.challenges_maintain(now=now).items()},
+        "event_reminders": event_reminders(now=now),
         "qualifications_expired": registry_services.qualifications_expire(),
         "qualifications_reminded": registry_services.qualifications_remind(now=now),
     }

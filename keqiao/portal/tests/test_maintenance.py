@@ -25,6 +25,10 @@ KEYS = {
     "listings_converted",
     "listings_relisted",
     "listings_unsold",
+    "contract_filings_flagged",
+    "event_reminders",
+    "qualifications_expired",
+    "qualifications_reminded",
 }
 
 
