@@ -22,12 +22,12 @@ from keqiao.common.confirm import confirmation_page
 from keqiao.common.downloads import file_response
 from keqiao.common.errors import DomainError, NotPermitted, add_to_form
 from keqiao.common.pagination import paginate
+from keqiao.contracts import trade_modes
 from keqiao.evaluation.selectors import valuations_for_deal
 from keqiao.negotiations.choices import DealMode
 
 from . import choices, forms, selectors, services
 from .models import ObjectionAttachment
-from .statistics import trade_statistics
 
 HALL_STATUS = {"open": _("Bidding open"), "closed": _("Ended"), "all": _("All")}
 HALL_LISTINGS = 10
@@ -75,7 +75,8 @@ def hall(request):
             "q": q,
             "now": timezone.now(),
             "is_bureau": user_is_bureau(request.user),
-            "outcomes": trade_statistics() if user_sees_statistics(request.user) else None,
+            # every mode, challenge tenders included (their app registers its own provider)
+            "outcomes": trade_modes.outcomes_by_mode() if user_sees_statistics(request.user) else None,
             "may_publish": request.user.is_authenticated and bool(publishable_achievements(request.user)),
         },
     )
