@@ -2,6 +2,7 @@
 column) and the report of an import (every row with its outcome or its error)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -48,7 +49,7 @@ def report_workbook(batch) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Report")
-    ws.append([_("Row"), _("Outcome"), _("Record id"), _("Note")])
+    ws.append([_("Row"), pgettext("import outcome", "Outcome"), _("Record id"), _("Note")])
     labels = {"created": _("Created"), "updated": _("Updated"), "skipped": _("Skipped as a duplicate")}
     for item in batch.report.get("outcomes", []):
         ws.append(

@@ -33,7 +33,7 @@ from keqiao.notifications.text import gettext_lazy as _  # notification texts ke
 from . import choices
 from .models import Auction, AuctionEvent, Bidder, Intention, Listing, ListingEvent
 from .notification_kinds import LISTING
-from .services import alert_followers
+from .services import followers_of
 
 MAX_LISTING_DAYS = 60
 MAX_AUCTION_HOURS = 168
@@ -152,8 +152,9 @@ def _publish(*, by, organization, achievement, cleaned: dict, now, previous=None
         **cleaned,
     )
     ListingEvent.record(listing, by=actor, action="created", to_status=listing.status)
-    alert_followers(
-        achievement,
+    notify(
+        followers_of(achievement, exclude_org_id=organization.pk),
+        verb=LISTING,
         title=_("Listed at %(price)s yuan: “%(title)s”, intentions until %(end)s")
         % {
             "price": format_yuan(listing.price),
@@ -162,8 +163,6 @@ def _publish(*, by, organization, achievement, cleaned: dict, now, previous=None
         },
         url=listing.get_absolute_url(),
         key=f"listing:{listing.pk}:published",
-        exclude_org_id=organization.pk,
-        verb=LISTING,
     )
     return listing
 

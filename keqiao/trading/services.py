@@ -67,11 +67,9 @@ def _tell(auction: Auction, *, org_ids, title, key: str) -> None:
     )
 
 
-def alert_followers(
-    achievement, *, title, url: str, key: str, exclude_org_id: int, verb: str = AUCTION
-) -> int:
-    """Tell whoever follows the achievement, its holder or its technology field (matching's
-    subscriptions), each at the e-mail frequency they chose; the holder's own members are left out."""
+def followers_of(achievement, *, exclude_org_id: int) -> dict[int, tuple[str, str | None]]:
+    """Whoever follows the achievement, its holder or its technology field (matching's subscriptions),
+    with the reason and the e-mail frequency they chose; the holder's own members are left out."""
     recipients: dict[int, tuple[str, str | None]] = {}
     for sub in Subscription.objects.filter(
         Q(kind=Subscription.Kind.FIELD, value=achievement.tech_field)
@@ -84,7 +82,13 @@ def alert_followers(
             )
     for uid in member_ids([exclude_org_id]):
         recipients.pop(uid, None)
-    return len(notify(recipients, verb=verb, title=title, url=url, key=key))
+    return recipients
+
+
+def alert_followers(achievement, *, title, url: str, key: str, exclude_org_id: int) -> int:
+    """Tell the followers of an auctioned achievement (see followers_of)."""
+    recipients = followers_of(achievement, exclude_org_id=exclude_org_id)
+    return len(notify(recipients, verb=AUCTION, title=title, url=url, key=key))
 
 
 def _lock(auction: Auction) -> Auction:
